@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Start the services the operations service's tests and demos need, installing them when absent.
+# Run as root; safe to run again: each step checks before it acts.
+# Prints the export lines to paste into the shell (or `eval "$(scripts/services.sh)"`).
+set -euo pipefail
+
+PG_ROLE="${SURPLUS_PG_ROLE:-surplus}"
+PG_PASSWORD="${SURPLUS_PG_PASSWORD:-surplus-dev-password}"
+PG_DATABASE="${SURPLUS_PG_DATABASE:-surplus_test}"
+PG_PORT="${SURPLUS_PG_PORT:-5432}"
+
+log() { echo "services.sh: $*" >&2; }
+
+need_root() {
+  if [[ "$(id -u)" != 0 ]]; then
+    log "run as root (it installs and starts system services)"
+    exit 1
+  fi
+}
+
+apt_updated=0
+apt_install() {
+  if [[ "$apt_updated" == 0 ]]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+}
+
+postgres_installed() { command -v pg_ctlcluster >/dev/null && ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; }
+
+postgres_running() { pg_isready -q -h 127.0.0.1 -p "$PG_PORT" 2>/dev/null; }
+
+install_postgres() {
+  postgres_installed && return 0
+  log "installing PostgreSQL"
+  apt_install postgresql postgresql-client
+}
+
+start_postgres() {
+  postgres_running && return 0
+  log "starting PostgreSQL"
+  local version
+  version="$(ls /usr/lib/postgresql | sort -n | tail -1)"
+  if ! pg_lsclusters -h | grep -q "^$version main"; then
+    pg_createcluster "$version" main >&2
+  fi
+  pg_ctlcluster "$version" main start >&2 || service postgresql start >&2
+  for _ in $(seq 1 30); do
+    postgres_running && return 0
+    sleep 1
+  done
+  log "PostgreSQL did not become ready on port $PG_PORT"
+  exit 1
+}
+
+psql_admin() { su postgres -c "psql -v ON_ERROR_STOP=1 -qtAX -p $PG_PORT $*"; }
+
+create_postgres_role_and_database() {
+  if [[ "$(psql_admin "-c \"SELECT 1 FROM pg_roles WHERE rolname = '$PG_ROLE'\"")" != 1 ]]; then
+    log "creating role $PG_ROLE"
+    psql_admin "-c \"CREATE ROLE $PG_ROLE LOGIN PASSWORD '$PG_PASSWORD'\""
+  else
+    psql_admin "-c \"ALTER ROLE $PG_ROLE LOGIN PASSWORD '$PG_PASSWORD'\""
+  fi
+  if [[ "$(psql_admin "-c \"SELECT 1 FROM pg_database WHERE datname = '$PG_DATABASE'\"")" != 1 ]]; then
+    log "creating database $PG_DATABASE"
+    psql_admin "-c \"CREATE DATABASE $PG_DATABASE OWNER $PG_ROLE\""
+  fi
+}
+
+print_exports() {
+  echo "export SURPLUS_TEST_POSTGRES_URL=postgresql+psycopg://$PG_ROLE:$PG_PASSWORD@127.0.0.1:$PG_PORT/$PG_DATABASE"
+}
+
+main() {
+  need_root
+  install_postgres
+  start_postgres
+  create_postgres_role_and_database
+  print_exports
+}
+
+main "$@"
+
+# MQTT broker for the OpenADR notifier: Mosquitto on 127.0.0.1:1883, anonymous, loopback only.
+start_mosquitto() {
+  if ! (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null; then
+    command -v mosquitto >/dev/null || { log "installing Mosquitto"; apt_install mosquitto; }
+    log "starting Mosquitto on 127.0.0.1:1883"
+    printf 'listener 1883 127.0.0.1\nallow_anonymous true\nmax_queued_messages 100000\n' \
+      >/tmp/surplus-mosquitto.conf
+    mosquitto -d -c /tmp/surplus-mosquitto.conf >&2
+    for _ in $(seq 1 20); do
+      (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null && break
+      sleep 0.5
+    done
+  fi
+  echo "export SURPLUS_MQTT_URL=mqtt://127.0.0.1:1883"
+}
+
+start_mosquitto

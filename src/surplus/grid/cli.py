@@ -1,0 +1,59 @@
+"""`surplus data …`: check, summarise and export a grid dataset."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from surplus.console import console, fails_cleanly, print_frame
+from surplus.grid.load import load_dataset
+from surplus.grid.summary import capacity_by_fuel_and_zone, capacity_by_status, demand_by_month
+
+data_app = typer.Typer(help="Check, summarise and export grid datasets.", no_args_is_help=True)
+
+DatasetPath = Annotated[
+    Path | None,
+    typer.Argument(help="Dataset folder; the embedded Pakistan dataset when left out.",
+                   show_default=False),
+]
+
+
+@data_app.command("validate")
+@fails_cleanly
+def validate(path: DatasetPath = None) -> None:
+    """Check every file of a dataset; list all problems, exit 1 if there are any."""
+    dataset = load_dataset(path)
+    info = dataset.info
+    console.print(
+        f"[green]valid:[/] {info.name} ({info.year}, {info.timezone}): "
+        f"{len(dataset.zones)} zones, {len(dataset.plants)} plants "
+        f"({len(dataset.operating_plants)} operating), {len(dataset.corridors)} corridors, "
+        f"{len(dataset.snapshots):,} hours, {len(dataset.availability.columns)} profiles"
+    )
+
+
+@data_app.command("show")
+@fails_cleanly
+def show(path: DatasetPath = None) -> None:
+    """Capacity by fuel and zone, and demand statistics by month."""
+    dataset = load_dataset(path)
+    console.print(f"[bold]{dataset.info.name}[/] — {dataset.info.path}")
+    print_frame(capacity_by_fuel_and_zone(dataset), "Operating capacity, MW")
+    print_frame(capacity_by_status(dataset), "Plants by status")
+    print_frame(demand_by_month(dataset), f"Demand by month ({dataset.info.timezone})")
+
+
+@data_app.command("export-pypsa")
+@fails_cleanly
+def export_pypsa(
+    path: DatasetPath = None,
+    out: Annotated[Path, typer.Argument(help="netCDF file to write.")] = Path("network.nc"),
+) -> None:
+    """Write the dataset as a PyPSA network (netCDF) with the same dispatch problem."""
+    from surplus.grid.pypsa_export import export_pypsa as write_network
+
+    dataset = load_dataset(path)
+    write_network(dataset, out)
+    console.print(f"[green]wrote[/] {out}")

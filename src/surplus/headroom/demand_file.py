@@ -1,0 +1,102 @@
+"""Reading a demand history CSV: a `timestamp` column and one MW column per region.
+
+Every problem is reported with the file, the row as a spreadsheet shows it (header = row 1)
+and the column, so a user can go straight to the cell.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from surplus.errors import InputError, Problem
+
+TIMESTAMP = "timestamp"
+MAX_PROBLEMS = 50
+_ZONE_SUFFIX = r"(?:Z|[+-]\d{2}(?::?\d{2})?)$"
+
+
+def _cap(problems: list[Problem], file: str) -> list[Problem]:
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    more = len(problems) - MAX_PROBLEMS
+    return [*problems[:MAX_PROBLEMS], Problem(file, None, None, "no further problems",
+                                              f"{more} more not listed")]
+
+
+def _timestamps(raw: pd.Series, file: str, problems: list[Problem]) -> pd.DatetimeIndex:
+    text = raw.astype(str)
+    has_zone = text.str.contains(_ZONE_SUFFIX, regex=True)
+    parsed = pd.to_datetime(text.where(has_zone), format="ISO8601", utc=True, errors="coerce")
+    bad = parsed.isna().to_numpy()
+    for position in np.flatnonzero(bad):
+        found = text.iloc[position] or "an empty cell"
+        expected = "a timestamp with a time zone, e.g. 2024-01-01T00:00Z"
+        problems.append(Problem(file, int(position) + 2, TIMESTAMP, expected, found))
+    index = pd.DatetimeIndex(parsed)
+    good = ~bad
+    off_hour = good & (index != index.floor("h"))
+    for position in np.flatnonzero(off_hour):
+        problems.append(Problem(file, int(position) + 2, TIMESTAMP, "a whole hour",
+                                text.iloc[position]))
+    duplicated = good & index.duplicated(keep="first")
+    for position in np.flatnonzero(duplicated):
+        first = int(np.flatnonzero(index == index[position])[0]) + 2
+        problems.append(Problem(file, int(position) + 2, TIMESTAMP,
+                                f"a timestamp not already used (row {first})", text.iloc[position]))
+    return index
+
+
+def _values(raw: pd.Series, column: str, file: str, problems: list[Problem]) -> np.ndarray:
+    """The column as floats; text only survives parsing when some cell is not a number."""
+    if pd.api.types.is_numeric_dtype(raw.dtype):
+        numbers = raw.to_numpy(dtype=float)
+        shown = raw
+    else:
+        shown = raw.astype(str).str.strip()
+        numbers = pd.to_numeric(shown, errors="coerce").to_numpy(dtype=float)
+    for position in np.flatnonzero(~np.isfinite(numbers)):
+        found = str(shown.iloc[position]) or "an empty cell"
+        problems.append(Problem(file, int(position) + 2, column, "demand in MW, a number", found))
+    for position in np.flatnonzero(numbers < 0):
+        problems.append(Problem(file, int(position) + 2, column, "demand of zero or more MW",
+                                str(shown.iloc[position])))
+    return numbers
+
+
+def read_demand_csv(path: Path) -> pd.DataFrame:
+    """Hourly demand, MW, as a frame on a UTC index with one column per region.
+
+    Raises `InputError` listing every problem found (up to 50).
+    """
+    file = str(path)
+    try:
+        raw = pd.read_csv(path, dtype={TIMESTAMP: str}, keep_default_na=False,
+                          encoding="utf-8-sig", skipinitialspace=True)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise InputError(Problem(file, None, None, "a readable CSV file",
+                                 " ".join(str(error).split())[:200])) from None
+    raw.columns = [str(column).strip() for column in raw.columns]
+    if TIMESTAMP not in raw.columns:
+        raise InputError(Problem(file, 1, TIMESTAMP, "a 'timestamp' column in the header",
+                                 ", ".join(raw.columns) or "no columns"))
+    regions = [column for column in raw.columns if column != TIMESTAMP]
+    problems: list[Problem] = []
+    if not regions:
+        problems.append(Problem(file, 1, None, "at least one region column besides timestamp",
+                                "only 'timestamp'"))
+    if raw.empty:
+        problems.append(Problem(file, 2, None, "at least one row of data", "none"))
+    duplicates = sorted({c for c in regions if regions.count(c) > 1})
+    if duplicates or any(c.startswith("Unnamed") or not c for c in regions):
+        problems.append(Problem(file, 1, None, "unique, named region columns",
+                                ", ".join(regions)))
+    index = _timestamps(raw[TIMESTAMP].astype(str).str.strip(), file, problems)
+    data = {c: _values(raw[c], c, file, problems) for c in regions}
+    if problems:
+        raise InputError(_cap(problems, file))
+    frame = pd.DataFrame(data, index=index, columns=regions)
+    frame.index.name = TIMESTAMP
+    return frame.sort_index()

@@ -1,0 +1,56 @@
+"""Flexible loads: Bitcoin miner fleets and AI data centres as loads the grid may curtail.
+
+Each model turns an hourly curtailment series into energy taken, revenue, costs, profit and a
+breakeven tariff (`LoadEconomics`). Parameters, ASIC models and sources are declared once in
+`catalogue`; the Bitcoin network inputs (price, fees, hashrate, subsidy) live in `bitcoin`.
+"""
+
+from surplus.loads.accounts import LoadEconomics, curtailment_from_share
+from surplus.loads.bitcoin import (
+    BitcoinScenario,
+    block_subsidy_btc,
+    constant_scenario,
+    hashprice_usd_per_phs_day,
+    hashrate_from_difficulty_ehs,
+    revenue_usd_per_mwh,
+    scenario_from_csv,
+    stochastic_scenario,
+)
+from surplus.loads.catalogue import (
+    ASIC_MODELS,
+    BITCOIN,
+    DATA_CENTRE,
+    MINER_FLEET,
+    SOURCES,
+    AsicModel,
+    Catalogue,
+    Parameter,
+)
+from surplus.loads.datacentre import DataCentre, datacentre_economics, outside_envelope
+from surplus.loads.miner import MinerFleet, miner_economics
+
+__all__ = [
+    "ASIC_MODELS",
+    "BITCOIN",
+    "DATA_CENTRE",
+    "MINER_FLEET",
+    "SOURCES",
+    "AsicModel",
+    "BitcoinScenario",
+    "Catalogue",
+    "DataCentre",
+    "LoadEconomics",
+    "MinerFleet",
+    "Parameter",
+    "block_subsidy_btc",
+    "constant_scenario",
+    "curtailment_from_share",
+    "datacentre_economics",
+    "hashprice_usd_per_phs_day",
+    "hashrate_from_difficulty_ehs",
+    "miner_economics",
+    "outside_envelope",
+    "revenue_usd_per_mwh",
+    "scenario_from_csv",
+    "stochastic_scenario",
+]

@@ -1,0 +1,35 @@
+"""One settings object for the service, read from `SURPLUS_*` environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "change-me-development-only"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SURPLUS_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///surplus.db",
+        description="SQLAlchemy URL: a SQLite file by default, postgresql+psycopg://… in production.",
+    )
+    secret_key: str = Field(default=DEFAULT_SECRET, description="Key that signs access tokens.")
+    token_lifetime_s: int = Field(default=3600, ge=60, le=86_400)
+    environment: str = Field(default="development", pattern="^(development|test|production)$")
+    mqtt_url: str = Field(default="", description="mqtt://host:port of the broker; empty = off.")
+    public_url: str = Field(default="http://127.0.0.1:8000", description="Base URL VENs reach.")
+    max_request_bytes: int = Field(default=1_000_000, ge=1_000)
+
+    def check_for_production(self) -> None:
+        """Refuse to serve production with the development secret."""
+        if self.environment == "production" and self.secret_key == DEFAULT_SECRET:
+            raise ValueError("SURPLUS_SECRET_KEY must be set in production")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

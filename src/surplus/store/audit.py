@@ -1,0 +1,151 @@
+"""The append-only audit log: every write to the programme, who made it, hash-chained.
+
+Each entry stores sha256(previous hash + canonical JSON of the entry), so editing or
+deleting any row breaks the chain from that row on. `audit_head` holds the last id and
+hash, which also exposes a deleted tail; publish `verify(...).head_hash` somewhere the
+database's owner cannot edit to anchor the chain. On PostgreSQL a trigger refuses UPDATE,
+DELETE and TRUNCATE on `audit_log` (see migration 0001).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Integer, String, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from surplus.store.base import Base
+from surplus.store.types import UtcDateTime, utc_now
+
+GENESIS_HASH = "0" * 64
+HEAD_ROW = 1
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+
+    # Assigned as head + 1 under the head's lock, never from a sequence, so a rolled-back
+    # transaction leaves no gap and any gap means a deleted row.
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str] = mapped_column(String(64))
+    object_id: Mapped[str] = mapped_column(String(128))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuditHead(Base):
+    """One row: the newest entry. Locking it serialises writers so the chain never forks."""
+
+    __tablename__ = "audit_head"
+
+    singleton: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    last_hash: Mapped[str] = mapped_column(String(64))
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    """Result of `verify`: `first_bad_id` names the first entry that does not check out."""
+
+    ok: bool
+    entries: int
+    head_hash: str
+    first_bad_id: int | None = None
+    reason: str = ""
+
+
+def canonical_json(value: Any) -> str:
+    """JSON with sorted keys and no spaces: the same bytes for the same value every time."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def entry_hash(prev_hash: str, entry: AuditEntry) -> str:
+    body = {
+        "id": entry.id,
+        "at": entry.at.isoformat(timespec="microseconds"),
+        "actor": entry.actor,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "payload": entry.payload,
+    }
+    return hashlib.sha256((prev_hash + canonical_json(body)).encode()).hexdigest()
+
+
+def record(
+    session: Session,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: str | int,
+    payload: dict[str, Any],
+) -> AuditEntry:
+    """Append one entry in the caller's transaction; it commits or rolls back with the write.
+
+    `payload` must be JSON-serialisable (no NaN); timestamps in it should be ISO strings.
+    """
+    payload = json.loads(canonical_json(payload))
+    # Touch the head first: on PostgreSQL this takes its row lock, on SQLite the write
+    # lock, so two writers cannot both read the same previous hash.
+    session.execute(
+        update(AuditHead).where(AuditHead.singleton == HEAD_ROW).values(last_id=AuditHead.last_id)
+    )
+    head = session.execute(
+        select(AuditHead).where(AuditHead.singleton == HEAD_ROW).execution_options(populate_existing=True)
+    ).scalar_one()
+    entry = AuditEntry(
+        id=head.last_id + 1,
+        at=utc_now(),
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        payload=payload,
+        prev_hash=head.last_hash,
+    )
+    entry.hash = entry_hash(head.last_hash, entry)
+    session.add(entry)
+    head.last_id = entry.id
+    head.last_hash = entry.hash
+    session.flush()
+    return entry
+
+
+def verify(session: Session, batch_rows: int = 5_000) -> ChainCheck:
+    """Walk the chain from the first entry; report the first edited, missing or moved row."""
+    expected_id, prev_hash, count = 1, GENESIS_HASH, 0
+    rows = session.execute(
+        select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=batch_rows)
+    ).scalars()
+    for entry in rows:
+        problem = _entry_problem(entry, expected_id, prev_hash)
+        if problem:
+            bad_id = min(entry.id, expected_id)
+            return ChainCheck(False, count, prev_hash, bad_id, problem)
+        expected_id, prev_hash, count = entry.id + 1, entry.hash, count + 1
+    head = session.execute(
+        select(AuditHead)
+        .where(AuditHead.singleton == HEAD_ROW)
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if head is None or head.last_id != expected_id - 1 or head.last_hash != prev_hash:
+        return ChainCheck(False, count, prev_hash, expected_id, "the newest entries were deleted")
+    return ChainCheck(True, count, prev_hash)
+
+
+def _entry_problem(entry: AuditEntry, expected_id: int, prev_hash: str) -> str:
+    if entry.id != expected_id:
+        return f"entry {expected_id} is missing (next present is {entry.id})"
+    if entry.prev_hash != prev_hash:
+        return "prev_hash does not match the previous entry's hash"
+    if entry_hash(prev_hash, entry) != entry.hash:
+        return "contents do not match the stored hash (edited)"
+    return ""
