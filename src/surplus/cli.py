@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from surplus.grid.cli import data_app
+from surplus.report.cli import assess
 
 app = typer.Typer(
     name="surplus",
@@ -14,6 +15,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(data_app, name="data")
+app.command("assess")(assess)
 
 
 def main() -> None:

@@ -58,8 +58,12 @@ def fails_cleanly(command: F) -> F:
 def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
     """A rich progress bar, handed out as a `progress(done, total)` callback."""
     with Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(), console=err_console, transient=False,
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=False,
     ) as bar:
         task = bar.add_task(description, total=None)
 

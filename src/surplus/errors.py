@@ -44,7 +44,11 @@ class InputError(SurplusError):
     def at(
         cls, file: str, row: int | None, column: str | None, expected: str, found: object
     ) -> InputError:
-        return cls(Problem(file, row, column, expected, repr(found) if not isinstance(found, str) else found))
+        return cls(
+            Problem(
+                file, row, column, expected, repr(found) if not isinstance(found, str) else found
+            )
+        )
 
 
 class DatasetError(InputError):

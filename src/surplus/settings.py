@@ -15,7 +15,8 @@ class Settings(BaseSettings):
 
     database_url: str = Field(
         default="sqlite:///surplus.db",
-        description="SQLAlchemy URL: a SQLite file by default, postgresql+psycopg://… in production.",
+        description="SQLAlchemy URL: a SQLite file by default, postgresql+psycopg://… in "
+        "production.",
     )
     secret_key: str = Field(default=DEFAULT_SECRET, description="Key that signs access tokens.")
     token_lifetime_s: int = Field(default=3600, ge=60, le=86_400)
@@ -23,6 +24,12 @@ class Settings(BaseSettings):
     mqtt_url: str = Field(default="", description="mqtt://host:port of the broker; empty = off.")
     public_url: str = Field(default="http://127.0.0.1:8000", description="Base URL VENs reach.")
     max_request_bytes: int = Field(default=1_000_000, ge=1_000)
+    raw_retention_months: int = Field(
+        default=13, ge=1, description="Months of minute readings kept; hourly roll-ups stay."
+    )
+    partitions_ahead_months: int = Field(
+        default=3, ge=1, le=24, description="Monthly reading partitions made ahead of time."
+    )
 
     def check_for_production(self) -> None:
         """Refuse to serve production with the development secret."""

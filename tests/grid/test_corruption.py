@@ -15,8 +15,14 @@ from surplus.errors import DatasetError
 from surplus.grid import load_dataset
 from tests.grid.tiny import write_tiny
 
-FILES = ["zones.csv", "plants.csv", "corridors.csv", "hydro_budgets.csv", "demand.csv",
-         "availability.csv"]
+FILES = [
+    "zones.csv",
+    "plants.csv",
+    "corridors.csv",
+    "hydro_budgets.csv",
+    "demand.csv",
+    "availability.csv",
+]
 JUNK = st.one_of(
     st.text(max_size=12),
     st.sampled_from(["", "nan", "inf", "-1", "1e400", "NULL", "2025-13-01T00:00+05:00", "Ω", '"']),
@@ -26,16 +32,32 @@ JUNK = st.one_of(
 
 @st.composite
 def corruptions(draw: st.DrawFn) -> tuple[str, str, int, str, str]:
-    kind = draw(st.sampled_from(["cell", "drop_row", "duplicate_row", "drop_column",
-                                 "rename_column", "garbage_file", "truncate"]))
-    return (draw(st.sampled_from(FILES)), kind, draw(st.integers(0, 10_000)),
-            draw(st.integers(0, 20).map(str)), draw(JUNK))
+    kind = draw(
+        st.sampled_from(
+            [
+                "cell",
+                "drop_row",
+                "duplicate_row",
+                "drop_column",
+                "rename_column",
+                "garbage_file",
+                "truncate",
+            ]
+        )
+    )
+    return (
+        draw(st.sampled_from(FILES)),
+        kind,
+        draw(st.integers(0, 10_000)),
+        draw(st.integers(0, 20).map(str)),
+        draw(JUNK),
+    )
 
 
 def corrupt(folder: Path, file: str, kind: str, row: int, column: str, junk: str) -> None:
     path = folder / file
     if kind == "garbage_file":
-        path.write_bytes(junk.encode("utf-8", "replace") + b"\x00\xff,\n\"")
+        path.write_bytes(junk.encode("utf-8", "replace") + b'\x00\xff,\n"')
         return
     if kind == "truncate":
         text = path.read_bytes()
@@ -57,7 +79,9 @@ def corrupt(folder: Path, file: str, kind: str, row: int, column: str, junk: str
     frame.to_csv(path, index=False)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(corruption=corruptions())
 def test_random_corruption_is_a_clean_error(tmp_path_factory, corruption) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path_factory.mktemp("corrupt")

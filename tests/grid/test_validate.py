@@ -154,8 +154,11 @@ def test_demand_for_unknown_zone(tiny: Path) -> None:
     ("text", "column"),
     [
         ('name = "x"\n', "year"),
-        ('name = "x"\nyear = 2025\ntimezone = "Mars/Olympus"\ncurrency = "PKR"\n'
-         "usd_exchange_rate = 280\nvalue_of_lost_load_per_mwh = 1\n", "timezone"),
+        (
+            'name = "x"\nyear = 2025\ntimezone = "Mars/Olympus"\ncurrency = "PKR"\n'
+            "usd_exchange_rate = 280\nvalue_of_lost_load_per_mwh = 1\n",
+            "timezone",
+        ),
         ("year = [unclosed", None),
     ],
 )

@@ -72,10 +72,12 @@ def write_tiny(folder: Path, year: int = 2025, timezone: str = "Asia/Karachi") -
     demand = pd.DataFrame({"timestamp": stamps, "north": north.round(1), "south": 700.0})
     demand.to_csv(folder / "demand.csv", index=False)
     month = local.month.to_numpy()
-    availability = pd.DataFrame({
-        "timestamp": stamps,
-        "hydro": np.where((month >= 6) & (month <= 9), 0.9, 0.3),
-        "thermal": 0.9,
-    })
+    availability = pd.DataFrame(
+        {
+            "timestamp": stamps,
+            "hydro": np.where((month >= 6) & (month <= 9), 0.9, 0.3),
+            "thermal": 0.9,
+        }
+    )
     availability.to_csv(folder / "availability.csv", index=False)
     return folder

@@ -15,8 +15,9 @@ data_app = typer.Typer(help="Check, summarise and export grid datasets.", no_arg
 
 DatasetPath = Annotated[
     Path | None,
-    typer.Argument(help="Dataset folder; the embedded Pakistan dataset when left out.",
-                   show_default=False),
+    typer.Argument(
+        help="Dataset folder; the embedded Pakistan dataset when left out.", show_default=False
+    ),
 ]
 
 

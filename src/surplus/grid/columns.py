@@ -37,8 +37,13 @@ class Collector:
             self.problems.append(problem)
         elif count == MAX_PROBLEMS_PER_COLUMN + 1:
             self.problems.append(
-                Problem(problem.file, None, problem.column, "no further errors",
-                        "more errors in this column; only the first 20 are listed")
+                Problem(
+                    problem.file,
+                    None,
+                    problem.column,
+                    "no further errors",
+                    "more errors in this column; only the first 20 are listed",
+                )
             )
 
 
@@ -122,7 +127,9 @@ def parse_table(raw: RawTable, table: Table, found: Collector) -> pd.DataFrame:
     frame = raw.frame
     missing = [c.name for c in table.columns if c.required and c.name not in frame.columns]
     for name in missing:
-        found.add(Problem(raw.file, None, name, f"a column '{name}'", "no such column in the header"))
+        found.add(
+            Problem(raw.file, None, name, f"a column '{name}'", "no such column in the header")
+        )
     typed = pd.DataFrame(index=frame.index)
     for column in table.columns:
         if column.name not in frame.columns:
@@ -132,14 +139,22 @@ def parse_table(raw: RawTable, table: Table, found: Collector) -> pd.DataFrame:
         for position, text in enumerate(frame[column.name]):
             if text == "":
                 if not _may_be_empty(column, table):
-                    found.add(Problem(raw.file, raw.row(position), column.name,
-                                      _describe(column), "an empty cell"))
+                    found.add(
+                        Problem(
+                            raw.file,
+                            raw.row(position),
+                            column.name,
+                            _describe(column),
+                            "an empty cell",
+                        )
+                    )
                 values.append(_empty_value(column))
                 continue
             value = parse_cell(text, column)
             if value is None:
-                found.add(Problem(raw.file, raw.row(position), column.name,
-                                  _describe(column), repr(text)))
+                found.add(
+                    Problem(raw.file, raw.row(position), column.name, _describe(column), repr(text))
+                )
                 value = _empty_value(column)
             values.append(value)
         typed[column.name] = values
@@ -158,13 +173,23 @@ def _check_unique(raw: RawTable, table: Table, typed: pd.DataFrame, found: Colle
     for position in np.flatnonzero(duplicated.to_numpy()):
         value = ", ".join(str(typed.iloc[position][k]) for k in key)
         first = typed.index[(typed[key] == typed.iloc[position][key]).all(axis=1)][0]
-        found.add(Problem(raw.file, raw.row(position), ",".join(key),
-                          f"a unique {'/'.join(key)}",
-                          f"{value!r} again (first at row {raw.row(first)})"))
+        found.add(
+            Problem(
+                raw.file,
+                raw.row(position),
+                ",".join(key),
+                f"a unique {'/'.join(key)}",
+                f"{value!r} again (first at row {raw.row(first)})",
+            )
+        )
 
 
 def check_references(
-    raw: RawTable, typed: pd.DataFrame, column: str, allowed: set[str], what: str,
+    raw: RawTable,
+    typed: pd.DataFrame,
+    column: str,
+    allowed: set[str],
+    what: str,
     found: Collector,
 ) -> None:
     """Each non-empty value of `column` must be one of `allowed` (e.g. a known zone)."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from surplus.errors import DatasetError, Problem
@@ -27,8 +28,8 @@ class RawTable:
     first_row: int
     """Row number of the first data row: 2 for CSV (the header is row 1), 1 for Parquet."""
 
-    def row(self, position: int) -> int:
-        return self.first_row + position
+    def row(self, position: int | np.integer) -> int:
+        return self.first_row + int(position)
 
 
 def find_table(folder: Path, name: str) -> Path | None:
@@ -37,8 +38,13 @@ def find_table(folder: Path, name: str) -> Path | None:
     present = [path for path in candidates if path.is_file()]
     if len(present) > 1:
         raise DatasetError(
-            Problem(str(present[0]), None, None, f"one file for table '{name}'",
-                    f"both {present[0].name} and {present[1].name}")
+            Problem(
+                str(present[0]),
+                None,
+                None,
+                f"one file for table '{name}'",
+                f"both {present[0].name} and {present[1].name}",
+            )
         )
     return present[0] if present else None
 
@@ -52,15 +58,19 @@ def read_table(path: Path) -> RawTable:
             first_row = 1
         else:
             frame = pd.read_csv(
-                path, dtype=str, keep_default_na=False, skipinitialspace=True,
+                path,
+                dtype=str,
+                keep_default_na=False,
+                skipinitialspace=True,
                 encoding="utf-8-sig",
             )
             first_row = 2
     except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
         kind = "Parquet" if path.suffix == ".parquet" else "CSV"
         message = " ".join(str(error).split())[:200]
-        raise DatasetError(Problem(str(path), None, None, f"a readable {kind} file", message)) \
-            from None
+        raise DatasetError(
+            Problem(str(path), None, None, f"a readable {kind} file", message)
+        ) from None
     frame.columns = [str(column).strip() for column in frame.columns]
     frame = frame.apply(lambda column: column.str.strip())
     return RawTable(str(path), frame.reset_index(drop=True), first_row)

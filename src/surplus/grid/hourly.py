@@ -24,8 +24,9 @@ def year_index(year: int, timezone: str) -> pd.DatetimeIndex:
     """Start of every hour of a local calendar year, in UTC (8,760 or 8,784 stamps)."""
     start = pd.Timestamp(year=year, month=1, day=1, tz=timezone)
     end = pd.Timestamp(year=year + 1, month=1, day=1, tz=timezone)
-    index = pd.date_range(start.tz_convert("UTC"), end.tz_convert("UTC"), freq="h",
-                          inclusive="left")
+    index = pd.date_range(
+        start.tz_convert("UTC"), end.tz_convert("UTC"), freq="h", inclusive="left"
+    )
     return index.rename("timestamp")
 
 
@@ -33,44 +34,87 @@ def _parse_stamps(raw: RawTable, found: Collector) -> pd.Series:
     text = raw.frame["timestamp"]
     stamps = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
     for position in np.flatnonzero(stamps.isna().to_numpy()):
-        found.add(Problem(raw.file, raw.row(position), "timestamp",
-                          "an ISO 8601 time with UTC offset, e.g. 2025-01-01T00:00+05:00",
-                          repr(text.iloc[position])))
+        found.add(
+            Problem(
+                raw.file,
+                raw.row(position),
+                "timestamp",
+                "an ISO 8601 time with UTC offset, e.g. 2025-01-01T00:00+05:00",
+                repr(text.iloc[position]),
+            )
+        )
     naive = ~text.str.contains(HAS_OFFSET) & stamps.notna()
     for position in np.flatnonzero(naive.to_numpy()):
-        found.add(Problem(raw.file, raw.row(position), "timestamp",
-                          "an explicit UTC offset (naive times are ambiguous)",
-                          repr(text.iloc[position])))
+        found.add(
+            Problem(
+                raw.file,
+                raw.row(position),
+                "timestamp",
+                "an explicit UTC offset (naive times are ambiguous)",
+                repr(text.iloc[position]),
+            )
+        )
         stamps.iloc[position] = pd.NaT
     off_hour = stamps.notna() & (stamps != stamps.dt.floor("h"))
     for position in np.flatnonzero(off_hour.to_numpy()):
-        found.add(Problem(raw.file, raw.row(position), "timestamp", "the start of an hour",
-                          repr(text.iloc[position])))
+        found.add(
+            Problem(
+                raw.file,
+                raw.row(position),
+                "timestamp",
+                "the start of an hour",
+                repr(text.iloc[position]),
+            )
+        )
         stamps.iloc[position] = pd.NaT
     return stamps
 
 
-def _check_index(raw: RawTable, stamps: pd.Series, expected: pd.DatetimeIndex,
-                 found: Collector) -> None:
+def _check_index(
+    raw: RawTable, stamps: pd.Series, expected: pd.DatetimeIndex, found: Collector
+) -> None:
     valid = stamps.dropna()
     duplicated = valid.duplicated(keep="first")
     for position in valid.index[duplicated.to_numpy()]:
-        found.add(Problem(raw.file, raw.row(position), "timestamp", "each hour once",
-                          f"{raw.frame['timestamp'].iloc[position]!r} repeated"))
+        found.add(
+            Problem(
+                raw.file,
+                raw.row(position),
+                "timestamp",
+                "each hour once",
+                f"{raw.frame['timestamp'].iloc[position]!r} repeated",
+            )
+        )
     outside = ~valid.isin(expected)
     for position in valid.index[outside.to_numpy()]:
-        found.add(Problem(raw.file, raw.row(position), "timestamp",
-                          f"an hour from {expected[0]} to {expected[-1]} (UTC)",
-                          repr(raw.frame["timestamp"].iloc[position])))
+        found.add(
+            Problem(
+                raw.file,
+                raw.row(position),
+                "timestamp",
+                f"an hour from {expected[0]} to {expected[-1]} (UTC)",
+                repr(raw.frame["timestamp"].iloc[position]),
+            )
+        )
     if stamps.isna().any():
         return  # the missing hours would only repeat the unreadable rows
     missing = expected.difference(pd.DatetimeIndex(valid))
     if len(missing):
         listed = ", ".join(str(stamp) for stamp in missing[:MAX_LISTED_STAMPS])
-        more = f" and {len(missing) - MAX_LISTED_STAMPS} more" if len(missing) > MAX_LISTED_STAMPS else ""
-        found.add(Problem(raw.file, None, "timestamp",
-                          f"every hour of the year ({len(expected)} rows)",
-                          f"{len(missing)} missing: {listed}{more} (UTC)"))
+        more = (
+            f" and {len(missing) - MAX_LISTED_STAMPS} more"
+            if len(missing) > MAX_LISTED_STAMPS
+            else ""
+        )
+        found.add(
+            Problem(
+                raw.file,
+                None,
+                "timestamp",
+                f"every hour of the year ({len(expected)} rows)",
+                f"{len(missing)} missing: {listed}{more} (UTC)",
+            )
+        )
 
 
 def _parse_values(raw: RawTable, table: Table, name: str, found: Collector) -> pd.Series:
@@ -89,21 +133,32 @@ def _parse_values(raw: RawTable, table: Table, name: str, found: Collector) -> p
             bounds.append(f"<= {table.value_maximum:g}")
         expected = f"a number {' and '.join(bounds)} {table.value_unit}".strip()
         for position in np.flatnonzero(bad.to_numpy()):
-            found.add(Problem(raw.file, raw.row(position), name, expected,
-                              repr(text.iloc[position]) if text.iloc[position] else "an empty cell"))
+            found.add(
+                Problem(
+                    raw.file,
+                    raw.row(position),
+                    name,
+                    expected,
+                    repr(text.iloc[position]) if text.iloc[position] else "an empty cell",
+                )
+            )
     return values.astype(float)
 
 
-def parse_hourly(raw: RawTable, table: Table, expected: pd.DatetimeIndex | None,
-                 found: Collector) -> pd.DataFrame:
+def parse_hourly(
+    raw: RawTable, table: Table, expected: pd.DatetimeIndex | None, found: Collector
+) -> pd.DataFrame:
     """Hours × columns frame on the UTC index, sorted by time; rows that fail are dropped.
 
     `expected` is the dataset year's index; None (when dataset.toml is unreadable) checks the
     cells but not the index's completeness.
     """
     if "timestamp" not in raw.frame.columns:
-        found.add(Problem(raw.file, None, "timestamp", "a column 'timestamp'",
-                          "no such column in the header"))
+        found.add(
+            Problem(
+                raw.file, None, "timestamp", "a column 'timestamp'", "no such column in the header"
+            )
+        )
         return pd.DataFrame(index=expected)
     stamps = _parse_stamps(raw, found)
     if expected is not None:
@@ -113,8 +168,11 @@ def parse_hourly(raw: RawTable, table: Table, expected: pd.DatetimeIndex | None,
         if name == "timestamp":
             continue
         if not IDENTIFIER.match(name):
-            found.add(Problem(raw.file, 1, name, "a column name of letters, digits, '_' and '-'",
-                              repr(name)))
+            found.add(
+                Problem(
+                    raw.file, 1, name, "a column name of letters, digits, '_' and '-'", repr(name)
+                )
+            )
             continue
         columns[name] = _parse_values(raw, table, name, found)
     frame = pd.DataFrame(columns, index=raw.frame.index)

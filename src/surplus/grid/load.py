@@ -12,7 +12,7 @@ import pandas as pd
 
 from surplus.errors import DatasetError, Problem
 from surplus.grid.columns import Collector, check_references, parse_table
-from surplus.grid.files import EMBEDDED, embedded_path, find_table, read_table
+from surplus.grid.files import EMBEDDED, RawTable, embedded_path, find_table, read_table
 from surplus.grid.hourly import parse_hourly, year_index
 from surplus.grid.info import read_info
 from surplus.grid.model import Dataset
@@ -24,20 +24,26 @@ def resolve(path: Path | str | None) -> Path:
     return embedded_path(EMBEDDED) if path is None else Path(path)
 
 
-def _read(folder: Path, table: Table, found: Collector) -> tuple[object, pd.DataFrame] | None:
+def _read(folder: Path, table: Table, found: Collector) -> RawTable | None:
     try:
         located = find_table(folder, table.name)
         if located is None:
             if not table.optional:
-                found.add(Problem(str(folder / f"{table.name}.csv"), None, None,
-                                  f"the {table.name} table (.csv or .parquet)", "no such file"))
+                found.add(
+                    Problem(
+                        str(folder / f"{table.name}.csv"),
+                        None,
+                        None,
+                        f"the {table.name} table (.csv or .parquet)",
+                        "no such file",
+                    )
+                )
             return None
-        raw = read_table(located)
+        return read_table(located)
     except DatasetError as error:
         for problem in error.problems:
             found.add(problem)
         return None
-    return raw, raw.frame
 
 
 def load_dataset(path: Path | str | None = None) -> Dataset:
@@ -50,20 +56,20 @@ def load_dataset(path: Path | str | None = None) -> Dataset:
     if not folder.is_dir():
         raise DatasetError(Problem(str(folder), None, None, "a dataset folder", "no such folder"))
     info = read_info(folder / "dataset.toml", found.problems)
-    tables = {}
-    raws = {}
+    tables: dict[str, pd.DataFrame] = {}
+    raws: dict[str, RawTable] = {}
     for table in (ZONES, PLANTS, CORRIDORS, HYDRO_BUDGETS):
-        read = _read(folder, table, found)
-        if read is not None:
-            raws[table.name] = read[0]
-            tables[table.name] = parse_table(read[0], table, found)  # type: ignore[arg-type]
+        raw = _read(folder, table, found)
+        if raw is not None:
+            raws[table.name] = raw
+            tables[table.name] = parse_table(raw, table, found)
     expected = year_index(info.year, info.timezone) if info else None
-    hourly = {}
+    hourly: dict[str, pd.DataFrame] = {}
     for table in (DEMAND, AVAILABILITY):
-        read = _read(folder, table, found)
-        if read is not None:
-            raws[table.name] = read[0]
-            hourly[table.name] = parse_hourly(read[0], table, expected, found)  # type: ignore[arg-type]
+        raw = _read(folder, table, found)
+        if raw is not None:
+            raws[table.name] = raw
+            hourly[table.name] = parse_hourly(raw, table, expected, found)
     _check_links(raws, tables, hourly, found)
     if found.problems or info is None:
         raise DatasetError(found.problems)
@@ -86,32 +92,63 @@ def _fill_reverse(corridors: pd.DataFrame) -> pd.DataFrame:
     return corridors.assign(reverse_capacity_mw=reverse)
 
 
-def _check_links(raws: dict, tables: dict, hourly: dict, found: Collector) -> None:  # type: ignore[type-arg]
+def _check_links(
+    raws: dict[str, RawTable],
+    tables: dict[str, pd.DataFrame],
+    hourly: dict[str, pd.DataFrame],
+    found: Collector,
+) -> None:
     """Cross-table references: zones, corridor ends, profiles, hydro plants, demand columns."""
     zones = set(tables["zones"]["zone"]) if "zones" in tables else None
     if zones is not None:
-        for name, column in (("plants", "zone"), ("corridors", "from_zone"),
-                             ("corridors", "to_zone")):
+        for name, column in (
+            ("plants", "zone"),
+            ("corridors", "from_zone"),
+            ("corridors", "to_zone"),
+        ):
             if name in tables:
-                check_references(raws[name], tables[name], column, zones,
-                                 "zone of zones.csv", found)
+                check_references(
+                    raws[name], tables[name], column, zones, "zone of zones.csv", found
+                )
     if "corridors" in tables:
         corridors = tables["corridors"]
         same = corridors["from_zone"].eq(corridors["to_zone"]) & corridors["from_zone"].ne("")
         for position in corridors.index[same]:
-            found.add(Problem(raws["corridors"].file, raws["corridors"].row(position), "to_zone",
-                              "a zone other than from_zone", repr(corridors["to_zone"][position])))
+            found.add(
+                Problem(
+                    raws["corridors"].file,
+                    raws["corridors"].row(position),
+                    "to_zone",
+                    "a zone other than from_zone",
+                    repr(corridors["to_zone"][position]),
+                )
+            )
     if "plants" in tables and "availability" in hourly:
         profiles = set(hourly["availability"].columns)
-        check_references(raws["plants"], tables["plants"], "availability", profiles,
-                         "profile (a column of availability.csv)", found)
+        check_references(
+            raws["plants"],
+            tables["plants"],
+            "availability",
+            profiles,
+            "profile (a column of availability.csv)",
+            found,
+        )
     if "hydro_budgets" in tables and "plants" in tables:
         plants = tables["plants"]
         hydro = set(plants.loc[plants["fuel"] == "hydro", "plant"])
-        check_references(raws["hydro_budgets"], tables["hydro_budgets"], "plant", hydro,
-                         "hydro plant of plants.csv", found)
+        check_references(
+            raws["hydro_budgets"],
+            tables["hydro_budgets"],
+            "plant",
+            hydro,
+            "hydro plant of plants.csv",
+            found,
+        )
     if "demand" in hourly and zones is not None:
         for name in hourly["demand"].columns:
             if name not in zones:
-                found.add(Problem(raws["demand"].file, 1, name, "a zone of zones.csv as column",
-                                  repr(name)))
+                found.add(
+                    Problem(
+                        raws["demand"].file, 1, name, "a zone of zones.csv as column", repr(name)
+                    )
+                )

@@ -77,10 +77,20 @@ ZONES = Table(
     columns=(
         Column("zone", "id", f"Zone identifier ({_ID}); also a column of `demand.csv`."),
         Column("name", "text", "Readable name."),
-        Column("lat", "float", "Latitude of the zone's centre.", "degrees", minimum=-90, maximum=90),
-        Column("lon", "float", "Longitude of the zone's centre.", "degrees", minimum=-180, maximum=180),
-        Column("kind", "choice", "`load` for a load area, `hub` for a generation hub.",
-               required=False, choices=("load", "hub"), default="load"),
+        Column(
+            "lat", "float", "Latitude of the zone's centre.", "degrees", minimum=-90, maximum=90
+        ),
+        Column(
+            "lon", "float", "Longitude of the zone's centre.", "degrees", minimum=-180, maximum=180
+        ),
+        Column(
+            "kind",
+            "choice",
+            "`load` for a load area, `hub` for a generation hub.",
+            required=False,
+            choices=("load", "hub"),
+            default="load",
+        ),
         Column("description", "text", "What the zone covers.", required=False),
     ),
 )
@@ -95,24 +105,48 @@ PLANTS = Table(
         Column("zone", "ref", "Zone the plant feeds.", refers_to="zones.zone"),
         Column("fuel", "choice", "Fuel or technology.", choices=FUELS),
         Column("capacity_mw", "float", "Net installed capacity.", "MW", minimum=0),
-        Column("variable_cost_pkr_per_mwh", "float",
-               "Short-run variable cost: fuel plus variable O&M, in the dataset currency.",
-               "currency/MWh", minimum=0),
-        Column("must_run", "float",
-               "Share of the available capacity that must run every hour (`true` = 1, "
-               "`false` = 0): nuclear, run-of-river hydro, take-or-pay fuel.",
-               "0..1", minimum=0, maximum=1),
-        Column("availability", "text",
-               "Name of a profile in `availability.csv` giving the available share of "
-               "capacity each hour; empty for 1.0.", required=True),
+        Column(
+            "variable_cost_pkr_per_mwh",
+            "float",
+            "Short-run variable cost: fuel plus variable O&M, in the dataset currency.",
+            "currency/MWh",
+            minimum=0,
+        ),
+        Column(
+            "must_run",
+            "float",
+            "Share of the available capacity that must run every hour (`true` = 1, "
+            "`false` = 0): nuclear, run-of-river hydro, take-or-pay fuel.",
+            "0..1",
+            minimum=0,
+            maximum=1,
+        ),
+        Column(
+            "availability",
+            "text",
+            "Name of a profile in `availability.csv` giving the available share of "
+            "capacity each hour; empty for 1.0.",
+            required=True,
+        ),
         Column("lat", "float", "Latitude.", "degrees", minimum=-90, maximum=90),
         Column("lon", "float", "Longitude.", "degrees", minimum=-180, maximum=180),
         Column("status", "choice", "Only `operating` plants are dispatched.", choices=STATUSES),
         Column("source", "text", "Source keys from `dataset.toml` for the plant's figures."),
-        Column("unit_mw", "float", "Size of the largest single unit, for the reserve rule; "
-               "defaults to `capacity_mw`.", "MW", required=False, minimum=0),
-        Column("provides_reserve", "bool", "Whether unused capacity counts towards the "
-               "system reserve.", required=False, default="true"),
+        Column(
+            "unit_mw",
+            "float",
+            "Size of the largest single unit, for the reserve rule; defaults to `capacity_mw`.",
+            "MW",
+            required=False,
+            minimum=0,
+        ),
+        Column(
+            "provides_reserve",
+            "bool",
+            "Whether unused capacity counts towards the system reserve.",
+            required=False,
+            default="true",
+        ),
         Column("notes", "text", "Free text.", required=False),
     ),
 )
@@ -125,15 +159,27 @@ CORRIDORS = Table(
     columns=(
         Column("corridor", "id", f"Corridor identifier ({_ID})."),
         Column("from_zone", "ref", "One end.", refers_to="zones.zone"),
-        Column("to_zone", "ref", "The other end; must differ from `from_zone`.",
-               refers_to="zones.zone"),
-        Column("capacity_mw", "float", "Limit of the flow from `from_zone` to `to_zone`.", "MW",
-               minimum=0),
-        Column("reverse_capacity_mw", "float",
-               "Limit of the flow from `to_zone` to `from_zone`; empty for the same as "
-               "`capacity_mw`.", "MW", required=True, minimum=0),
-        Column("kind", "choice", "`ac` or `dc`.", required=False, choices=("ac", "dc"),
-               default="ac"),
+        Column(
+            "to_zone", "ref", "The other end; must differ from `from_zone`.", refers_to="zones.zone"
+        ),
+        Column(
+            "capacity_mw",
+            "float",
+            "Limit of the flow from `from_zone` to `to_zone`.",
+            "MW",
+            minimum=0,
+        ),
+        Column(
+            "reverse_capacity_mw",
+            "float",
+            "Limit of the flow from `to_zone` to `from_zone`; empty for the same as `capacity_mw`.",
+            "MW",
+            required=True,
+            minimum=0,
+        ),
+        Column(
+            "kind", "choice", "`ac` or `dc`.", required=False, choices=("ac", "dc"), default="ac"
+        ),
         Column("source", "text", "Source keys.", required=False),
         Column("notes", "text", "Free text.", required=False),
     ),
@@ -172,8 +218,13 @@ HYDRO_BUDGETS = Table(
     columns=(
         Column("plant", "ref", "A hydro plant of `plants.csv`.", refers_to="plants.plant"),
         Column("month", "int", "Calendar month.", "1..12", minimum=1, maximum=12),
-        Column("energy_mwh", "float", "Most energy the plant may generate that month.", "MWh",
-               minimum=0),
+        Column(
+            "energy_mwh",
+            "float",
+            "Most energy the plant may generate that month.",
+            "MWh",
+            minimum=0,
+        ),
     ),
 )
 

@@ -7,10 +7,10 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from surplus.headroom.timeline import HeadroomError, check_hourly_index, hour_calendar
 from surplus.headroom.curtailment import curtailed_mw, curtailment_stats
 from surplus.headroom.results import Headroom, HeadroomTable
 from surplus.headroom.solve import check_budgets, solve_headroom_mw
+from surplus.headroom.timeline import HeadroomError, check_hourly_index, hour_calendar
 
 DEFAULT_BUDGETS = (0.0, 0.0025, 0.005, 0.01, 0.05)
 """Firm, then 0.25 %, 0.5 %, 1 % and 5 % of the new load's energy curtailed."""

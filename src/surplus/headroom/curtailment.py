@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from surplus.headroom.timeline import HourCalendar
 from surplus.headroom.results import CurtailmentStats
+from surplus.headroom.timeline import HourCalendar
 
 TOLERANCE_MW = 1e-3
 """Curtailment below 1 kW counts as none (solver noise in a dispatch's served load)."""
@@ -36,9 +36,7 @@ def year_starts(calendar: HourCalendar) -> tuple[np.ndarray, np.ndarray]:
     return starts, hours
 
 
-def yearly_rates(
-    curtailed: np.ndarray, load_mw: np.ndarray, calendar: HourCalendar
-) -> np.ndarray:
+def yearly_rates(curtailed: np.ndarray, load_mw: np.ndarray, calendar: HourCalendar) -> np.ndarray:
     """Curtailment rate per year, years × columns; zero where the load is zero."""
     starts, hours = year_starts(calendar)
     energy = np.add.reduceat(curtailed, starts, axis=0)

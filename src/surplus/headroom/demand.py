@@ -24,8 +24,8 @@ from surplus.headroom.assess import (
     sorted_history,
     timezone_per_column,
 )
-from surplus.headroom.timeline import HeadroomError, hour_calendar
 from surplus.headroom.results import HeadroomTable
+from surplus.headroom.timeline import HeadroomError, hour_calendar
 
 SUMMER = frozenset({6, 7, 8})
 WINTER = frozenset({12, 1, 2})
@@ -52,8 +52,9 @@ DUKE_SEASON_RULES: Mapping[str, SeasonRule] = {
 """The report's widened peak windows (footnote 20); every other region uses the default."""
 
 US_BA_TIMEZONES: Mapping[str, str] = {
-    **dict.fromkeys(["PJM", "NYISO", "ISNE", "FPL", "DEC", "DEF", "DEP", "SCP", "DESC"],
-                    "America/New_York"),
+    **dict.fromkeys(
+        ["PJM", "NYISO", "ISNE", "FPL", "DEC", "DEF", "DEP", "SCP", "DESC"], "America/New_York"
+    ),
     **dict.fromkeys(["MISO", "ERCOT", "SPP", "SOCO", "TVA"], "America/Chicago"),
     **dict.fromkeys(["PACE", "PSCO"], "America/Denver"),
     **dict.fromkeys(["AZPS", "SRP"], "America/Phoenix"),
@@ -68,8 +69,9 @@ class SeasonalThresholds:
     winter_mw: float
 
 
-def seasonal_thresholds(demand_mw: np.ndarray, month: np.ndarray, rule: SeasonRule,
-                        region: str = "") -> SeasonalThresholds:
+def seasonal_thresholds(
+    demand_mw: np.ndarray, month: np.ndarray, rule: SeasonRule, region: str = ""
+) -> SeasonalThresholds:
     """Highest demand in each peak window, MW."""
     found = {}
     for name, window in (("summer", rule.summer_peak_months), ("winter", rule.winter_peak_months)):

@@ -22,8 +22,10 @@ def _cap(problems: list[Problem], file: str) -> list[Problem]:
     if len(problems) <= MAX_PROBLEMS:
         return problems
     more = len(problems) - MAX_PROBLEMS
-    return [*problems[:MAX_PROBLEMS], Problem(file, None, None, "no further problems",
-                                              f"{more} more not listed")]
+    return [
+        *problems[:MAX_PROBLEMS],
+        Problem(file, None, None, "no further problems", f"{more} more not listed"),
+    ]
 
 
 def _timestamps(raw: pd.Series, file: str, problems: list[Problem]) -> pd.DatetimeIndex:
@@ -39,13 +41,21 @@ def _timestamps(raw: pd.Series, file: str, problems: list[Problem]) -> pd.Dateti
     good = ~bad
     off_hour = good & (index != index.floor("h"))
     for position in np.flatnonzero(off_hour):
-        problems.append(Problem(file, int(position) + 2, TIMESTAMP, "a whole hour",
-                                text.iloc[position]))
+        problems.append(
+            Problem(file, int(position) + 2, TIMESTAMP, "a whole hour", text.iloc[position])
+        )
     duplicated = good & index.duplicated(keep="first")
     for position in np.flatnonzero(duplicated):
-        first = int(np.flatnonzero(index == index[position])[0]) + 2
-        problems.append(Problem(file, int(position) + 2, TIMESTAMP,
-                                f"a timestamp not already used (row {first})", text.iloc[position]))
+        first = int(np.flatnonzero(index == index[int(position)])[0]) + 2
+        problems.append(
+            Problem(
+                file,
+                int(position) + 2,
+                TIMESTAMP,
+                f"a timestamp not already used (row {first})",
+                text.iloc[position],
+            )
+        )
     return index
 
 
@@ -61,8 +71,15 @@ def _values(raw: pd.Series, column: str, file: str, problems: list[Problem]) -> 
         found = str(shown.iloc[position]) or "an empty cell"
         problems.append(Problem(file, int(position) + 2, column, "demand in MW, a number", found))
     for position in np.flatnonzero(numbers < 0):
-        problems.append(Problem(file, int(position) + 2, column, "demand of zero or more MW",
-                                str(shown.iloc[position])))
+        problems.append(
+            Problem(
+                file,
+                int(position) + 2,
+                column,
+                "demand of zero or more MW",
+                str(shown.iloc[position]),
+            )
+        )
     return numbers
 
 
@@ -73,26 +90,41 @@ def read_demand_csv(path: Path) -> pd.DataFrame:
     """
     file = str(path)
     try:
-        raw = pd.read_csv(path, dtype={TIMESTAMP: str}, keep_default_na=False,
-                          encoding="utf-8-sig", skipinitialspace=True)
+        raw = pd.read_csv(
+            path,
+            dtype={TIMESTAMP: str},
+            keep_default_na=False,
+            encoding="utf-8-sig",
+            skipinitialspace=True,
+        )
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise InputError(Problem(file, None, None, "a readable CSV file",
-                                 " ".join(str(error).split())[:200])) from None
+        raise InputError(
+            Problem(file, None, None, "a readable CSV file", " ".join(str(error).split())[:200])
+        ) from None
     raw.columns = [str(column).strip() for column in raw.columns]
     if TIMESTAMP not in raw.columns:
-        raise InputError(Problem(file, 1, TIMESTAMP, "a 'timestamp' column in the header",
-                                 ", ".join(raw.columns) or "no columns"))
+        raise InputError(
+            Problem(
+                file,
+                1,
+                TIMESTAMP,
+                "a 'timestamp' column in the header",
+                ", ".join(raw.columns) or "no columns",
+            )
+        )
     regions = [column for column in raw.columns if column != TIMESTAMP]
     problems: list[Problem] = []
     if not regions:
-        problems.append(Problem(file, 1, None, "at least one region column besides timestamp",
-                                "only 'timestamp'"))
+        problems.append(
+            Problem(
+                file, 1, None, "at least one region column besides timestamp", "only 'timestamp'"
+            )
+        )
     if raw.empty:
         problems.append(Problem(file, 2, None, "at least one row of data", "none"))
     duplicates = sorted({c for c in regions if regions.count(c) > 1})
     if duplicates or any(c.startswith("Unnamed") or not c for c in regions):
-        problems.append(Problem(file, 1, None, "unique, named region columns",
-                                ", ".join(regions)))
+        problems.append(Problem(file, 1, None, "unique, named region columns", ", ".join(regions)))
     index = _timestamps(raw[TIMESTAMP].astype(str).str.strip(), file, problems)
     data = {c: _values(raw[c], c, file, problems) for c in regions}
     if problems:

@@ -15,15 +15,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from surplus.headroom.timeline import HeadroomError, HourCalendar
 from surplus.headroom.curtailment import year_starts
+from surplus.headroom.timeline import HeadroomError, HourCalendar
 
 
 def hour_weights(calendar: HourCalendar) -> np.ndarray:
     """Each hour's weight in the multi-year rate: 1 / (hours in its year × years)."""
-    starts, hours = year_starts(calendar)
-    per_hour = np.repeat(1.0 / (hours * len(hours)), hours)
-    return per_hour
+    hours = year_starts(calendar)[1]
+    return np.repeat(1.0 / (hours * len(hours)), hours)
 
 
 def check_budgets(budgets: Sequence[float]) -> tuple[float, ...]:
@@ -69,7 +68,8 @@ def solve_headroom_mw(
     for i, budget in enumerate(values):
         exceeds = rate_at > budget
         first = np.argmax(exceeds, axis=1)
-        inside = moment_below[rows, first] / (weight_below[rows, first] - budget)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inside = moment_below[rows, first] / (weight_below[rows, first] - budget)
         inside = np.minimum(inside, s[rows, first])
         beyond = total_moment / (1.0 - budget)
         out[i] = np.where(exceeds.any(axis=1), inside, beyond)

@@ -58,7 +58,8 @@ def as_hourly(value: float | pd.Series, index: pd.DatetimeIndex, name: str) -> p
         series = value.reindex(index).astype(float)
         if series.isna().any():
             first = index[np.flatnonzero(series.isna().to_numpy())[0]]
-            raise InputError(Problem(name, None, None, "a value for every hour", f"none at {first}"))
+            problem = Problem(name, None, None, "a value for every hour", f"none at {first}")
+            raise InputError(problem)
         return series.rename(name)
     return pd.Series(float(value), index=index, name=name)
 

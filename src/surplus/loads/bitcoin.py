@@ -168,7 +168,8 @@ def scenario_from_csv(path: Path, index: pd.DatetimeIndex) -> BitcoinScenario:
     try:
         frame = pd.read_csv(path)
     except (OSError, ValueError) as error:
-        raise InputError(Problem(str(path), None, None, "a readable CSV file", str(error))) from None
+        problem = Problem(str(path), None, None, "a readable CSV file", str(error))
+        raise InputError(problem) from None
     missing = [c for c in CSV_COLUMNS if c not in frame.columns]
     if missing:
         raise InputError(
@@ -176,9 +177,10 @@ def scenario_from_csv(path: Path, index: pd.DatetimeIndex) -> BitcoinScenario:
         )
     problems: list[Problem] = []
     stamps = pd.to_datetime(frame["timestamp"], utc=True, errors="coerce")
+    raw_stamps = frame["timestamp"].astype(str).tolist()
     for row in np.flatnonzero(stamps.isna().to_numpy()):
         problems.append(
-            Problem(str(path), int(row) + 2, "timestamp", "an ISO timestamp", str(frame.iloc[row, 0]))
+            Problem(str(path), int(row) + 2, "timestamp", "an ISO timestamp", raw_stamps[row])
         )
     values = {}
     for column in CSV_COLUMNS[1:]:

@@ -70,8 +70,8 @@ SOURCES: dict[str, str] = {
     "up-to-rs0-48-per-unit-on-december-fuel-cost-adjustment/",
     "PROFIT-FY25": "https://profit.pakistantoday.com.pk/2025/07/28/electricity-generation-"
     "finally-stabilizing-after-two-years-of-declines",
-    "COINDESK": "Bloomberg via CoinDesk: Sahiwal, China Power Hub and Port Qasim named for the "
-    "2,000 MW",
+    "COINDESK": "CoinDesk (citing Bloomberg), 26 May 2025: Sahiwal, China Power Hub and Port "
+    "Qasim named as the source of the 2,000 MW",
 }
 """Source key → where to find it. Keys are those of the project's reference sheets."""
 

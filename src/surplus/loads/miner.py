@@ -72,7 +72,8 @@ class MinerFleet:
     @property
     def hashrate_phs(self) -> float:
         """Fleet hashrate at full power, PH/s (1 MW at e J/TH gives 1000/e PH/s)."""
-        return sum(self.asic_mw * share * 1000.0 / m.efficiency_j_per_th for m, share in self.models)
+        mw = self.asic_mw
+        return sum(mw * share * 1000.0 / m.efficiency_j_per_th for m, share in self.models)
 
     @property
     def efficiency_j_per_th(self) -> float:
@@ -120,7 +121,7 @@ def miner_economics(
 
     Revenue = productive PH/s × hashprice / 24 per hour, less the pool fee; productive power
     is served power less restarting capacity. `btc_price_usd`, when given, converts revenue to
-    BTC mined (before the pool fee).
+    BTC mined (before the pool fee; hourly column `btc_mined`).
     """
     index = pd.DatetimeIndex(curtailed_mw.index)
     curtailed = fleet.effective_curtailment_mw(curtailed_mw)
@@ -145,12 +146,12 @@ def miner_economics(
         },
         index=index,
     )
-    btc = 0.0
+    hourly["btc_mined"] = 0.0
     if btc_price_usd is not None:
-        btc = float((gross_usd / as_hourly(btc_price_usd, index, "btc_price_usd")).sum())
+        hourly["btc_mined"] = gross_usd / as_hourly(btc_price_usd, index, "btc_price_usd")
     revenue_usd = float(hourly["revenue_pkr"].sum()) / usd_exchange_rate
     return close_books(
         fleet.name, "miner", fleet.grid_mw, hourly, usd_exchange_rate,
-        btc_mined=btc, export_revenue_usd=revenue_usd,
+        btc_mined=float(hourly["btc_mined"].sum()), export_revenue_usd=revenue_usd,
         capital_usd=fleet.capex_usd * period_years(index) / fleet.asic_life_years,
     )

@@ -30,7 +30,9 @@ class AuditEntry(Base):
 
     # Assigned as head + 1 under the head's lock, never from a sequence, so a rolled-back
     # transaction leaves no gap and any gap means a deleted row.
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False)
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
+    )
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(64))
@@ -64,7 +66,9 @@ class ChainCheck:
 
 def canonical_json(value: Any) -> str:
     """JSON with sorted keys and no spaces: the same bytes for the same value every time."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
 
 
 def entry_hash(prev_hash: str, entry: AuditEntry) -> str:
@@ -99,7 +103,9 @@ def record(
         update(AuditHead).where(AuditHead.singleton == HEAD_ROW).values(last_id=AuditHead.last_id)
     )
     head = session.execute(
-        select(AuditHead).where(AuditHead.singleton == HEAD_ROW).execution_options(populate_existing=True)
+        select(AuditHead)
+        .where(AuditHead.singleton == HEAD_ROW)
+        .execution_options(populate_existing=True)
     ).scalar_one()
     entry = AuditEntry(
         id=head.last_id + 1,

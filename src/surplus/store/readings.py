@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import IntEnum
 
-from sqlalchemy import Float, ForeignKey, Integer, SmallInteger
+from sqlalchemy import Float, ForeignKey, Index, Integer, SmallInteger
 from sqlalchemy.orm import Mapped, mapped_column
 
 from surplus.store.base import Base
@@ -29,7 +29,11 @@ class Reading(Base):
     metered over the minute (MWh). The primary key makes re-sent readings harmless."""
 
     __tablename__ = "readings"
-    __table_args__ = {"postgresql_partition_by": "RANGE (read_at)"}
+    __table_args__ = (
+        # BRIN: tiny, and enough to find a time window in minute rows inserted in time order.
+        Index("ix_readings_read_at", "read_at", postgresql_using="brin"),
+        {"postgresql_partition_by": "RANGE (read_at)"},
+    )
 
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), primary_key=True)
     kind: Mapped[int] = mapped_column(SmallInteger, primary_key=True)

@@ -1,0 +1,64 @@
+"""Creating OAuth2 clients and checking their credentials against the `clients` table."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from surplus.auth.hashing import DECOY_HASH, hash_secret, new_secret, verify_secret
+from surplus.auth.scopes import ROLES
+from surplus.errors import SurplusError
+from surplus.store import audit
+from surplus.store.clients import Client
+
+
+@dataclass(frozen=True)
+class NewClient:
+    """A created client. `client_secret` exists only here: the table keeps its hash."""
+
+    client_id: str
+    client_secret: str
+    role: str
+    name: str
+    ven_id: str | None
+
+
+def create_client(
+    session: Session, role: str, name: str, ven_id: str | None = None, actor: str = "system"
+) -> NewClient:
+    """Add a client (audited, in the caller's transaction) and return its one-time secret."""
+    if role not in ROLES:
+        raise SurplusError(f"role must be one of {', '.join(ROLES)}, found {role!r}")
+    if not name.strip():
+        raise SurplusError("a client needs a non-empty name")
+    client_id = secrets.token_urlsafe(12)
+    secret = new_secret()
+    session.add(
+        Client(
+            client_id=client_id,
+            secret_hash=hash_secret(secret),
+            role=role,
+            name=name,
+            ven_id=ven_id,
+        )
+    )
+    audit.record(
+        session,
+        actor,
+        "create",
+        "client",
+        client_id,
+        {"role": role, "name": name, "ven_id": ven_id},
+    )
+    return NewClient(client_id, secret, role, name, ven_id)
+
+
+def authenticate(session: Session, client_id: str, client_secret: str) -> Client | None:
+    """The client when the secret matches, else None (same cost either way)."""
+    client = session.get(Client, client_id) if client_id else None
+    stored = client.secret_hash if client is not None else DECOY_HASH
+    if verify_secret(client_secret, stored) and client is not None:
+        return client
+    return None

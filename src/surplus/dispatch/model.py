@@ -1,0 +1,171 @@
+"""The dispatch linear programme for a block of hours, built in bulk as one sparse matrix.
+
+Columns, hour-major within each kind: unit output g, corridor flow f, unserved energy u,
+flexible load served x, reserve shortfall s. Rows: one balance per zone-hour, one reserve
+row per hour, one energy budget per budgeted unit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+import scipy.sparse as sp
+
+from surplus.dispatch.system import System
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each kind of column and row starts, for T hours."""
+
+    hours: int
+    units: int
+    corridors: int
+    zones: int
+    flexible: int
+    budgets: int
+
+    @property
+    def flow_start(self) -> int:
+        return self.hours * self.units
+
+    @property
+    def unserved_start(self) -> int:
+        return self.flow_start + self.hours * self.corridors
+
+    @property
+    def flexible_start(self) -> int:
+        return self.unserved_start + self.hours * self.zones
+
+    @property
+    def shortfall_start(self) -> int:
+        return self.flexible_start + self.hours * self.flexible
+
+    @property
+    def columns(self) -> int:
+        return self.shortfall_start + self.hours
+
+    @property
+    def reserve_row(self) -> int:
+        return self.hours * self.zones
+
+    @property
+    def rows(self) -> int:
+        return self.reserve_row + self.hours + self.budgets
+
+
+def block_lp(system: System, hours: np.ndarray) -> tuple[highspy.HighsLp, Layout]:
+    """The programme for the given hour positions, which share one local month."""
+    budget_units = np.flatnonzero(system.unit_budget >= 0)
+    layout = Layout(
+        hours=len(hours),
+        units=len(system.unit_cost),
+        corridors=len(system.corridor_from),
+        zones=len(system.zones),
+        flexible=len(system.flexible),
+        budgets=len(budget_units),
+    )
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = layout.columns, layout.rows
+    lp.col_cost_, lp.col_lower_, lp.col_upper_ = _columns(system, hours)
+    lp.row_lower_, lp.row_upper_ = _rows(system, hours, layout, budget_units)
+    matrix = _matrix(system, layout, budget_units)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = matrix.indptr
+    lp.a_matrix_.index_ = matrix.indices
+    lp.a_matrix_.value_ = matrix.data
+    return lp, layout
+
+
+def _columns(system: System, hours: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    t = len(hours)
+    n_corr, n_zone = len(system.corridor_from), len(system.zones)
+    shortfall = system.reserve_penalty_pkr_per_mw
+    cost = np.concatenate([
+        np.tile(system.unit_cost, t),
+        np.zeros(t * n_corr),
+        np.full(t * n_zone, system.voll_pkr_per_mwh),
+        np.tile(-system.flexible_value, t),
+        np.full(t, shortfall),
+    ])
+    lower = np.concatenate([
+        system.unit_min_mw[hours].ravel(),
+        np.tile(system.corridor_min_mw, t),
+        np.zeros(t * n_zone),
+        np.zeros(t * len(system.flexible)),
+        np.zeros(t),
+    ])
+    upper = np.concatenate([
+        system.unit_available_mw[hours].ravel(),
+        np.tile(system.corridor_max_mw, t),
+        system.demand_mw[hours].ravel(),
+        system.flexible_load_mw[hours].ravel(),
+        np.full(t, np.inf),
+    ])
+    return cost, lower, upper
+
+
+def _rows(
+    system: System, hours: np.ndarray, layout: Layout, budget_units: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    demand = system.demand_mw[hours].ravel()
+    held = system.unit_available_mw[hours][:, system.unit_reserve].sum(axis=1)
+    month = system.hour_month[hours[0]] - 1
+    budget = system.budget_mwh[system.unit_budget[budget_units], month]
+    lower = np.concatenate([demand, np.full(layout.hours + layout.budgets, -np.inf)])
+    upper = np.concatenate([demand, held - system.reserve_mw[hours], budget])
+    return lower, upper
+
+
+def _matrix(system: System, layout: Layout, budget_units: np.ndarray) -> sp.csc_matrix:
+    t_units = np.repeat(np.arange(layout.hours), layout.units)
+    units = np.tile(np.arange(layout.units), layout.hours)
+    g_col = np.arange(layout.flow_start)
+    rows = [t_units * layout.zones + system.unit_zone[units]]
+    cols = [g_col]
+    vals = [np.ones(len(g_col))]
+    reserve = system.unit_reserve[units]
+    rows.append(layout.reserve_row + t_units[reserve])
+    cols.append(g_col[reserve])
+    vals.append(np.ones(int(reserve.sum())))
+    budget_row = np.full(layout.units, -1)
+    budget_row[budget_units] = np.arange(len(budget_units))
+    budgeted = budget_row[units] >= 0
+    rows.append(layout.reserve_row + layout.hours + budget_row[units][budgeted])
+    cols.append(g_col[budgeted])
+    vals.append(np.ones(int(budgeted.sum())))
+    _flows(system, layout, rows, cols, vals)
+    _slacks(system, layout, rows, cols, vals)
+    matrix = sp.csc_matrix(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(layout.rows, layout.columns),
+    )
+    matrix.sum_duplicates()
+    return matrix
+
+
+def _flows(system: System, layout: Layout, rows: list, cols: list, vals: list) -> None:
+    t = np.repeat(np.arange(layout.hours), layout.corridors)
+    corridor = np.tile(np.arange(layout.corridors), layout.hours)
+    col = layout.flow_start + np.arange(layout.hours * layout.corridors)
+    rows += [t * layout.zones + system.corridor_from[corridor],
+             t * layout.zones + system.corridor_to[corridor]]
+    cols += [col, col]
+    vals += [-np.ones(len(col)), np.ones(len(col))]
+
+
+def _slacks(system: System, layout: Layout, rows: list, cols: list, vals: list) -> None:
+    n_unserved = layout.hours * layout.zones
+    rows.append(np.arange(n_unserved))
+    cols.append(layout.unserved_start + np.arange(n_unserved))
+    vals.append(np.ones(n_unserved))
+    t = np.repeat(np.arange(layout.hours), layout.flexible)
+    load = np.tile(np.arange(layout.flexible), layout.hours)
+    rows.append(t * layout.zones + system.flexible_zone[load])
+    cols.append(layout.flexible_start + np.arange(len(t)))
+    vals.append(-np.ones(len(t)))
+    rows.append(layout.reserve_row + np.arange(layout.hours))
+    cols.append(layout.shortfall_start + np.arange(layout.hours))
+    vals.append(-np.ones(layout.hours))

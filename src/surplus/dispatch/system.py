@@ -1,0 +1,209 @@
+"""A dataset turned into the arrays the dispatch needs, checked once.
+
+Plants that the optimiser cannot tell apart (same zone, cost, profile, must-run share, reserve
+role, and no energy budget) are merged into one dispatch unit; their output is shared back in
+proportion to capacity. That keeps the programme small without changing its optimum.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from surplus.dispatch.flexible import FlexibleLoad, default_value_pkr_per_mwh
+from surplus.errors import SurplusError
+from surplus.grid.model import Dataset
+
+RESERVE_SHORTFALL_FACTOR = 2.0
+"""A MW of reserve not held costs this many times the value of lost load, so the optimiser
+sheds load before it runs short of reserve; the slack only keeps the problem solvable when
+must-run output alone leaves too little room."""
+
+
+class DispatchError(SurplusError):
+    """The dispatch cannot be set up or solved for this input."""
+
+
+@dataclass(frozen=True)
+class System:
+    """Arrays on the dataset's hours (H), zones (Z), dispatch units (U), corridors (C) and
+    flexible loads (F). Every MW figure is per hour."""
+
+    snapshots: pd.DatetimeIndex
+    zones: pd.Index
+    plants: pd.Index
+    corridors: pd.Index
+    flexible: pd.Index
+    plant_unit: np.ndarray
+    plant_share: np.ndarray
+    unit_zone: np.ndarray
+    unit_cost: np.ndarray
+    unit_reserve: np.ndarray
+    unit_available_mw: np.ndarray
+    unit_min_mw: np.ndarray
+    unit_budget: np.ndarray
+    """Row of `budget_mwh` for a unit with an energy budget, else -1."""
+    budget_mwh: np.ndarray
+    """Budget units × 12 local months, MWh, pro-rated to the hours present; inf: no budget."""
+    hour_month: np.ndarray
+    corridor_from: np.ndarray
+    corridor_to: np.ndarray
+    corridor_max_mw: np.ndarray
+    corridor_min_mw: np.ndarray
+    demand_mw: np.ndarray
+    reserve_mw: np.ndarray
+    flexible_zone: np.ndarray
+    flexible_load_mw: np.ndarray
+    flexible_value: np.ndarray
+    voll_pkr_per_mwh: float
+
+    @property
+    def reserve_penalty_pkr_per_mw(self) -> float:
+        return RESERVE_SHORTFALL_FACTOR * self.voll_pkr_per_mwh
+
+    def blocks(self) -> list[np.ndarray]:
+        """Hour positions of each local calendar month: hours couple only through the monthly
+        hydro budgets, so each month is its own programme."""
+        change = np.flatnonzero(np.diff(self.hour_month)) + 1
+        return np.split(np.arange(len(self.snapshots)), change)
+
+
+def prepare(dataset: Dataset, flexible_loads: Sequence[FlexibleLoad] = ()) -> System:
+    """Check the dataset and loads against each other and build the dispatch arrays."""
+    plants = dataset.operating_plants
+    zones = pd.Index(dataset.zones.index)
+    snapshots = dataset.snapshots
+    local = snapshots.tz_convert(dataset.info.timezone)
+    available = dataset.available_mw().to_numpy(float)
+    minimum = available * plants["must_run"].to_numpy(float)
+    budget_plants = _budget_plants(dataset, plants.index)
+    unit_of = _unit_keys(plants, budget_plants)
+    keys, plant_unit = np.unique(unit_of, return_inverse=True)
+    capacity = plants["capacity_mw"].to_numpy(float)
+    unit_capacity = np.bincount(plant_unit, capacity, len(keys))
+    share = np.divide(capacity, unit_capacity[plant_unit], np.ones_like(capacity),
+                      where=unit_capacity[plant_unit] > 0)
+    first = np.unique(plant_unit, return_index=True)[1]
+    unit_budget = np.full(len(keys), -1)
+    for row, plant in enumerate(budget_plants):
+        unit_budget[plant_unit[plants.index.get_loc(plant)]] = row
+    corridors = dataset.corridors
+    flex = _flexible(dataset, flexible_loads, zones)
+    return System(
+        snapshots=snapshots,
+        zones=zones,
+        plants=pd.Index(plants.index),
+        corridors=pd.Index(corridors.index),
+        plant_unit=plant_unit,
+        plant_share=share,
+        unit_zone=zones.get_indexer(plants["zone"].to_numpy()[first]),
+        unit_cost=plants["variable_cost_pkr_per_mwh"].to_numpy(float)[first],
+        unit_reserve=plants["provides_reserve"].to_numpy(bool)[first],
+        unit_available_mw=_sum_columns(available, plant_unit, len(keys)),
+        unit_min_mw=_sum_columns(minimum, plant_unit, len(keys)),
+        unit_budget=unit_budget,
+        budget_mwh=_budget_table(dataset, budget_plants, local),
+        hour_month=local.month.to_numpy(),
+        corridor_from=zones.get_indexer(corridors["from_zone"].to_numpy()),
+        corridor_to=zones.get_indexer(corridors["to_zone"].to_numpy()),
+        corridor_max_mw=corridors["capacity_mw"].to_numpy(float),
+        corridor_min_mw=-corridors["reverse_capacity_mw"].to_numpy(float),
+        demand_mw=dataset.demand_mw.reindex(columns=zones, fill_value=0.0).to_numpy(float),
+        reserve_mw=dataset.reserve_mw().to_numpy(float),
+        voll_pkr_per_mwh=float(dataset.info.value_of_lost_load_per_mwh),
+        **flex,
+    )
+
+
+def _sum_columns(values: np.ndarray, groups: np.ndarray, count: int) -> np.ndarray:
+    out = np.zeros((values.shape[0], count))
+    np.add.at(out.T, groups, values.T)
+    return out
+
+
+def _budget_plants(dataset: Dataset, operating: pd.Index) -> list[str]:
+    budgets = dataset.hydro_budgets
+    if budgets.empty:
+        return []
+    return [p for p in pd.unique(budgets["plant"]) if p in operating]
+
+
+def _unit_keys(plants: pd.DataFrame, budget_plants: list[str]) -> np.ndarray:
+    """One key per plant; equal keys are merged into one dispatch unit."""
+    parts = [
+        plants["zone"].astype(str),
+        plants["variable_cost_pkr_per_mwh"].map(repr),
+        plants["availability"].fillna("").astype(str),
+        plants["must_run"].map(repr),
+        plants["provides_reserve"].astype(bool).map(str),
+    ]
+    keys = parts[0].str.cat(parts[1:], sep="|")
+    own = plants.index.isin(budget_plants)
+    keys[own] = "budget|" + plants.index[own].astype(str)
+    return keys.to_numpy(str)
+
+
+def _budget_table(dataset: Dataset, plants: list[str], local: pd.DatetimeIndex) -> np.ndarray:
+    """Monthly budgets scaled by the share of the month's hours the dataset covers, so a
+    window of a few days gets the matching part of its month's water."""
+    table = np.full((len(plants), 12), np.inf)
+    if not plants:
+        return table
+    present = np.bincount(local.month.to_numpy(), minlength=13)[1:]
+    budgets = dataset.hydro_budgets
+    rows = {p: i for i, p in enumerate(plants)}
+    for plant, month, energy in budgets[["plant", "month", "energy_mwh"]].itertuples(False):
+        if plant not in rows or present[int(month) - 1] == 0:
+            continue
+        year = int(local[local.month == month][0].year)
+        start = pd.Timestamp(year=year, month=int(month), day=1, tz=local.tz)
+        hours_in_month = (start + pd.offsets.MonthBegin(1) - start) / pd.Timedelta(hours=1)
+        table[rows[plant], int(month) - 1] = float(energy) * present[int(month) - 1] / hours_in_month
+    return table
+
+
+def _flexible(
+    dataset: Dataset, loads: Sequence[FlexibleLoad], zones: pd.Index
+) -> dict[str, object]:
+    hours = len(dataset.snapshots)
+    voll = float(dataset.info.value_of_lost_load_per_mwh)
+    costs = dataset.operating_plants["variable_cost_pkr_per_mwh"]
+    default = default_value_pkr_per_mwh(float(costs.max()) if len(costs) else 0.0, voll)
+    names = [load.name for load in loads]
+    if len(set(names)) != len(names):
+        raise DispatchError(f"flexible load names must be unique, found {names}")
+    load_mw = np.zeros((hours, len(loads)))
+    values = np.zeros(len(loads))
+    for j, load in enumerate(loads):
+        if load.zone not in zones:
+            raise DispatchError(f"flexible load '{load.name}': zone '{load.zone}' is not a zone")
+        load_mw[:, j] = _load_profile(load, dataset.snapshots)
+        value = default if load.value_pkr_per_mwh is None else float(load.value_pkr_per_mwh)
+        if not 0 <= value < voll:
+            raise DispatchError(
+                f"flexible load '{load.name}': value_pkr_per_mwh must be at least 0 and below "
+                f"the value of lost load ({voll:g}), found {value:g}"
+            )
+        values[j] = value
+    return {
+        "flexible": pd.Index(names, dtype=object),
+        "flexible_zone": zones.get_indexer([load.zone for load in loads]),
+        "flexible_load_mw": load_mw,
+        "flexible_value": values,
+    }
+
+
+def _load_profile(load: FlexibleLoad, snapshots: pd.DatetimeIndex) -> np.ndarray:
+    if isinstance(load.load_mw, pd.Series):
+        series = load.load_mw.reindex(snapshots)
+        if series.isna().any():
+            raise DispatchError(f"flexible load '{load.name}': load_mw lacks some dataset hours")
+        values = series.to_numpy(float)
+    else:
+        values = np.full(len(snapshots), float(load.load_mw))
+    if (values < 0).any() or not np.isfinite(values).all():
+        raise DispatchError(f"flexible load '{load.name}': load_mw must be finite and ≥ 0")
+    return values

@@ -1,0 +1,138 @@
+"""The subsidy test: hour by hour, does the tariff cover what it costs to serve the load?
+
+The cost to serve one more MWh at a load's meter is the marginal generation cost at its zone,
+grossed up for the losses on the way, plus the network cost:
+`cost = marginal_cost / (1 − loss_share) + network_cost`. A load-hour fails when it was served
+and its tariff was below that cost; the shortfall is what someone else paid for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from surplus.economics.catalogue import TARIFFS
+from surplus.errors import InputError, Problem
+
+_TOLERANCE_PKR_PER_MWH = 1e-6
+_SERVED_MW = 1e-6
+
+
+@dataclass(frozen=True)
+class ServingCost:
+    """What delivering energy to the loads costs on top of generation."""
+
+    network_cost_pkr_per_mwh: float = TARIFFS.default("network_cost_pkr_per_mwh")
+    loss_share: float = TARIFFS.default("loss_share")
+
+    def __post_init__(self) -> None:
+        TARIFFS.check("serving cost", self)
+
+    def per_mwh(self, marginal_cost_pkr_per_mwh: pd.DataFrame) -> pd.DataFrame:
+        return marginal_cost_pkr_per_mwh / (1.0 - self.loss_share) + self.network_cost_pkr_per_mwh
+
+
+@dataclass(frozen=True, eq=False)
+class SubsidyTest:
+    """Result of the test over hours × loads.
+
+    `by_load` has, per load: `energy_mwh`, `failing_hours`, `failing_mwh`, `shortfall_pkr`,
+    `min_flat_tariff_pkr_per_mwh` (the dearest hour it was served) and
+    `average_cost_pkr_per_mwh`. `hourly` has, per hour: `served_mw`, `failing_mw`,
+    `shortfall_pkr`, `max_cost_pkr_per_mwh` (over loads served that hour).
+    """
+
+    passes: bool
+    failing_hours: int
+    failing_mwh: float
+    shortfall_pkr: float
+    min_flat_tariff_pkr_per_mwh: float
+    """Lowest flat tariff that passes every hour: the highest cost to serve in a served hour."""
+    average_cost_pkr_per_mwh: float
+    """Energy-weighted cost to serve: the flat tariff that breaks even over the period."""
+    by_load: pd.DataFrame
+    hourly: pd.DataFrame
+
+
+def subsidy_test(
+    served_mw: pd.DataFrame,
+    tariff_pkr_per_mwh: pd.DataFrame,
+    marginal_cost_pkr_per_mwh: pd.DataFrame,
+    serving: ServingCost,
+) -> SubsidyTest:
+    """Test each load-hour (frames: hourly UTC index × loads, same labels in all three).
+
+    >>> t = pd.date_range("2025-01-01", periods=2, freq="h", tz="UTC")
+    >>> f = lambda a: pd.DataFrame({"m": a}, index=t)
+    >>> r = subsidy_test(f([10.0, 10.0]), f([20.0, 20.0]), f([15.0, 25.0]), ServingCost(0, 0))
+    >>> r.failing_hours, r.failing_mwh, r.shortfall_pkr, r.min_flat_tariff_pkr_per_mwh
+    (1, 10.0, 50.0, 25.0)
+    """
+    _check_aligned(served_mw, tariff_pkr_per_mwh, marginal_cost_pkr_per_mwh)
+    cost = serving.per_mwh(marginal_cost_pkr_per_mwh)
+    served = served_mw.clip(lower=0.0)
+    is_served = served > _SERVED_MW
+    fails = is_served & (tariff_pkr_per_mwh < cost - _TOLERANCE_PKR_PER_MWH)
+    shortfall = ((cost - tariff_pkr_per_mwh).clip(lower=0.0) * served).where(fails, 0.0)
+    served_cost = cost.where(is_served)
+    energy = served.sum()
+    by_load = pd.DataFrame(
+        {
+            "energy_mwh": energy,
+            "failing_hours": fails.sum().astype(int),
+            "failing_mwh": served.where(fails, 0.0).sum(),
+            "shortfall_pkr": shortfall.sum(),
+            "min_flat_tariff_pkr_per_mwh": served_cost.max(),
+            "average_cost_pkr_per_mwh": (cost * served).sum() / energy.where(energy > 0),
+        }
+    )
+    hourly = pd.DataFrame(
+        {
+            "served_mw": served.sum(axis=1),
+            "failing_mw": served.where(fails, 0.0).sum(axis=1),
+            "shortfall_pkr": shortfall.sum(axis=1),
+            "max_cost_pkr_per_mwh": served_cost.max(axis=1),
+        }
+    )
+    total_energy = float(energy.sum())
+    return SubsidyTest(
+        passes=not bool(fails.to_numpy().any()),
+        failing_hours=int(fails.any(axis=1).sum()),
+        failing_mwh=float(by_load["failing_mwh"].sum()),
+        shortfall_pkr=float(by_load["shortfall_pkr"].sum()),
+        min_flat_tariff_pkr_per_mwh=_nanmax(served_cost.to_numpy()),
+        average_cost_pkr_per_mwh=(
+            float((cost * served).to_numpy().sum()) / total_energy if total_energy > 0 else np.nan
+        ),
+        by_load=by_load,
+        hourly=hourly,
+    )
+
+
+def incremental_cost_per_mwh(
+    delta_cost_pkr: pd.Series, served_mw: pd.DataFrame
+) -> pd.DataFrame:
+    """Spread each hour's change in system cost (run with the loads minus run without) over
+    the MWh the loads took that hour, as a per-MWh cost for every load (NaN where none was
+    served). Hydro budgets move water between hours, so single hours can be noisy."""
+    total = served_mw.clip(lower=0.0).sum(axis=1)
+    per_mwh = delta_cost_pkr.reindex(served_mw.index) / total.where(total > _SERVED_MW)
+    return pd.DataFrame({load: per_mwh for load in served_mw.columns}, index=served_mw.index)
+
+
+def _nanmax(values: np.ndarray) -> float:
+    finite = values[~np.isnan(values)]
+    return float(finite.max()) if finite.size else float("nan")
+
+
+def _check_aligned(*frames: pd.DataFrame) -> None:
+    first = frames[0]
+    for frame in frames[1:]:
+        if not frame.index.equals(first.index) or list(frame.columns) != list(first.columns):
+            raise InputError(
+                Problem("subsidy test", None, None, "frames with the same hours and loads",
+                        f"{list(frame.columns)} over {len(frame)} h vs "
+                        f"{list(first.columns)} over {len(first)} h")
+            )

@@ -1,0 +1,142 @@
+"""`surplus headroom` and `surplus sites`: thin shells over the headroom library.
+
+Register with the main app, e.g. ``app.command("headroom")(headroom_command)``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from surplus.console import console, fails_cleanly
+from surplus.headroom.assess import DEFAULT_BUDGETS
+from surplus.headroom.demand import (
+    DUKE_SEASON_RULES,
+    US_BA_TIMEZONES,
+    SeasonRule,
+    demand_headroom,
+)
+from surplus.headroom.demand_file import read_demand_csv
+from surplus.headroom.table import print_headroom, write_headroom_csv
+from surplus.headroom.timeline import HeadroomError
+
+
+def parse_months(text: str) -> frozenset[int]:
+    """'5-9' → May to September; '11-3' wraps over the new year; '6,7,8' lists months.
+
+    >>> sorted(parse_months("11-3"))
+    [1, 2, 3, 11, 12]
+    """
+    months: set[int] = set()
+    try:
+        for part in text.split(","):
+            ends = [int(x) for x in part.split("-")]
+            if len(ends) > 2 or not all(1 <= m <= 12 for m in ends):
+                raise HeadroomError(f"months run from 1 to 12; got '{text}'")
+            first, last = ends[0], ends[-1]
+            months.update((first - 1 + k) % 12 + 1 for k in range((last - first) % 12 + 1))
+    except ValueError:
+        raise HeadroomError(f"months are written like 6-8, 11-3 or 6,7,8; got '{text}'") from None
+    return frozenset(months)
+
+
+def season_rules(summer_peak: list[str], winter_peak: list[str]) -> dict[str, SeasonRule]:
+    """The report's rules, overridden by REGION=MONTHS options."""
+    rules = dict(DUKE_SEASON_RULES)
+    for options, field in (
+        (summer_peak, "summer_peak_months"),
+        (winter_peak, "winter_peak_months"),
+    ):
+        for option in options:
+            region, sep, months = option.partition("=")
+            if not sep or not region:
+                raise HeadroomError(
+                    f"write a peak window as REGION=MONTHS, e.g. CAISO=5-9; got '{option}'"
+                )
+            base = rules.get(region, SeasonRule())
+            rules[region] = SeasonRule(**{**base.__dict__, field: parse_months(months)})
+    return rules
+
+
+Budgets = Annotated[
+    list[float] | None,
+    typer.Option(
+        "--budget",
+        help="Curtailment budget as a fraction (0.005 = 0.5 %); repeat "
+        "for several. Default: 0 (firm), 0.0025, 0.005, 0.01, 0.05.",
+    ),
+]
+
+
+@fails_cleanly
+def headroom_command(
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Grid dataset folder (spare capacity from the dispatch); the embedded Pakistan "
+            "dataset when left out.",
+            show_default=False,
+        ),
+    ] = None,
+    demand: Annotated[
+        Path | None,
+        typer.Option(
+            "--demand",
+            help="CSV of hourly demand: a 'timestamp' column with a time zone and one "
+            "MW column per region. Uses Norris et al.'s seasonal peak thresholds.",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Write the table as CSV, one row per region and budget.",
+            show_default=False,
+        ),
+    ] = None,
+    budget: Budgets = None,
+    timezone: Annotated[
+        str,
+        typer.Option(
+            "--timezone",
+            help="Local time zone of regions other than the 22 US balancing "
+            "authorities (their zones are built in).",
+        ),
+    ] = "UTC",
+    summer_peak: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--summer-peak",
+            help="REGION=MONTHS setting the summer threshold, e.g. CAISO=5-9.",
+            show_default=False,
+        ),
+    ] = None,
+    winter_peak: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--winter-peak",
+            help="REGION=MONTHS setting the winter threshold, e.g. FPL=11-3.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Curtailment-enabled headroom: the largest constant new load each region takes within
+    each curtailment budget, and when it would be curtailed."""
+    budgets = tuple(budget) if budget else DEFAULT_BUDGETS
+    if demand is None:
+        from surplus.headroom.grid import grid_headroom_table
+
+        result, title = grid_headroom_table(path, budgets)
+    else:
+        frame = read_demand_csv(demand)
+        zones = {region: US_BA_TIMEZONES.get(region, timezone) for region in frame.columns}
+        rules = season_rules(summer_peak or [], winter_peak or [])
+        result = demand_headroom(frame, budgets, zones, rules).table
+        title = f"Curtailment-enabled headroom — {demand.name} (seasonal peak thresholds)"
+    print_headroom(result, title, console)
+    if out is not None:
+        write_headroom_csv(result, out)
+        console.print(f"[green]wrote[/] {out}")

@@ -1,0 +1,74 @@
+"""The headroom table every headroom command prints, and the CSV it can write."""
+
+from __future__ import annotations
+
+import calendar as std_calendar
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from surplus.headroom.results import HeadroomTable
+
+
+def budget_label(budget: float) -> str:
+    """'firm' for a zero budget, else a percentage.
+
+    >>> budget_label(0.0), budget_label(0.0025), budget_label(0.05)
+    ('firm', '0.25%', '5%')
+    """
+    return "firm" if budget == 0 else f"{budget * 100:g}%"
+
+
+def rich_table(result: HeadroomTable, title: str) -> Table:
+    table = Table(
+        title=title,
+        title_justify="left",
+        header_style="bold",
+        caption="month and hour: when curtailed hours fall most often (local time)",
+        caption_justify="left",
+    )
+    headers = [
+        "region",
+        "budget",
+        "MW",
+        "curtailed MWh/yr",
+        "curtailed h/yr",
+        "≥50% served h/yr",
+        "≥90% served h/yr",
+        "events/yr",
+        "mean event h",
+        "longest h",
+        "month",
+        "hour",
+    ]
+    for i, header in enumerate(headers):
+        table.add_column(header, justify="left" if i < 2 else "right")
+    for item in result.items:
+        stats = item.curtailment
+        month = stats.busiest_month
+        hour = stats.busiest_hour_of_day
+        table.add_row(
+            item.region,
+            budget_label(item.budget),
+            f"{item.headroom_mw:,.0f}",
+            f"{stats.curtailed_mwh_per_year:,.0f}",
+            f"{stats.curtailed_hours_per_year:,.1f}",
+            f"{stats.hours_serving_50pct_per_year:,.1f}",
+            f"{stats.hours_serving_90pct_per_year:,.1f}",
+            f"{stats.events_per_year:,.1f}",
+            f"{stats.mean_event_hours:.1f}",
+            f"{stats.longest_event_hours}",
+            std_calendar.month_abbr[month] if month else "",
+            f"{hour:02d}:00" if hour is not None else "",
+        )
+    return table
+
+
+def print_headroom(result: HeadroomTable, title: str, console: Console) -> None:
+    console.print(rich_table(result, title))
+
+
+def write_headroom_csv(result: HeadroomTable, path: Path) -> None:
+    """One row per region and budget (budget as a fraction: 0.005 for 0.5 %)."""
+    result.to_frame().to_csv(path, index=False, float_format="%.6g")

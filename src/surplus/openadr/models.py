@@ -1,0 +1,254 @@
+"""Pydantic models of the OpenADR 3.1.0 schemas, written from the official OpenAPI document.
+
+Requests are validated strictly: string lengths, patterns, enums, int32 ranges, and a null
+is refused where the spec does not mark a property nullable. Unknown properties are ignored,
+as the Definition allows. Only the request shapes are modelled as classes; the server's
+representations are request fields plus `ObjectMetadata`, assembled in `surplus.openadr.service`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+)
+
+INT32_MIN = -(2**31)
+INT32_MAX = 2**31 - 1
+
+# The spec's duration pattern uses a look-ahead, which pydantic's Rust regex engine lacks.
+DURATION_RE = re.compile(
+    r"^(-?)P(?=\d|T\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)([DW]))?"
+    r"(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$"
+)
+RFC3339_RE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
+)
+URI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s\x00-\x1f\x7f]*$")
+
+OBJECT_TYPES = ("PROGRAM", "EVENT", "REPORT", "SUBSCRIPTION", "VEN", "RESOURCE")
+ObjectType = Literal["PROGRAM", "EVENT", "REPORT", "SUBSCRIPTION", "VEN", "RESOURCE"]
+Operation = Literal["READ", "CREATE", "UPDATE", "DELETE"]
+
+
+def _refuse_null(value: Any) -> Any:
+    """Omitting a non-nullable property is fine; sending it as null is not."""
+    if value is None:
+        raise ValueError("null is not allowed here; omit the property instead")
+    return value
+
+
+def _check_duration(value: str) -> str:
+    if not DURATION_RE.match(value):
+        raise ValueError("expected an ISO 8601 duration such as PT1H")
+    return value
+
+
+def _check_datetime(value: str) -> str:
+    if not RFC3339_RE.match(value):
+        raise ValueError("expected an RFC 3339 date-time such as 2023-06-15T09:30:00Z")
+    try:
+        datetime.fromisoformat(value.replace("z", "Z").replace("t", "T"))
+    except ValueError as error:
+        raise ValueError(f"not a real date-time: {error}") from None
+    return value
+
+
+def _check_uri(value: str) -> str:
+    if not URI_RE.match(value):
+        raise ValueError("expected an absolute URI with a scheme")
+    return value
+
+
+
+NotNull = BeforeValidator(_refuse_null)
+Name = Annotated[StrictStr, Field(min_length=1, max_length=128)]
+ObjectID = Annotated[StrictStr, Field(min_length=1, max_length=128, pattern=r"^[a-zA-Z0-9_-]*$")]
+Target = Name
+Targets = list[Target] | None
+Int32 = Annotated[StrictInt, Field(ge=INT32_MIN, le=INT32_MAX)]
+Duration = Annotated[StrictStr, AfterValidator(_check_duration)]
+DateTime = Annotated[StrictStr, AfterValidator(_check_datetime)]
+Uri = Annotated[StrictStr, Field(min_length=2, max_length=8000), AfterValidator(_check_uri)]
+NullableName = Annotated[StrictStr | None, Field(min_length=1, max_length=128)]
+
+
+class SpecModel(BaseModel):
+    """Strict types; unknown properties are dropped, as the Definition permits."""
+
+    model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
+
+    def to_json(self) -> dict[str, Any]:
+        """The representation to store: only what the client sent (spec defaults implied)."""
+        return self.model_dump(mode="json", exclude_unset=True, by_alias=True)
+
+
+class Point(SpecModel):
+    x: float
+    y: float
+
+
+Value = StrictBool | StrictInt | StrictFloat | StrictStr | Point
+
+
+class ValuesMap(SpecModel):
+    type: Name
+    values: list[Value]
+
+
+class IntervalPeriod(SpecModel):
+    start: Annotated[DateTime | None, NotNull] = None
+    duration: Annotated[Duration | None, NotNull] = None
+    randomizeStart: Annotated[Duration | None, NotNull] = None
+
+
+class Interval(SpecModel):
+    id: Int32
+    intervalPeriod: Annotated[IntervalPeriod | None, NotNull] = None
+    payloads: list[ValuesMap]
+
+
+class EventPayloadDescriptor(SpecModel):
+    objectType: Literal["EVENT_PAYLOAD_DESCRIPTOR"]
+    payloadType: Name
+    units: NullableName = None
+    currency: StrictStr | None = None
+
+
+class ReportPayloadDescriptor(SpecModel):
+    objectType: Literal["REPORT_PAYLOAD_DESCRIPTOR"]
+    payloadType: Name
+    readingType: NullableName = None
+    units: NullableName = None
+    accuracy: float | None = None
+    confidence: Annotated[StrictInt | None, Field(ge=0, le=100)] = None
+
+
+PayloadDescriptor = Annotated[
+    EventPayloadDescriptor | ReportPayloadDescriptor, Field(discriminator="objectType")
+]
+
+
+class ReportDescriptor(SpecModel):
+    payloadType: Name
+    readingType: NullableName = None
+    units: NullableName = None
+    targets: Targets = None
+    aggregate: Annotated[StrictBool | None, NotNull] = None
+    startInterval: Annotated[Int32 | None, NotNull] = None
+    numIntervals: Annotated[Int32 | None, NotNull] = None
+    historical: Annotated[StrictBool | None, NotNull] = None
+    frequency: Annotated[Int32 | None, NotNull] = None
+    repeat: Annotated[Int32 | None, NotNull] = None
+    reportIntervals: Annotated[
+        Literal["INTERVALS", "SUB_INTERVALS", "OPEN_INTERVALS"] | None, NotNull
+    ] = None
+
+
+class ProgramDescription(SpecModel):
+    URL: Uri
+
+
+class ProgramRequest(SpecModel):
+    programName: Name
+    intervalPeriod: Annotated[IntervalPeriod | None, NotNull] = None
+    programDescriptions: list[ProgramDescription] | None = None
+    payloadDescriptors: list[PayloadDescriptor] | None = None
+    attributes: list[ValuesMap] | None = None
+    targets: Targets = None
+
+
+class EventRequest(SpecModel):
+    programID: ObjectID
+    eventName: StrictStr | None = None
+    duration: Annotated[Duration | None, NotNull] = None
+    priority: Annotated[StrictInt | None, Field(ge=0)] = None
+    targets: Targets = None
+    reportDescriptors: list[ReportDescriptor] | None = None
+    payloadDescriptors: list[EventPayloadDescriptor] | None = None
+    intervalPeriod: Annotated[IntervalPeriod | None, NotNull] = None
+    intervals: Annotated[list[Interval] | None, NotNull] = None
+
+
+class ReportResource(SpecModel):
+    resourceName: Name
+    intervalPeriod: Annotated[IntervalPeriod | None, NotNull] = None
+    intervals: list[Interval]
+
+
+class ReportRequest(SpecModel):
+    eventID: ObjectID
+    clientName: Name
+    reportName: StrictStr | None = None
+    payloadDescriptors: list[ReportPayloadDescriptor] | None = None
+    resources: list[ReportResource]
+
+
+class ObjectOperation(SpecModel):
+    objects: list[ObjectType]
+    operations: list[Operation]
+    callbackUrl: Uri
+    bearerToken: StrictStr | None = None
+
+
+class SubscriptionRequest(SpecModel):
+    clientName: Name
+    programID: Annotated[ObjectID | None, NotNull] = None
+    objectOperations: list[ObjectOperation]
+    targets: Targets = None
+
+
+class BlVenRequest(SpecModel):
+    objectType: Literal["BL_VEN_REQUEST"]
+    clientID: Name
+    targets: Targets = None
+    venName: Name
+    attributes: list[ValuesMap] | None = None
+
+
+class VenVenRequest(SpecModel):
+    objectType: Literal["VEN_VEN_REQUEST"]
+    venName: Name
+    attributes: list[ValuesMap] | None = None
+
+
+VenRequest = Annotated[BlVenRequest | VenVenRequest, Field(discriminator="objectType")]
+
+
+class BlResourceRequest(SpecModel):
+    objectType: Literal["BL_RESOURCE_REQUEST"]
+    clientID: Name
+    targets: Targets = None
+    resourceName: Name
+    venID: ObjectID
+    attributes: list[ValuesMap] | None = None
+
+
+class VenResourceRequest(SpecModel):
+    objectType: Literal["VEN_RESOURCE_REQUEST"]
+    resourceName: Name
+    venID: ObjectID
+    attributes: list[ValuesMap] | None = None
+
+
+ResourceRequest = Annotated[
+    BlResourceRequest | VenResourceRequest, Field(discriminator="objectType")
+]
+
+
+class ClientCredentialRequest(SpecModel):
+    grant_type: Literal["client_credentials"]
+    client_id: Annotated[StrictStr, Field(min_length=1, max_length=4096)]
+    client_secret: Annotated[StrictStr, Field(min_length=1, max_length=4096)]
+    scope: Annotated[StrictStr | None, Field(max_length=4096)] = None

@@ -1,0 +1,157 @@
+"""Reading and writing OpenADR object rows: representations, targets, grants and searches.
+
+Knows the tables and SQL, nothing of HTTP. A representation is the spec's JSON object:
+the object metadata (id, createdDateTime, modificationDateTime, objectType) followed by
+the stored client fields.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, delete, exists, not_, or_, select
+from sqlalchemy.orm import Session
+
+from surplus.store.openadr_tables import (
+    EventRow,
+    ProgramRow,
+    ReportRow,
+    ResourceRow,
+    SubscriptionRow,
+    TargetRow,
+    VenRow,
+)
+
+ROWS: dict[str, type[Any]] = {
+    "PROGRAM": ProgramRow,
+    "EVENT": EventRow,
+    "REPORT": ReportRow,
+    "SUBSCRIPTION": SubscriptionRow,
+    "VEN": VenRow,
+    "RESOURCE": ResourceRow,
+}
+TARGETED = ("PROGRAM", "EVENT", "VEN", "RESOURCE")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def rfc3339(moment: datetime) -> str:
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def represent(object_type: str, row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "createdDateTime": rfc3339(row.created_at),
+        "modificationDateTime": rfc3339(row.modified_at),
+        "objectType": object_type,
+        **row.body,
+    }
+
+
+def get(session: Session, object_type: str, object_id: str) -> Any:
+    """The row, or None."""
+    return session.get(ROWS[object_type], object_id)
+
+
+def set_targets(session: Session, object_type: str, object_id: str, targets: Iterable[str]) -> None:
+    """Replace the indexed copy of an object's targets."""
+    session.execute(
+        delete(TargetRow).where(TargetRow.object_type == object_type, TargetRow.object_id == object_id)
+    )
+    rows = [
+        {"object_type": object_type, "object_id": object_id, "target": target}
+        for target in sorted(set(targets))
+    ]
+    if rows:
+        session.execute(TargetRow.__table__.insert(), rows)
+
+
+def remove(session: Session, object_type: str, row: Any) -> None:
+    set_targets(session, object_type, row.id, ())
+    session.delete(row)
+
+
+def granted_targets(session: Session, client_ids: Sequence[str]) -> dict[str, frozenset[str]]:
+    """Targets BL granted each client through its ven objects and their resources.
+
+    A client with no ven object is granted nothing (it still reads untargeted objects).
+    """
+    grants: dict[str, set[str]] = {client_id: set() for client_id in client_ids}
+    if not client_ids:
+        return {}
+    for kind, row in (("VEN", VenRow), ("RESOURCE", ResourceRow)):
+        query = (
+            select(row.client_id, TargetRow.target)
+            .join(TargetRow, and_(TargetRow.object_type == kind, TargetRow.object_id == row.id))
+            .where(row.client_id.in_(client_ids))
+        )
+        for client_id, target in session.execute(query):
+            grants[client_id].add(target)
+    return {client_id: frozenset(targets) for client_id, targets in grants.items()}
+
+
+def vens_granted_any(session: Session, targets: Sequence[str]) -> dict[str, frozenset[str]]:
+    """VEN ids (with their full grants) granted at least one of `targets`."""
+    if not targets:
+        return {}
+    direct = select(VenRow.id).join(
+        TargetRow, and_(TargetRow.object_type == "VEN", TargetRow.object_id == VenRow.id)
+    )
+    via_resource = select(ResourceRow.ven_id).join(
+        TargetRow,
+        and_(TargetRow.object_type == "RESOURCE", TargetRow.object_id == ResourceRow.id),
+    )
+    ven_ids = set(session.scalars(direct.where(TargetRow.target.in_(targets))))
+    ven_ids |= set(session.scalars(via_resource.where(TargetRow.target.in_(targets))))
+    if not ven_ids:
+        return {}
+    clients = dict(session.execute(select(VenRow.id, VenRow.client_id).where(VenRow.id.in_(ven_ids))))
+    grants = granted_targets(session, sorted(set(clients.values())))
+    return {ven_id: grants[client_id] for ven_id, client_id in clients.items()}
+
+
+def has_target_in(object_type: str, id_column: Any, targets: Iterable[str]) -> ColumnElement[bool]:
+    return exists().where(
+        TargetRow.object_type == object_type,
+        TargetRow.object_id == id_column,
+        TargetRow.target.in_(sorted(set(targets))),
+    )
+
+
+def untargeted(object_type: str, id_column: Any) -> ColumnElement[bool]:
+    return not_(
+        exists().where(TargetRow.object_type == object_type, TargetRow.object_id == id_column)
+    )
+
+
+def target_clause(
+    object_type: str, id_column: Any, targets: frozenset[str], filtered: bool
+) -> ColumnElement[bool]:
+    """SQL twin of `access.visible_by_targets`."""
+    matching = has_target_in(object_type, id_column, targets)
+    return matching if filtered else or_(untargeted(object_type, id_column), matching)
+
+
+@dataclass(frozen=True)
+class Page:
+    skip: int
+    limit: int
+
+
+def fetch(session: Session, object_type: str, conditions: list[Any], page: Page | None) -> list[Any]:
+    row = ROWS[object_type]
+    query = select(row).where(*conditions).order_by(row.created_at, row.id)
+    if page is not None:
+        query = query.offset(page.skip).limit(page.limit)
+    return list(session.scalars(query))
+
+
+def program_ids_of_events(session: Session, event_id: str) -> str | None:
+    return session.scalar(select(EventRow.program_id).where(EventRow.id == event_id))

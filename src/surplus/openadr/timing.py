@@ -1,0 +1,72 @@
+"""When an event ends, from its intervalPeriod and intervals (User Guide 7.3), for `active=`.
+
+Durations use 365-day years and 30-day months; "P9999Y" means never ending. An event
+whose end cannot be worked out (no start) counts as active.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from surplus.openadr.models import DURATION_RE
+
+FOREVER = timedelta(days=9999 * 365)
+
+
+def parse_duration(text: str) -> timedelta:
+    """ISO 8601 duration as a timedelta.
+
+    >>> parse_duration("PT1H30M")
+    datetime.timedelta(seconds=5400)
+    """
+    match = DURATION_RE.match(text)
+    if match is None:
+        raise ValueError(f"not an ISO 8601 duration: {text!r}")
+    sign, years, months, days, unit, hours, minutes, seconds = match.groups()
+    if years and int(years) >= 9999:
+        return FOREVER
+    day_count = int(years or 0) * 365 + int(months or 0) * 30
+    day_count += int(days or 0) * (7 if unit == "W" else 1)
+    span = timedelta(
+        days=day_count, hours=int(hours or 0), minutes=int(minutes or 0), seconds=float(seconds or 0)
+    )
+    return -span if sign else span
+
+
+def _parse_time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("z", "Z").replace("t", "T"))
+
+
+def event_end(event: dict[str, Any]) -> datetime | None:
+    """The latest end of the event's intervals, or None when it has no determinable end."""
+    period = event.get("intervalPeriod") or {}
+    default_start = period.get("start")
+    default_duration = parse_duration(period.get("duration", "PT0S"))
+    ends: list[datetime] = []
+    for index, interval in enumerate(event.get("intervals") or []):
+        own = interval.get("intervalPeriod") or {}
+        start_text = own.get("start")
+        duration = parse_duration(own["duration"]) if "duration" in own else default_duration
+        if start_text is None:
+            if default_start is None:
+                return None
+            start = _parse_time(default_start) + index * default_duration
+        else:
+            start = _parse_time(start_text)
+        if duration >= FOREVER or start.year < 2:
+            return None
+        ends.append(start + duration)
+    if not ends:
+        if default_start is None or default_duration >= FOREVER:
+            return None
+        return _parse_time(default_start) + default_duration
+    return max(ends)
+
+
+def has_ended(event: dict[str, Any], now: datetime) -> bool:
+    try:
+        end = event_end(event)
+    except (ValueError, OverflowError):
+        return False
+    return end is not None and end.tzinfo is not None and end <= now

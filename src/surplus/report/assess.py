@@ -1,0 +1,132 @@
+"""The assessment: sections of the report built from one dispatch, and the files written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from surplus import __version__
+from surplus.report.facts import compare_with_facts
+from surplus.report.figures import all_figures
+from surplus.report.html import Section, render_report
+from surplus.report.summary import Assessment
+
+
+def assumptions(assessment: Assessment) -> list[str]:
+    """What the numbers rest on, stated in the report beside them."""
+    info = assessment.dataset.info
+    reserve = info.reserve
+    floors = []
+    if reserve.largest_unit:
+        floors.append(f"the largest unit ({assessment.dataset.largest_unit_mw():,.0f} MW)")
+    if reserve.share_of_demand:
+        floors.append(f"{reserve.share_of_demand:.1%} of the hour's demand")
+    if reserve.min_mw:
+        floors.append(f"{reserve.min_mw:,.0f} MW")
+    return [
+        f"Dataset: {info.name}, local year {info.year} ({info.timezone}), read from {info.path}.",
+        "Economic dispatch, hour by hour: least variable cost plus the value of lost load "
+        f"({info.value_of_lost_load_per_mwh:,.0f} {info.currency}/MWh) times unserved energy.",
+        "Transmission is a transport model: each corridor has a limit in each direction, with "
+        "no losses and no loop flows (no DC power flow); lines inside a zone are not limits.",
+        f"A system reserve of the largest of {', '.join(floors) or 'nothing'} is held back "
+        "every hour from plants that can provide it; the reserve may sit in any zone.",
+        "Plant output is at most capacity × the hourly availability profile (outages, water, "
+        "wind, sun); must-run shares are forced on; reservoir hydro keeps to monthly budgets.",
+        "Spare capacity of a zone is the most additional load that zone alone could take that "
+        "hour without shedding anyone, breaching a corridor limit or the reserve. Zones share "
+        "plants, corridors and the reserve, so their spare capacities do not add up.",
+        "Variable costs are fuel and variable O&M only; capacity payments are sunk and do not "
+        "change the dispatch.",
+        f"Produced by surplus {__version__}.",
+    ]
+
+
+def dispatch_sections(assessment: Assessment) -> list[Section]:
+    totals = assessment.totals
+    named = assessment.named_plants
+    overview = [
+        f"Demand {totals['demand_gwh']:,.0f} GWh; generation {totals['generation_gwh']:,.0f} "
+        f"GWh; unserved energy {totals['unserved_gwh']:,.1f} GWh in "
+        f"{int(totals['hours_with_unserved']):,} hours; total variable cost "
+        f"{totals['total_cost_pkr'] / 1e9:,.1f} billion {assessment.dataset.info.currency}.",
+    ]
+    sections = [
+        Section("Assumptions", paragraphs=tuple(assumptions(assessment))),
+        Section(
+            "Overview",
+            paragraphs=tuple(overview),
+            tables=(
+                (
+                    "Spare energy by zone and season, GWh (each zone alone)",
+                    assessment.spare_by_zone_season_gwh,
+                ),
+                (
+                    "Hours per year with at least this much spare capacity",
+                    assessment.hours_above_threshold,
+                ),
+                (
+                    "Utilisation of the programme's named plants",
+                    named[["name", "zone", "capacity_mw", "energy_gwh", "utilisation"]],
+                ),
+                ("Utilisation by fuel", assessment.utilisation_by_fuel),
+                ("Corridor congestion", assessment.corridor_congestion),
+            ),
+        ),
+    ]
+    if "Pakistan" in assessment.dataset.info.name:
+        facts = compare_with_facts(assessment)
+        disagreements = [
+            f"The model's {metric} ({row.model:,.3g}) lies outside the published "
+            f"range {row.low:,.3g}–{row.high:,.3g} ({row.source})."
+            for metric, row in facts.iterrows()
+            if not row.agrees
+        ]
+        sections.append(
+            Section(
+                "Against published facts",
+                tables=(("Model and facts", facts),),
+                notes=tuple(disagreements),
+            )
+        )
+    sections += [Section(title, figures=(figure,)) for title, figure in all_figures(assessment)]
+    return sections
+
+
+def write_outputs(
+    assessment: Assessment,
+    out: Path,
+    extra: list[Section] | None = None,
+    extra_json: dict[str, object] | None = None,
+) -> tuple[Path, Path]:
+    """Write summary.json and report.html into `out`; return their paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    summary = {
+        "version": __version__,
+        "assumptions": assumptions(assessment),
+        **assessment.to_json(),
+        **(extra_json or {}),
+    }
+    if "Pakistan" in assessment.dataset.info.name:
+        summary["facts"] = json.loads(compare_with_facts(assessment).to_json(orient="index"))
+    json_path = out / "summary.json"
+    json_path.write_text(json.dumps(summary, indent=2, default=_default))
+    info = assessment.dataset.info
+    page = render_report(
+        f"surplus assessment: {info.name} {info.year}",
+        f"surplus {__version__} · dataset {info.path}",
+        dispatch_sections(assessment) + list(extra or []),
+    )
+    html_path = out / "report.html"
+    html_path.write_text(page, encoding="utf-8")
+    return json_path, html_path
+
+
+def _default(value: object) -> object:
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()  # type: ignore[no-any-return]
+    raise TypeError(type(value).__name__)

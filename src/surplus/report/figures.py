@@ -1,0 +1,193 @@
+"""Plotly figures of the assessment. Each takes plain tables and returns a Figure."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from surplus.report.summary import NAMED_PLANTS, Assessment
+
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def surplus_heatmap(assessment: Assessment) -> go.Figure:
+    """Zone × month: mean spare capacity, MW, if that zone alone took new load."""
+    spare = assessment.result.spare_mw
+    month = assessment.dataset.local_snapshots.month
+    mean = spare.groupby(np.asarray(month)).mean().T
+    figure = go.Figure(
+        go.Heatmap(
+            z=mean.to_numpy(),
+            x=[MONTHS[m - 1] for m in mean.columns],
+            y=list(mean.index),
+            colorscale="Viridis",
+            colorbar={"title": "MW"},
+            hovertemplate="%{y}, %{x}: %{z:,.0f} MW<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        title="Mean spare deliverable capacity by zone and month (MW)",
+        yaxis={"autorange": "reversed"},
+        height=480,
+    )
+    return figure
+
+
+def duration_curves(assessment: Assessment) -> go.Figure:
+    """Spare capacity of each zone sorted from the highest hour to the lowest."""
+    spare = assessment.result.spare_mw
+    figure = go.Figure()
+    hours = np.arange(1, len(spare) + 1)
+    for zone in spare.columns:
+        ordered = np.sort(spare[zone].to_numpy())[::-1]
+        figure.add_trace(go.Scatter(x=hours, y=ordered, name=str(zone), mode="lines"))
+    figure.update_layout(
+        title="Duration curve of spare deliverable capacity per zone",
+        xaxis_title="hours of the year at or above",
+        yaxis_title="MW",
+        height=480,
+    )
+    return figure
+
+
+def plant_map(assessment: Assessment) -> go.Figure:
+    """Zones and operating plants; marker area ∝ capacity, colour = utilisation."""
+    dataset = assessment.dataset
+    plants = assessment.utilisation_by_plant.join(dataset.plants[["lat", "lon"]])
+    named = plants.index.isin(NAMED_PLANTS)
+    figure = go.Figure()
+    zones = dataset.zones
+    figure.add_trace(
+        go.Scattergeo(
+            lat=zones["lat"],
+            lon=zones["lon"],
+            text=zones.index,
+            mode="markers+text",
+            marker={"symbol": "square", "size": 9, "color": "#555"},
+            textposition="top center",
+            name="zones",
+        )
+    )
+    sizes = 6 + 40 * np.sqrt(plants["capacity_mw"] / max(plants["capacity_mw"].max(), 1.0))
+    figure.add_trace(
+        go.Scattergeo(
+            lat=plants["lat"],
+            lon=plants["lon"],
+            text=[
+                f"{n} ({f}): {c:,.0f} MW, utilisation {u:.0%}"
+                for n, f, c, u in zip(
+                    plants["name"],
+                    plants["fuel"],
+                    plants["capacity_mw"],
+                    plants["utilisation"].fillna(0.0),
+                    strict=True,
+                )
+            ],
+            mode="markers",
+            name="plants",
+            hoverinfo="text",
+            marker={
+                "size": sizes,
+                "color": plants["utilisation"],
+                "cmin": 0,
+                "cmax": 1,
+                "colorscale": "RdYlGn",
+                "colorbar": {"title": "utilisation"},
+                "line": {"width": np.where(named, 3, 0.5), "color": "black"},
+                "opacity": 0.85,
+            },
+        )
+    )
+    figure.update_geos(
+        fitbounds="locations",
+        showcountries=True,
+        showland=True,
+        landcolor="#f3f1ea",
+        showrivers=True,
+    )
+    figure.update_layout(
+        title="Plants sized by capacity, coloured by utilisation "
+        "(thick outline: the programme's named plants)",
+        height=640,
+    )
+    return figure
+
+
+def congestion(assessment: Assessment) -> go.Figure:
+    """Share of hours each corridor is at its limit, by local month."""
+    congested = assessment.result.congested
+    month = np.asarray(assessment.dataset.local_snapshots.month)
+    share = congested.groupby(month).mean().T
+    figure = go.Figure(
+        go.Heatmap(
+            z=share.to_numpy(),
+            x=[MONTHS[m - 1] for m in share.columns],
+            y=list(share.index),
+            zmin=0,
+            zmax=1,
+            colorscale="Reds",
+            colorbar={"title": "share of hours"},
+            hovertemplate="%{y}, %{x}: congested %{z:.0%} of hours<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        title="Congestion by corridor and month (share of hours at the limit)",
+        yaxis={"autorange": "reversed"},
+        height=max(360, 28 * len(share)),
+    )
+    return figure
+
+
+def price_duration(assessment: Assessment) -> go.Figure:
+    """Marginal cost per zone, sorted: how often each price level is reached."""
+    prices = assessment.result.price_pkr_per_mwh
+    figure = go.Figure()
+    hours = np.arange(1, len(prices) + 1)
+    for zone in prices.columns:
+        figure.add_trace(
+            go.Scatter(
+                x=hours,
+                y=np.sort(prices[zone].to_numpy())[::-1] / 1000.0,
+                name=str(zone),
+                mode="lines",
+            )
+        )
+    figure.update_layout(
+        title="Duration curve of marginal cost per zone",
+        xaxis_title="hours of the year at or above",
+        yaxis_title="Rs/kWh",
+        height=440,
+    )
+    return figure
+
+
+def monthly_utilisation(assessment: Assessment) -> go.Figure:
+    """Monthly utilisation of the named plants against the published ~15%."""
+    table = assessment.named_plants
+    months = [c for c in table.columns if isinstance(c, str) and c.startswith("m")]
+    figure = go.Figure()
+    for plant, row in table.iterrows():
+        figure.add_trace(
+            go.Bar(
+                x=MONTHS[: len(months)], y=row[months].astype(float), name=str(row["name"] or plant)
+            )
+        )
+    figure.add_hline(y=0.15, line_dash="dash", annotation_text="reported ~15%")
+    figure.update_layout(
+        title="Monthly utilisation of the programme's named coal plants",
+        yaxis={"tickformat": ".0%"},
+        barmode="group",
+        height=420,
+    )
+    return figure
+
+
+def all_figures(assessment: Assessment) -> list[tuple[str, go.Figure]]:
+    return [
+        ("Surplus by zone and month", surplus_heatmap(assessment)),
+        ("Spare capacity duration curves", duration_curves(assessment)),
+        ("Plants and utilisation", plant_map(assessment)),
+        ("Named plants", monthly_utilisation(assessment)),
+        ("Congestion", congestion(assessment)),
+        ("Marginal cost", price_duration(assessment)),
+    ]

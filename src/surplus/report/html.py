@@ -1,0 +1,91 @@
+"""One self-contained HTML page: plotly.js inlined once, every figure and table after it."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+
+STYLE = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1180px;
+margin:2rem auto;padding:0 1rem;color:#1d2430;line-height:1.45}
+h1{margin-bottom:.2rem} h2{border-bottom:2px solid #dde3ea;padding-bottom:.2rem;margin-top:2.2rem}
+table{border-collapse:collapse;margin:.6rem 0 1.2rem;font-size:.88rem}
+th,td{border:1px solid #dde3ea;padding:.25rem .5rem;text-align:right}
+th:first-child,td:first-child{text-align:left} thead th{background:#f3f6f9}
+.meta{color:#5a6472;font-size:.9rem} .bad{color:#b3261e;font-weight:600}
+.note{background:#fff8e1;border-left:4px solid #f0b400;padding:.5rem .8rem}
+"""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled part of the report: prose, tables and figures, in that order."""
+
+    title: str
+    paragraphs: tuple[str, ...] = ()
+    tables: tuple[tuple[str, pd.DataFrame], ...] = ()
+    figures: tuple[go.Figure, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _table_html(caption: str, frame: pd.DataFrame) -> str:
+    def cell(value: object) -> str:
+        if isinstance(value, bool):
+            return "yes" if value else '<span class="bad">no</span>'
+        if isinstance(value, float):
+            if value != value:
+                return ""
+            if abs(value) < 1 and value != 0:
+                return f"{value:.3f}"
+            return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
+        return html.escape(str(value))
+
+    head = "".join(
+        f"<th>{html.escape(str(c))}</th>" for c in [frame.index.name or "", *frame.columns]
+    )
+    rows = "".join(
+        "<tr>"
+        + f"<td>{html.escape(str(label))}</td>"
+        + "".join(f"<td>{cell(v)}</td>" for v in row)
+        + "</tr>"
+        for label, row in zip(frame.index, frame.itertuples(index=False), strict=True)
+    )
+    table = f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    return f"<h3>{html.escape(caption)}</h3>{table}"
+
+
+def _section_html(section: Section, counter: list[int]) -> str:
+    parts = [f"<h2>{html.escape(section.title)}</h2>"]
+    parts += [f"<p>{p}</p>" for p in section.paragraphs]
+    parts += [f'<p class="note">{n}</p>' for n in section.notes]
+    parts += [_table_html(caption, frame) for caption, frame in section.tables]
+    for figure in section.figures:
+        counter[0] += 1
+        parts.append(
+            figure.to_html(
+                full_html=False,
+                include_plotlyjs=False,
+                div_id=f"figure-{counter[0]}",
+                config={"responsive": True},
+            )
+        )
+    return "\n".join(parts)
+
+
+def render_report(title: str, subtitle: str, sections: list[Section]) -> str:
+    """The whole page. Plotly.js is embedded so the file opens offline."""
+    counter = [0]
+    body = "\n".join(_section_html(section, counter) for section in sections)
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)}</title><style>{STYLE}</style>"
+        f"<script type='text/javascript'>{get_plotlyjs()}</script></head><body>"
+        f"<h1>{html.escape(title)}</h1><p class='meta'>{subtitle} · generated {stamp}</p>"
+        f"{body}</body></html>"
+    )

@@ -1,0 +1,149 @@
+"""Plain tables of an assessment: surplus by zone and season, thresholds, named plants."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from surplus.grid.model import Dataset
+
+if TYPE_CHECKING:
+    from surplus.dispatch import DispatchResult
+
+SEASONS = {
+    12: "winter",
+    1: "winter",
+    2: "winter",
+    3: "spring",
+    4: "spring",
+    5: "spring",
+    6: "summer",
+    7: "summer",
+    8: "summer",
+    9: "autumn",
+    10: "autumn",
+    11: "autumn",
+}
+"""Meteorological seasons of the northern hemisphere, by local month."""
+SEASON_ORDER = ["winter", "spring", "summer", "autumn"]
+SPARE_THRESHOLDS_MW = (500, 1000, 2000)
+NAMED_PLANTS = ("sahiwal", "china_power_hub", "port_qasim")
+"""The three imported-coal plants the programme names as the source of its first 2,000 MW."""
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What `surplus assess` reports, as tables with units in their names."""
+
+    dataset: Dataset
+    result: DispatchResult
+    totals: pd.Series
+    spare_by_zone_season_gwh: pd.DataFrame
+    spare_by_zone_month_gwh: pd.DataFrame
+    hours_above_threshold: pd.DataFrame
+    utilisation_by_plant: pd.DataFrame
+    utilisation_by_fuel: pd.DataFrame
+    named_plants: pd.DataFrame
+    corridor_congestion: pd.DataFrame
+
+    def to_json(self) -> dict[str, object]:
+        """The summary as plain JSON values (used for summary.json)."""
+        info = self.dataset.info
+        return {
+            "dataset": {
+                "name": info.name,
+                "year": info.year,
+                "timezone": info.timezone,
+                "currency": info.currency,
+                "path": info.path,
+            },
+            "totals": {k: _plain(v) for k, v in self.totals.items()},
+            "spare_energy_gwh_by_zone_and_season": _nested(self.spare_by_zone_season_gwh),
+            "spare_energy_gwh_by_zone_and_month": _nested(self.spare_by_zone_month_gwh),
+            "hours_per_year_with_spare_at_least_mw": _nested(self.hours_above_threshold),
+            "utilisation_by_fuel": _nested(self.utilisation_by_fuel),
+            "named_plants": _nested(self.named_plants),
+            "corridor_congestion": _nested(self.corridor_congestion),
+        }
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _nested(frame: pd.DataFrame) -> dict[str, dict[str, object]]:
+    return {
+        str(row): {str(col): _plain(v) for col, v in values.items()}
+        for row, values in frame.to_dict(orient="index").items()
+    }
+
+
+def _local_month(dataset: Dataset) -> np.ndarray:
+    return np.asarray(dataset.local_snapshots.month)
+
+
+def utilisation(dataset: Dataset, result: DispatchResult) -> pd.DataFrame:
+    """Capacity factor of each operating plant over the year and by local month."""
+    plants = dataset.operating_plants
+    generation = result.generation_mw[plants.index]
+    capacity = plants["capacity_mw"].replace(0.0, np.nan)
+    month = _local_month(dataset)
+    by_month = generation.groupby(month).mean().div(capacity, axis=1).T
+    by_month.columns = [f"m{m:02d}" for m in by_month.columns]
+    table = pd.DataFrame(
+        {
+            "name": plants["name"],
+            "zone": plants["zone"],
+            "fuel": plants["fuel"],
+            "capacity_mw": plants["capacity_mw"],
+            "energy_gwh": generation.sum() / 1000.0,
+            "utilisation": generation.mean() / capacity,
+        }
+    )
+    return table.join(by_month)
+
+
+def summarise(dataset: Dataset, result: DispatchResult) -> Assessment:
+    """Every table of the assessment from one dispatch."""
+    spare = result.spare_mw
+    month = _local_month(dataset)
+    season = np.array([SEASONS[m] for m in month])
+    by_season = (spare.groupby(season).sum() / 1000.0).T.reindex(columns=SEASON_ORDER)
+    by_season["year"] = by_season.sum(axis=1)
+    by_month = (spare.groupby(month).sum() / 1000.0).T
+    by_month.columns = [f"m{m:02d}" for m in by_month.columns]
+    thresholds = pd.DataFrame(
+        {f">={mw}": (spare >= mw).sum() for mw in SPARE_THRESHOLDS_MW}
+    ).astype(int)
+    plants = utilisation(dataset, result)
+    fuel = plants.groupby("fuel")[["capacity_mw", "energy_gwh"]].sum()
+    fuel["utilisation"] = fuel["energy_gwh"] * 1000.0 / (fuel["capacity_mw"] * len(spare))
+    named = plants.loc[[p for p in NAMED_PLANTS if p in plants.index]]
+    congestion = pd.DataFrame(
+        {
+            "hours_congested": result.congested.sum().astype(int),
+            "share_congested": result.congested.mean(),
+            "mean_abs_flow_mw": result.flow_mw.abs().mean(),
+            "capacity_mw": dataset.corridors["capacity_mw"],
+        }
+    )
+    hours = len(spare)
+    totals = pd.Series(
+        {
+            "hours": hours,
+            "demand_gwh": float(dataset.demand_mw.to_numpy().sum()) / 1000.0,
+            "generation_gwh": float(result.generation_mw.to_numpy().sum()) / 1000.0,
+            "unserved_gwh": float(result.unserved_mw.to_numpy().sum()) / 1000.0,
+            "hours_with_unserved": int((result.unserved_mw.sum(axis=1) > 1e-6).sum()),
+            "total_cost_pkr": float(result.objective_pkr),
+            "largest_zone_spare_energy_gwh": float(by_season["year"].max()),
+        }
+    )
+    return Assessment(
+        dataset, result, totals, by_season, by_month, thresholds, plants, fuel, named, congestion
+    )

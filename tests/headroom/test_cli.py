@@ -1,0 +1,77 @@
+"""`surplus headroom --demand`: on the real 22-region EIA-930 history and on bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from surplus.headroom.cli import headroom_command
+
+REPO = Path(__file__).resolve().parents[2]
+EIA_FILE = REPO.parent / "shared" / "reference" / "eia930_22ba_hourly_demand_mw_2016_2024.csv"
+
+app = typer.Typer()
+app.command("headroom")(headroom_command)
+app.command("other")(lambda: None)  # two commands keep the sub-command name on the line
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def eia_result(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, pd.DataFrame]:
+    if not EIA_FILE.is_file():
+        pytest.skip(f"reference file absent: {EIA_FILE} (shared/reference beside the repo)")
+    out = tmp_path_factory.mktemp("headroom") / "us.csv"
+    result = runner.invoke(
+        app, ["headroom", "--demand", str(EIA_FILE), "--out", str(out)], env={"COLUMNS": "200"}
+    )
+    return result.exit_code, result.output, pd.read_csv(out) if out.exists() else pd.DataFrame()
+
+
+def test_cli_runs_on_the_eia_history(eia_result: tuple[int, str, pd.DataFrame]) -> None:
+    code, output, table = eia_result
+    assert code == 0, output
+    assert len(table) == 22 * 5
+    assert {
+        "region",
+        "budget",
+        "headroom_mw",
+        "curtailed_mwh_per_year",
+        "curtailed_hours_per_year",
+    } <= set(table.columns)
+    assert sorted(table["budget"].unique()) == [0.0, 0.0025, 0.005, 0.01, 0.05]
+    assert "PJM" in output and "0.5%" in output
+
+
+def test_eia_headroom_is_consistent(eia_result: tuple[int, str, pd.DataFrame]) -> None:
+    _, _, table = eia_result
+    by_budget = table.pivot(index="region", columns="budget", values="headroom_mw")
+    # Peak thresholds are historical maxima, so nothing is firm.
+    assert (by_budget[0.0] == 0).all()
+    assert (by_budget.diff(axis=1).iloc[:, 1:] > 0).all().all()
+    # Each solved load meets its budget: the reported rate equals the budget.
+    flexible = table[table["budget"] > 0]
+    assert (flexible["rate"] - flexible["budget"]).abs().max() < 1e-6
+    # Cross-check against the published total (Norris et al. 2025: 98 GW at 0.5 %), which
+    # rests on differently cleaned data of the same source and years.
+    assert 90_000 < by_budget[0.005].sum() < 105_000
+
+
+def test_bad_input_gives_a_clean_message(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("timestamp,A\n2024-01-01T00:00Z,12\n2024-01-01T01:00Z,oops\n")
+    result = runner.invoke(app, ["headroom", "--demand", str(path)])
+    assert result.exit_code == 1
+    assert "bad.csv, row 3, column 'A'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_bad_month_option_is_a_clean_error(tmp_path: Path) -> None:
+    path = tmp_path / "ok.csv"
+    path.write_text("timestamp,A\n2024-01-01T00:00Z,12\n2024-07-01T01:00Z,20\n")
+    result = runner.invoke(app, ["headroom", "--demand", str(path), "--summer-peak", "A=13-2"])
+    assert result.exit_code == 1
+    assert "months run from 1 to 12" in result.output
