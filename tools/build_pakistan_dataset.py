@@ -74,14 +74,14 @@ HOLIDAYS = {
 
 MONTHLY = {
     # reservoir hydro: monthly capacity factor of the water budget, and capacity available
-    "tarbela_cf": [0.08, 0.24, 0.14, 0.09, 0.38, 0.80, 0.95, 0.93, 0.80, 0.55, 0.26, 0.16],
+    "tarbela_cf": [0.08, 0.27, 0.14, 0.09, 0.38, 0.80, 0.95, 0.90, 0.78, 0.55, 0.26, 0.20],
     "hydro_tarbela": [0.45, 0.45, 0.40, 0.35, 0.60, 0.92, 0.97, 0.97, 0.95, 0.85, 0.70, 0.55],
     "mangla_cf": [0.12, 0.35, 0.40, 0.55, 0.70, 0.80, 0.80, 0.78, 0.60, 0.42, 0.30, 0.22],
     "hydro_mangla": [0.50, 0.55, 0.60, 0.75, 0.90, 0.95, 0.95, 0.95, 0.90, 0.75, 0.60, 0.50],
     # run-of-river hydro: monthly mean flow as a share of capacity
-    "ror_indus": [0.10, 0.30, 0.22, 0.20, 0.40, 0.72, 0.85, 0.85, 0.72, 0.50, 0.30, 0.20],
-    "ror_jhelum": [0.15, 0.20, 0.35, 0.55, 0.80, 0.85, 0.80, 0.70, 0.50, 0.30, 0.20, 0.15],
-    "ror_kp": [0.12, 0.12, 0.18, 0.30, 0.55, 0.80, 0.85, 0.80, 0.55, 0.30, 0.18, 0.14],
+    "ror_indus": [0.10, 0.30, 0.22, 0.20, 0.40, 0.70, 0.74, 0.76, 0.66, 0.50, 0.30, 0.24],
+    "ror_jhelum": [0.14, 0.18, 0.32, 0.50, 0.72, 0.74, 0.64, 0.56, 0.42, 0.28, 0.18, 0.16],
+    "ror_kp": [0.10, 0.10, 0.16, 0.27, 0.50, 0.70, 0.70, 0.66, 0.46, 0.27, 0.16, 0.13],
     # wind: monthly capacity factor (CPPA-G: 218 GWh Jan vs 592 GWh Jul on ~1,845 MW)
     "wind_sindh": [0.16, 0.17, 0.18, 0.22, 0.31, 0.40, 0.43, 0.38, 0.27, 0.15, 0.12, 0.14],
     # solar: clearness (fog in Dec-Jan, monsoon cloud in Jul-Aug)
@@ -94,13 +94,13 @@ NEELUM_DERATING = 0.7
 
 THERMAL = {  # profile: (availability outside, inside the Dec-Feb maintenance season)
     "thermal_coal": (0.88, 0.80),
-    "thermal_thar": (0.85, 0.80),
+    "thermal_thar": (0.76, 0.70),
     "thermal_ccgt": (0.90, 0.85),
     "thermal_steam": (0.75, 0.70),
     "thermal_engine": (0.88, 0.85),
 }
 GAS_TECHNICAL = 0.88
-NUCLEAR_AVAILABLE = 0.93
+NUCLEAR_AVAILABLE = 0.88
 REFUELLING = {  # profile: first and last day of the refuelling outage in 2025 [E]
     "nuclear_k2": ("2025-02-10", "2025-03-26"),
     "nuclear_k3": ("2025-10-15", "2025-11-28"),
@@ -110,7 +110,7 @@ REFUELLING = {  # profile: first and last day of the refuelling outage in 2025 [
     "nuclear_c4": ("2025-12-01", "2025-12-28"),
 }
 BAGASSE = (0.85, "2025-04-01", "2025-04-15", "2025-11-15")
-"""Availability in the crushing season; half from the first date, nil from the second to the third."""
+"""Crushing-season availability; half from the first date, nil from the second to the third."""
 
 SOLAR_SITE = (29.3, 71.8)
 """Quaid-e-Azam Solar Park, Bahawalpur: the sun model's latitude and longitude."""
@@ -200,8 +200,8 @@ def summerness(temp_c: np.ndarray) -> np.ndarray:
 
 def day_factors(days: pd.DatetimeIndex, temp_c: np.ndarray) -> np.ndarray:
     """Relative daily level: cooling and heating degrees, weekends and holidays."""
-    level = 1 + COOLING_PER_C * np.maximum(temp_c - 22, 0) + HEATING_PER_C * np.maximum(
-        14 - temp_c, 0
+    level = (
+        1 + COOLING_PER_C * np.maximum(temp_c - 22, 0) + HEATING_PER_C * np.maximum(14 - temp_c, 0)
     )
     weekday = days.day_of_week.to_numpy()
     level *= np.select([weekday == 6, weekday == 5], [0.93, 0.98], 1.0)
@@ -219,9 +219,7 @@ def gross_shape(index: pd.DatetimeIndex, summer: np.ndarray) -> np.ndarray:
     return np.where(friday_prayer, shape * 0.95, shape)
 
 
-def rooftop_solar_mw(
-    index: pd.DatetimeIndex, cloud: np.ndarray, summer: np.ndarray
-) -> np.ndarray:
+def rooftop_solar_mw(index: pd.DatetimeIndex, cloud: np.ndarray, summer: np.ndarray) -> np.ndarray:
     """Behind-the-meter PV output that the grid no longer serves, MW.
 
     Off-grid PV only displaces load that exists, so the displacement shrinks in the cool
@@ -424,7 +422,7 @@ def main() -> None:
     if args.summary:
         summary(frames["demand"])
     if args.check:
-        from merit_order_check import run_check
+        from pakistan_merit_order_check import run_check
 
         run_check(DATA_DIR)
 

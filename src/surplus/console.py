@@ -15,6 +15,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from surplus.errors import InputError, SurplusError
 
 console = Console()
+if not console.is_terminal:
+    console = Console(width=160)  # logs and pipes: wide tables rather than truncated cells
 err_console = Console(stderr=True)
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from surplus.headroom.assess import assess_headroom
 from surplus.headroom.curtailment import curtailment_rate
-from surplus.headroom.solve import solve_headroom_mw
+from surplus.headroom.solve import rate_curve, solve_headroom_mw
 from surplus.headroom.timeline import HeadroomError
 from tests.headroom.helpers import calendar_of, hourly, spare_matrix
 
@@ -115,7 +115,7 @@ def test_firm_is_the_smallest_spare_when_positive(values: list[float], start: in
     assert firm == pytest.approx(expected, rel=1e-9, abs=1e-9)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(
     st.lists(
         st.tuples(st.floats(-20, 300), st.floats(-20, 300), st.floats(0, 300)),
@@ -136,3 +136,18 @@ def test_independent_of_column_and_row_order(rows: list[tuple[float, float, floa
     shuffled = frame.iloc[positions][["z", "x", "y"]]
     other = assess_headroom(shuffled, budgets).to_frame().set_index(["region", "budget"])
     pd.testing.assert_frame_equal(base.sort_index(), other.sort_index(), rtol=1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(spares, st.integers(0, 23), st.lists(st.floats(0, 600), min_size=1, max_size=6))
+def test_rate_curve_agrees_with_direct_evaluation(
+    values: list[float], start: int, loads: list[float]
+) -> None:
+    frame = frame_of(values, start)
+    calendar = calendar_of(frame)
+    curve = rate_curve(spare_matrix(frame), calendar, np.array(loads))[:, 0]
+    direct = [
+        curtailment_rate(spare_matrix(frame), load, calendar)[0] if load > 0 else 0.0
+        for load in loads
+    ]
+    np.testing.assert_allclose(curve, direct, atol=1e-9)

@@ -106,7 +106,9 @@ def test_csv_scenario_names_every_bad_cell(tmp_path: Path) -> None:
         scenario_from_csv(path, HOURS)
     found = {(p.row, p.column) for p in error.value.problems}
     assert found == {
-        (2, "btc_price_usd"), (3, "timestamp"), (3, "fees_btc_per_block"),
+        (2, "btc_price_usd"),
+        (3, "timestamp"),
+        (3, "fees_btc_per_block"),
         (3, "network_hashrate_ehs"),
     }
     assert str(path) in str(error.value)

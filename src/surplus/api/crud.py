@@ -43,7 +43,9 @@ def create(session: Session, row: Row, actor: str, object_type: str, values: dic
     return row
 
 
-def update(session: Session, row: Row, actor: str, object_type: str, changes: dict[str, Any]) -> Row:
+def update(
+    session: Session, row: Row, actor: str, object_type: str, changes: dict[str, Any]
+) -> Row:
     for key, value in changes.items():
         setattr(row, key, value)
     session.flush()
@@ -61,4 +63,4 @@ def delete(session: Session, row: Row, actor: str, object_type: str) -> None:
 
 
 def _id(row: Base) -> str:
-    return str(getattr(row, "id"))
+    return str(row.id)

@@ -41,8 +41,11 @@ def problem(
 
 def _field_errors(error: RequestValidationError) -> list[dict[str, Any]]:
     return [
-        {"loc": [str(part) for part in item.get("loc", ())], "msg": item.get("msg", ""),
-         "type": item.get("type", "")}
+        {
+            "loc": [str(part) for part in item.get("loc", ())],
+            "msg": item.get("msg", ""),
+            "type": item.get("type", ""),
+        }
         for item in error.errors()
     ]
 

@@ -51,7 +51,7 @@ def _changes(spec: Resource, body: BaseModel) -> dict[str, Any]:
     return changes
 
 
-def resource_router(spec: Resource) -> APIRouter:  # noqa: C901 - one closure per verb
+def resource_router(spec: Resource) -> APIRouter:
     router = APIRouter(prefix=spec.path, tags=[spec.path.strip("/")])
     model, noun = spec.model, spec.noun
     Out, Create, Patch, Filters = (
@@ -65,7 +65,9 @@ def resource_router(spec: Resource) -> APIRouter:  # noqa: C901 - one closure pe
 
     @router.post("", status_code=201, response_model=Out, summary=f"Create a {noun}")
     def create_item(
-        body: Create, session: Session = session_dep, who: Principal = who_dep  # type: ignore[valid-type]
+        body: Create,
+        session: Session = session_dep,
+        who: Principal = who_dep,  # type: ignore[valid-type]
     ) -> Any:
         values = body.model_dump()  # type: ignore[attr-defined]
         _check_references(session, spec, values)

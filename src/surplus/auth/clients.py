@@ -26,15 +26,24 @@ class NewClient:
 
 
 def create_client(
-    session: Session, role: str, name: str, ven_id: str | None = None, actor: str = "system"
+    session: Session,
+    role: str,
+    name: str,
+    ven_id: str | None = None,
+    actor: str = "system",
+    client_id: str | None = None,
+    client_secret: str | None = None,
 ) -> NewClient:
-    """Add a client (audited, in the caller's transaction) and return its one-time secret."""
+    """Add a client (audited, in the caller's transaction) and return its one-time secret.
+
+    `client_id` and `client_secret` are generated unless given (tests, provisioning).
+    """
     if role not in ROLES:
         raise SurplusError(f"role must be one of {', '.join(ROLES)}, found {role!r}")
     if not name.strip():
         raise SurplusError("a client needs a non-empty name")
-    client_id = secrets.token_urlsafe(12)
-    secret = new_secret()
+    client_id = client_id or secrets.token_urlsafe(12)
+    secret = client_secret or new_secret()
     session.add(
         Client(
             client_id=client_id,

@@ -55,18 +55,35 @@ class Layout:
     def rows(self) -> int:
         return self.reserve_row + self.hours + self.budgets
 
+    def column_kinds(self) -> list[tuple[int, int]]:
+        """(first column, columns per hour) of each kind, in order."""
+        return [(0, self.units), (self.flow_start, self.corridors),
+                (self.unserved_start, self.zones), (self.flexible_start, self.flexible),
+                (self.shortfall_start, 1)]
 
-def block_lp(system: System, hours: np.ndarray) -> tuple[highspy.HighsLp, Layout]:
-    """The programme for the given hour positions, which share one local month."""
-    budget_units = np.flatnonzero(system.unit_budget >= 0)
-    layout = Layout(
-        hours=len(hours),
+    def row_kinds(self) -> list[tuple[int, int]]:
+        """(first row, rows per hour) of each hourly kind of row."""
+        return [(0, self.zones), (self.reserve_row, 1)]
+
+
+def layout_of(system: System, hours: int, budgets: bool = True) -> Layout:
+    return Layout(
+        hours=hours,
         units=len(system.unit_cost),
         corridors=len(system.corridor_from),
         zones=len(system.zones),
         flexible=len(system.flexible),
-        budgets=len(budget_units),
+        budgets=int((system.unit_budget >= 0).sum()) if budgets else 0,
     )
+
+
+def block_lp(
+    system: System, hours: np.ndarray, budgets: bool = True
+) -> tuple[highspy.HighsLp, Layout]:
+    """The programme for the given hour positions, which share one local month; without the
+    budget rows when `budgets` is false (a relaxation whose hours are independent)."""
+    budget_units = np.flatnonzero(system.unit_budget >= 0) if budgets else np.array([], int)
+    layout = layout_of(system, len(hours), budgets)
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = layout.columns, layout.rows
     lp.col_cost_, lp.col_lower_, lp.col_upper_ = _columns(system, hours)
@@ -83,27 +100,33 @@ def _columns(system: System, hours: np.ndarray) -> tuple[np.ndarray, np.ndarray,
     t = len(hours)
     n_corr, n_zone = len(system.corridor_from), len(system.zones)
     shortfall = system.reserve_penalty_pkr_per_mw
-    cost = np.concatenate([
-        np.tile(system.unit_cost, t),
-        np.zeros(t * n_corr),
-        np.full(t * n_zone, system.voll_pkr_per_mwh),
-        np.tile(-system.flexible_value, t),
-        np.full(t, shortfall),
-    ])
-    lower = np.concatenate([
-        system.unit_min_mw[hours].ravel(),
-        np.tile(system.corridor_min_mw, t),
-        np.zeros(t * n_zone),
-        np.zeros(t * len(system.flexible)),
-        np.zeros(t),
-    ])
-    upper = np.concatenate([
-        system.unit_available_mw[hours].ravel(),
-        np.tile(system.corridor_max_mw, t),
-        system.demand_mw[hours].ravel(),
-        system.flexible_load_mw[hours].ravel(),
-        np.full(t, np.inf),
-    ])
+    cost = np.concatenate(
+        [
+            np.tile(system.unit_cost, t),
+            np.zeros(t * n_corr),
+            np.full(t * n_zone, system.voll_pkr_per_mwh),
+            np.tile(-system.flexible_value, t),
+            np.full(t, shortfall),
+        ]
+    )
+    lower = np.concatenate(
+        [
+            system.unit_min_mw[hours].ravel(),
+            np.tile(system.corridor_min_mw, t),
+            np.zeros(t * n_zone),
+            np.zeros(t * len(system.flexible)),
+            np.zeros(t),
+        ]
+    )
+    upper = np.concatenate(
+        [
+            system.unit_available_mw[hours].ravel(),
+            np.tile(system.corridor_max_mw, t),
+            system.demand_mw[hours].ravel(),
+            system.flexible_load_mw[hours].ravel(),
+            np.full(t, np.inf),
+        ]
+    )
     return cost, lower, upper
 
 
@@ -150,8 +173,10 @@ def _flows(system: System, layout: Layout, rows: list, cols: list, vals: list) -
     t = np.repeat(np.arange(layout.hours), layout.corridors)
     corridor = np.tile(np.arange(layout.corridors), layout.hours)
     col = layout.flow_start + np.arange(layout.hours * layout.corridors)
-    rows += [t * layout.zones + system.corridor_from[corridor],
-             t * layout.zones + system.corridor_to[corridor]]
+    rows += [
+        t * layout.zones + system.corridor_from[corridor],
+        t * layout.zones + system.corridor_to[corridor],
+    ]
     cols += [col, col]
     vals += [-np.ones(len(col)), np.ones(len(col))]
 

@@ -1,4 +1,10 @@
-"""Solving the dispatch month by month with HiGHS and reading back outputs and prices."""
+"""Solving the dispatch month by month with HiGHS and reading back outputs and prices.
+
+Months are solved in order, each one starting from the optimal basis of the month before,
+laid hour by hour onto the new month (a day's pattern of which plants run repeats, so the
+dual simplex has few pivots left to make); the first month starts from the basis of its
+first week. The start only speeds the solve: each month is solved to optimality.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +14,11 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
-from surplus.dispatch.model import Layout, block_lp
+from surplus.dispatch.model import Layout, block_lp, layout_of
 from surplus.dispatch.system import DispatchError, System
+
+HOURS_PER_DAY = 24
+SEED_HOURS = 7 * HOURS_PER_DAY
 
 
 @dataclass(frozen=True)
@@ -25,38 +34,89 @@ class Solution:
     objective_pkr: float
 
 
+@dataclass(frozen=True)
+class _Piece:
+    """One solved programme: primal values by kind, balance duals, bases, objective."""
+
+    parts: tuple[np.ndarray, ...]
+    price: np.ndarray
+    col_status: np.ndarray
+    row_status: np.ndarray
+    objective_pkr: float
+    layout: Layout
+
+
 def solve(system: System, progress: Callable[[int, int], None] | None = None) -> Solution:
     """Solve each month in turn; `progress(done, total)` is called after each one."""
     blocks = system.blocks()
-    parts = []
+    pieces: list[_Piece] = []
     for done, hours in enumerate(blocks, start=1):
-        parts.append(_solve_block(system, hours))
+        pieces.append(_solve_month(system, hours, pieces[-1] if pieces else None))
         if progress is not None:
             progress(done, len(blocks))
     return Solution(
-        *(np.concatenate([p[k] for p in parts]) for k in range(6)),
-        objective_pkr=float(sum(p[6] for p in parts)),
+        *(np.concatenate([p.parts[k] for p in pieces]) for k in range(5)),
+        price_pkr_per_mwh=np.concatenate([p.price for p in pieces]),
+        objective_pkr=float(sum(p.objective_pkr for p in pieces)),
     )
 
 
-def _solve_block(system: System, hours: np.ndarray) -> tuple:
+def _solve_month(system: System, hours: np.ndarray, before: _Piece | None) -> _Piece:
+    if before is None:
+        if len(hours) <= SEED_HOURS:
+            return _solve(system, hours)
+        before = _solve(system, hours[:SEED_HOURS])
+    layout = layout_of(system, len(hours))
+    return _solve(system, hours, start=_carry_basis(before, layout))
+
+
+def _carry_basis(before: _Piece, layout: Layout) -> highspy.HighsBasis:
+    """The earlier basis on the new hours: hour t takes hour t of the earlier block, or the
+    same hour of an earlier day where the earlier block is shorter."""
+    source = np.arange(layout.hours)
+    last = before.layout.hours
+    source = np.where(source >= last, last - HOURS_PER_DAY + (source - last) % HOURS_PER_DAY,
+                      source)
+    source = np.maximum(source, 0)
+    cols = [start + (source[:, None] * width + np.arange(width)).ravel()
+            for start, width in before.layout.column_kinds()]
+    rows = [start + (source[:, None] * width + np.arange(width)).ravel()
+            for start, width in before.layout.row_kinds()]
+    rows.append(before.layout.reserve_row + before.layout.hours + np.arange(layout.budgets))
+    basis = highspy.HighsBasis()
+    basis.col_status = before.col_status[np.concatenate(cols)].tolist()
+    basis.row_status = before.row_status[np.concatenate(rows)].tolist()
+    basis.valid = True
+    return basis
+
+
+def _solve(system: System, hours: np.ndarray, start: highspy.HighsBasis | None = None) -> _Piece:
     lp, layout = block_lp(system, hours)
     highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("presolve", "off")
+    highs.setOptionValue("simplex_dual_edge_weight_strategy", 1)
     highs.passModel(lp)
+    if start is not None and highs.setBasis(start) != highspy.HighsStatus.kOk:
+        highs.clearSolver()
     highs.run()
     status = highs.getModelStatus()
     if status != highspy.HighsModelStatus.kOptimal:
         raise DispatchError(_failure(system, hours, highs.modelStatusToString(status)))
     solution = highs.getSolution()
-    x = np.asarray(solution.col_value)
+    basis = highs.getBasis()
     dual = np.asarray(solution.row_dual)
-    return (*_split(x, layout), dual[: layout.reserve_row].reshape(layout.hours, layout.zones),
-            highs.getInfo().objective_function_value)
+    return _Piece(
+        parts=_by_kind(np.asarray(solution.col_value), layout),
+        price=dual[: layout.reserve_row].reshape(layout.hours, layout.zones),
+        col_status=np.array(basis.col_status, dtype=object),
+        row_status=np.array(basis.row_status, dtype=object),
+        objective_pkr=highs.getInfo().objective_function_value,
+        layout=layout,
+    )
 
 
-def _split(x: np.ndarray, layout: Layout) -> tuple[np.ndarray, ...]:
+def _by_kind(x: np.ndarray, layout: Layout) -> tuple[np.ndarray, ...]:
     t = layout.hours
     return (
         x[: layout.flow_start].reshape(t, layout.units),
@@ -70,7 +130,7 @@ def _split(x: np.ndarray, layout: Layout) -> tuple[np.ndarray, ...]:
 def _failure(system: System, hours: np.ndarray, status: str) -> str:
     """Name the likely cause: must-run output that no zone can absorb."""
     first = system.snapshots[hours[0]]
-    message = f"dispatch of the month from {first:%Y-%m-%d %H:%M} UTC failed: {status}"
+    message = f"dispatch of the hours from {first:%Y-%m-%d %H:%M} UTC failed: {status}"
     must_run = system.unit_min_mw[hours].sum(axis=1)
     demand = system.demand_mw[hours].sum(axis=1) + system.flexible_load_mw[hours].sum(axis=1)
     over = np.flatnonzero(must_run > demand + 1e-6)

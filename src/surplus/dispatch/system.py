@@ -84,8 +84,12 @@ def prepare(dataset: Dataset, flexible_loads: Sequence[FlexibleLoad] = ()) -> Sy
     keys, plant_unit = np.unique(unit_of, return_inverse=True)
     capacity = plants["capacity_mw"].to_numpy(float)
     unit_capacity = np.bincount(plant_unit, capacity, len(keys))
-    share = np.divide(capacity, unit_capacity[plant_unit], np.ones_like(capacity),
-                      where=unit_capacity[plant_unit] > 0)
+    share = np.divide(
+        capacity,
+        unit_capacity[plant_unit],
+        np.ones_like(capacity),
+        where=unit_capacity[plant_unit] > 0,
+    )
     first = np.unique(plant_unit, return_index=True)[1]
     unit_budget = np.full(len(keys), -1)
     for row, plant in enumerate(budget_plants):
@@ -161,7 +165,9 @@ def _budget_table(dataset: Dataset, plants: list[str], local: pd.DatetimeIndex) 
         year = int(local[local.month == month][0].year)
         start = pd.Timestamp(year=year, month=int(month), day=1, tz=local.tz)
         hours_in_month = (start + pd.offsets.MonthBegin(1) - start) / pd.Timedelta(hours=1)
-        table[rows[plant], int(month) - 1] = float(energy) * present[int(month) - 1] / hours_in_month
+        table[rows[plant], int(month) - 1] = (
+            float(energy) * present[int(month) - 1] / hours_in_month
+        )
     return table
 
 

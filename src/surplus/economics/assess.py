@@ -30,6 +30,7 @@ from surplus.economics.reserve import ReserveAccrual, ReservePolicy, reserve_acc
 from surplus.economics.subsidy import (
     ServingCost,
     SubsidyTest,
+    delta_test_by_month,
     incremental_cost_per_mwh,
     subsidy_test,
 )
@@ -70,6 +71,9 @@ class TariffOutcome:
     loads: tuple[LoadEconomics, ...]
     subsidy_price: SubsidyTest
     subsidy_delta: SubsidyTest
+    """Hour by hour on the delta measure: noisy where hydro moves between hours."""
+    delta_by_month: pd.DataFrame
+    """The delta measure month by month, where it is exact (see `delta_test_by_month`)."""
     finance: PublicFinance
     reserve: ReserveAccrual
     parties: pd.DataFrame
@@ -127,7 +131,11 @@ def assess_tariff(
     )
     serving = assumptions.serving
     finance = public_finance(
-        served, tariffs, mc, serving, assumptions.capacity,
+        served,
+        tariffs,
+        mc,
+        serving,
+        assumptions.capacity,
         delta_cost_pkr=float(delta.sum()),
         fx_earned_usd=sum(load.export_revenue_usd for load in loads),
         fx_fuel_usd=fuel_fx_usd(result.generation_mw - base.generation_mw, plants, rate),
@@ -141,6 +149,7 @@ def assess_tariff(
         loads=loads,
         subsidy_price=by_price,
         subsidy_delta=by_delta,
+        delta_by_month=delta_test_by_month(served, tariffs, delta, serving, dataset.info.timezone),
         finance=finance,
         reserve=reserve,
         parties=gains_and_payments(loads, finance, by_price, reserve, rate),
@@ -160,8 +169,9 @@ def _load_accounts(
     for fleet, _ in programme.fleets:
         curtailed = (fleet.grid_mw - served[fleet.name]).clip(lower=0.0)
         accounts.append(
-            miner_economics(fleet, curtailed, tariffs[fleet.name], hashprice, rate,
-                            scenario.btc_price_usd)
+            miner_economics(
+                fleet, curtailed, tariffs[fleet.name], hashprice, rate, scenario.btc_price_usd
+            )
         )
     for centre, _ in programme.centres:
         curtailed = (centre.grid_mw - served[centre.name]).clip(lower=0.0)
@@ -209,17 +219,32 @@ def gains_and_payments(
     cost_to_serve = finance.revenue_pkr - finance.contribution_pkr
     change = finance.capacity_pkr_per_mwh_after - finance.capacity_pkr_per_mwh_before
     rows = [
-        ("operators", received, bills + costs + miners_reserve,
-         "sales of bitcoin and compute; pay energy bills, running and capital costs, reserve"),
-        ("government / CPPA", bills, cost_to_serve,
-         f"tariff receipts less fuel and network cost; shortfall in failing hours "
-         f"Rs {test.shortfall_pkr / 1e9:,.2f} bn"),
-        ("other consumers", max(finance.contribution_pkr, 0.0),
-         max(-finance.contribution_pkr, 0.0),
-         f"capacity charge {change / 1000:+.3f} Rs/kWh if the CPPA margin is passed on "
-         "(same rupees as the CPPA row)"),
-        ("strategic bitcoin reserve", reserve_pkr, 0.0,
-         f"{reserve.btc:,.1f} BTC at the price when received"),
+        (
+            "operators",
+            received,
+            bills + costs + miners_reserve,
+            "sales of bitcoin and compute; pay energy bills, running and capital costs, reserve",
+        ),
+        (
+            "government / CPPA",
+            bills,
+            cost_to_serve,
+            f"tariff receipts less fuel and network cost; shortfall in failing hours "
+            f"Rs {test.shortfall_pkr / 1e9:,.2f} bn",
+        ),
+        (
+            "other consumers",
+            max(finance.contribution_pkr, 0.0),
+            max(-finance.contribution_pkr, 0.0),
+            f"capacity charge {change / 1000:+.3f} Rs/kWh if the CPPA margin is passed on "
+            "(same rupees as the CPPA row)",
+        ),
+        (
+            "strategic bitcoin reserve",
+            reserve_pkr,
+            0.0,
+            f"{reserve.btc:,.1f} BTC at the price when received",
+        ),
     ]
     table = pd.DataFrame(rows, columns=["party", "gains_pkr", "pays_pkr", "note"])
     table.insert(3, "net_pkr", table["gains_pkr"] - table["pays_pkr"])

@@ -9,29 +9,84 @@ TARIFFS = Catalogue(
     "tariffs",
     "Tariffs compared by `surplus economics` and what it costs to deliver energy to the load.",
     (
-        Parameter("proposed_fixed_pkr_per_mwh", "PKR/MWh", 23_000.0, "DECRYPTO",
-                  "The floated crypto/data-centre rate (Rs 23–24/kWh; Rs 22–23 in the Nov 2024 "
-                  "proposal [CNH-IMF]); taken as all-in at the meter.", 0.0),
-        Parameter("industrial_b3_pkr_per_mwh", "PKR/MWh", 27_000.0, "IND-FEB26",
-                  "Industrial B3 (11–33 kV) energy charge from Feb 2026; fixed charges and "
-                  "taxes left out (taxes are transfers, not a cost of supply).", 0.0),
-        Parameter("tou_peak_pkr_per_mwh", "PKR/MWh", 35_680.0, "IND-FEB26",
-                  "Industrial B2 peak rate, for the time-of-use example.", 0.0),
-        Parameter("tou_off_peak_pkr_per_mwh", "PKR/MWh", 22_830.0, "IND-FEB26",
-                  "Industrial B2 off-peak rate.", 0.0),
-        Parameter("tou_peak_start_hour", "h (local)", 17.0, ASSUMPTION,
-                  "First peak hour, local time (evening peak after sunset).", 0.0, 23.0),
+        Parameter(
+            "proposed_fixed_pkr_per_mwh",
+            "PKR/MWh",
+            23_000.0,
+            "DECRYPTO",
+            "The floated crypto/data-centre rate (Rs 23–24/kWh; Rs 22–23 in the Nov 2024 "
+            "proposal [CNH-IMF]); taken as all-in at the meter.",
+            0.0,
+        ),
+        Parameter(
+            "industrial_b3_pkr_per_mwh",
+            "PKR/MWh",
+            27_000.0,
+            "IND-FEB26",
+            "Industrial B3 (11–33 kV) energy charge from Feb 2026; fixed charges and "
+            "taxes left out (taxes are transfers, not a cost of supply).",
+            0.0,
+        ),
+        Parameter(
+            "tou_peak_pkr_per_mwh",
+            "PKR/MWh",
+            35_680.0,
+            "IND-FEB26",
+            "Industrial B2 peak rate, for the time-of-use example.",
+            0.0,
+        ),
+        Parameter(
+            "tou_off_peak_pkr_per_mwh",
+            "PKR/MWh",
+            22_830.0,
+            "IND-FEB26",
+            "Industrial B2 off-peak rate.",
+            0.0,
+        ),
+        Parameter(
+            "tou_peak_start_hour",
+            "h (local)",
+            17.0,
+            ASSUMPTION,
+            "First peak hour, local time (evening peak after sunset).",
+            0.0,
+            23.0,
+        ),
         Parameter("tou_peak_hours", "h", 5.0, ASSUMPTION, "Length of the daily peak.", 0.0, 24.0),
-        Parameter("dynamic_adder_pkr_per_mwh", "PKR/MWh", 1_000.0, ASSUMPTION,
-                  "Margin above the zone's marginal cost in the dynamic tariff.", 0.0),
-        Parameter("dynamic_floor_pkr_per_mwh", "PKR/MWh", 8_600.0, "PROFIT-FY25",
-                  "Floor of the dynamic energy price: FY25 average fuel cost Rs 8.6/kWh.", 0.0),
-        Parameter("network_cost_pkr_per_mwh", "PKR/MWh", 1_000.0, ASSUMPTION,
-                  "Transmission cost of serving a load at a plant's 132–500 kV bus; no "
-                  "published use-of-system figure was found.", 0.0),
-        Parameter("loss_share", "share", 0.03, "FCA-DEC25",
-                  "Transmission losses, share of energy generated (NTDC ~3 %, Dec 2025).",
-                  0.0, 0.5),
+        Parameter(
+            "dynamic_adder_pkr_per_mwh",
+            "PKR/MWh",
+            1_000.0,
+            ASSUMPTION,
+            "Margin above the zone's marginal cost in the dynamic tariff.",
+            0.0,
+        ),
+        Parameter(
+            "dynamic_floor_pkr_per_mwh",
+            "PKR/MWh",
+            8_600.0,
+            "PROFIT-FY25",
+            "Floor of the dynamic energy price: FY25 average fuel cost Rs 8.6/kWh.",
+            0.0,
+        ),
+        Parameter(
+            "network_cost_pkr_per_mwh",
+            "PKR/MWh",
+            1_000.0,
+            ASSUMPTION,
+            "Transmission cost of serving a load at a plant's 132–500 kV bus; no "
+            "published use-of-system figure was found.",
+            0.0,
+        ),
+        Parameter(
+            "loss_share",
+            "share",
+            0.03,
+            "FCA-DEC25",
+            "Transmission losses, share of energy generated (NTDC ~3 %, Dec 2025).",
+            0.0,
+            0.5,
+        ),
     ),
 )
 
@@ -39,10 +94,22 @@ PUBLIC = Catalogue(
     "public_finance",
     "The system the flexible loads join: capacity payments and the consumers who carry them.",
     (
-        Parameter("capacity_payments_pkr", "PKR/yr", 1_806.18e9, "NUKTA",
-                  "Capacity purchase price paid in FY25 (CPPA-G system).", 0.0),
-        Parameter("consumer_energy_mwh", "MWh/yr", 126_705_000.0, "NUKTA",
-                  "Energy over which FY25 capacity payments were recovered (Rs 14.3/kWh).", 1.0),
+        Parameter(
+            "capacity_payments_pkr",
+            "PKR/yr",
+            1_806.18e9,
+            "NUKTA",
+            "Capacity purchase price paid in FY25 (CPPA-G system).",
+            0.0,
+        ),
+        Parameter(
+            "consumer_energy_mwh",
+            "MWh/yr",
+            126_705_000.0,
+            "NUKTA",
+            "Energy over which FY25 capacity payments were recovered (Rs 14.3/kWh).",
+            1.0,
+        ),
     ),
 )
 
@@ -50,20 +117,52 @@ PROGRAMME = Catalogue(
     "programme",
     "The 2,000 MW programme as `surplus economics` models it.",
     (
-        Parameter("programme_mw", "MW", 2_000.0, "ARABNEWS-2000",
-                  "Power allocated to mining and AI data centres, phase 1 (25 May 2025).", 0.0),
-        Parameter("miner_share", "share", 0.75, ASSUMPTION,
-                  "Share of the programme's MW taken by miners; the rest by data centres. "
-                  "Split equally over the zones of Sahiwal, Port Qasim and China Power Hub "
-                  "[COINDESK].", 0.0, 1.0),
-        Parameter("firm_bid_share_of_voll", "share", 0.9, ASSUMPTION,
-                  "Value the dispatch gives a load that pays a flat tariff: served whenever "
-                  "capacity is spare, shed before any other consumer.", 0.0, 0.999),
-        Parameter("reserve_share", "share", 0.10, ASSUMPTION,
-                  "Share of mined bitcoin handed to the Strategic Bitcoin Reserve "
-                  "[ARABNEWS-SBR].", 0.0, 1.0),
-        Parameter("reserve_fee_usd_per_mwh", "USD/MWh", 0.0, ASSUMPTION,
-                  "Alternative: a levy per MWh paid into the reserve in bitcoin.", 0.0),
+        Parameter(
+            "programme_mw",
+            "MW",
+            2_000.0,
+            "ARABNEWS-2000",
+            "Power allocated to mining and AI data centres, phase 1 (25 May 2025).",
+            0.0,
+        ),
+        Parameter(
+            "miner_share",
+            "share",
+            0.75,
+            ASSUMPTION,
+            "Share of the programme's MW taken by miners; the rest by data centres. "
+            "Split equally over the zones of Sahiwal, Port Qasim and China Power Hub "
+            "[COINDESK].",
+            0.0,
+            1.0,
+        ),
+        Parameter(
+            "firm_bid_share_of_voll",
+            "share",
+            0.9,
+            ASSUMPTION,
+            "Value the dispatch gives a load that pays a flat tariff: served whenever "
+            "capacity is spare, shed before any other consumer.",
+            0.0,
+            0.999,
+        ),
+        Parameter(
+            "reserve_share",
+            "share",
+            0.10,
+            ASSUMPTION,
+            "Share of mined bitcoin handed to the Strategic Bitcoin Reserve [ARABNEWS-SBR].",
+            0.0,
+            1.0,
+        ),
+        Parameter(
+            "reserve_fee_usd_per_mwh",
+            "USD/MWh",
+            0.0,
+            ASSUMPTION,
+            "Alternative: a levy per MWh paid into the reserve in bitcoin.",
+            0.0,
+        ),
     ),
 )
 

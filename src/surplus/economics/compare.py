@@ -80,23 +80,25 @@ def summary_row(outcome: TariffOutcome, hours: int) -> dict[str, Any]:
         "tariff": outcome.tariff,
         "energy_gwh": f.energy_sold_mwh / 1e3,
         "average_tariff_rs_per_kwh": f.revenue_pkr / f.energy_sold_mwh / 1e3
-        if f.energy_sold_mwh else float("nan"),
+        if f.energy_sold_mwh
+        else float("nan"),
         "passes_subsidy_test": test.passes,
         "failing_hours": test.failing_hours,
         "failing_gwh": test.failing_mwh / 1e3,
         "shortfall_bn_pkr": test.shortfall_pkr / 1e9,
         "min_flat_tariff_rs_per_kwh": test.min_flat_tariff_pkr_per_mwh / 1e3,
         "average_cost_rs_per_kwh": test.average_cost_pkr_per_mwh / 1e3,
-        "failing_hours_delta": delta.failing_hours,
+        "failing_months_delta": int(outcome.delta_by_month["fails"].sum()),
+        "shortfall_delta_bn_pkr": float(outcome.delta_by_month["shortfall_pkr"].sum()) / 1e9,
         "average_cost_delta_rs_per_kwh": delta.average_cost_pkr_per_mwh / 1e3,
         "government_net_price_bn_pkr": f.contribution_price_pkr / 1e9,
         "government_net_delta_bn_pkr": f.contribution_delta_pkr / 1e9,
         "capacity_charge_change_rs_per_kwh": (
             f.capacity_pkr_per_mwh_after - f.capacity_pkr_per_mwh_before
-        ) / 1e3,
+        )
+        / 1e3,
         "miners_profit_bn_pkr": outcome.profit_pkr("miner") / 1e9,
-        "miners_cash_profit_bn_pkr": sum(m.profit_pkr + m.capital_charge_pkr for m in miners)
-        / 1e9,
+        "miners_cash_profit_bn_pkr": sum(m.profit_pkr + m.capital_charge_pkr for m in miners) / 1e9,
         "datacentres_profit_bn_pkr": outcome.profit_pkr("datacentre") / 1e9,
         "fx_net_musd": f.fx_net_usd / 1e6,
         "reserve_btc_per_year": outcome.reserve.btc_per_year,

@@ -70,8 +70,10 @@ def default_programme(
     missing = [p for p in plant_names if p not in plants.index]
     if missing:
         raise InputError(
-            [Problem("plants", None, "plant", "the programme's plants in the dataset", p)
-             for p in missing]
+            [
+                Problem("plants", None, "plant", "the programme's plants in the dataset", p)
+                for p in missing
+            ]
         )
     per_site = programme_mw / len(plant_names)
     sites = []

@@ -111,9 +111,7 @@ def subsidy_test(
     )
 
 
-def incremental_cost_per_mwh(
-    delta_cost_pkr: pd.Series, served_mw: pd.DataFrame
-) -> pd.DataFrame:
+def incremental_cost_per_mwh(delta_cost_pkr: pd.Series, served_mw: pd.DataFrame) -> pd.DataFrame:
     """Spread each hour's change in system cost (run with the loads minus run without) over
     the MWh the loads took that hour, as a per-MWh cost for every load (NaN where none was
     served). Hydro budgets move water between hours, so single hours can be noisy."""
@@ -132,7 +130,47 @@ def _check_aligned(*frames: pd.DataFrame) -> None:
     for frame in frames[1:]:
         if not frame.index.equals(first.index) or list(frame.columns) != list(first.columns):
             raise InputError(
-                Problem("subsidy test", None, None, "frames with the same hours and loads",
-                        f"{list(frame.columns)} over {len(frame)} h vs "
-                        f"{list(first.columns)} over {len(first)} h")
+                Problem(
+                    "subsidy test",
+                    None,
+                    None,
+                    "frames with the same hours and loads",
+                    f"{list(frame.columns)} over {len(frame)} h vs "
+                    f"{list(first.columns)} over {len(first)} h",
+                )
             )
+
+
+def delta_test_by_month(
+    served_mw: pd.DataFrame,
+    tariff_pkr_per_mwh: pd.DataFrame,
+    delta_cost_pkr: pd.Series,
+    serving: ServingCost,
+    timezone: str,
+) -> pd.DataFrame:
+    """The subsidy test on the delta measure, month by month (local calendar months).
+
+    The dispatch couples hours only within a month (reservoir budgets), so a month's change
+    in system cost is exact where a single hour's is not. Columns: `energy_mwh`,
+    `revenue_pkr`, `cost_pkr` (change in system cost grossed up for losses, plus network),
+    `shortfall_pkr`, `fails`.
+    """
+    served = served_mw.clip(lower=0.0)
+    months = pd.DatetimeIndex(served.index).tz_convert(timezone).strftime("%Y-%m")
+    energy = served.sum(axis=1)
+    frame = pd.DataFrame(
+        {
+            "energy_mwh": energy,
+            "revenue_pkr": (served * tariff_pkr_per_mwh).sum(axis=1),
+            "cost_pkr": delta_cost_pkr.reindex(served.index).fillna(0.0)
+            / (1.0 - serving.loss_share)
+            + energy * serving.network_cost_pkr_per_mwh,
+        }
+    )
+    table = frame.groupby(months).sum()
+    table.index.name = "month"
+    table["shortfall_pkr"] = (table["cost_pkr"] - table["revenue_pkr"]).clip(lower=0.0)
+    table["fails"] = table["shortfall_pkr"] > _TOLERANCE_PKR_PER_MWH * table["energy_mwh"].clip(
+        lower=1.0
+    )
+    return table

@@ -51,8 +51,9 @@ def _check(name: str, **values: float) -> None:
         if not (np.isfinite(value) and value >= 0)
     ]
     if values.get("loss_share", 0.0) >= 1.0:
-        problems.append(Problem(f"tariff {name}", None, "loss_share", "a share < 1",
-                                repr(values["loss_share"])))
+        problems.append(
+            Problem(f"tariff {name}", None, "loss_share", "a share < 1", repr(values["loss_share"]))
+        )
     if problems:
         raise InputError(problems)
 
@@ -65,8 +66,12 @@ class FixedTariff:
     loss_share: float = 0.0
 
     def __post_init__(self) -> None:
-        _check(self.name, rate=self.rate_pkr_per_mwh, network=self.network_charge_pkr_per_mwh,
-               loss_share=self.loss_share)
+        _check(
+            self.name,
+            rate=self.rate_pkr_per_mwh,
+            network=self.network_charge_pkr_per_mwh,
+            loss_share=self.loss_share,
+        )
 
     def energy_pkr_per_mwh(self, marginal_cost_pkr_per_mwh: pd.Series) -> pd.Series:
         return pd.Series(self.rate_pkr_per_mwh, index=marginal_cost_pkr_per_mwh.index)
@@ -86,8 +91,13 @@ class TimeOfUseTariff:
     loss_share: float = 0.0
 
     def __post_init__(self) -> None:
-        _check(self.name, peak=self.peak_pkr_per_mwh, off_peak=self.off_peak_pkr_per_mwh,
-               network=self.network_charge_pkr_per_mwh, loss_share=self.loss_share)
+        _check(
+            self.name,
+            peak=self.peak_pkr_per_mwh,
+            off_peak=self.off_peak_pkr_per_mwh,
+            network=self.network_charge_pkr_per_mwh,
+            loss_share=self.loss_share,
+        )
 
     def is_peak(self, index: pd.DatetimeIndex) -> np.ndarray:
         hour = np.asarray(index.tz_convert(self.timezone).hour)
@@ -110,8 +120,13 @@ class DynamicTariff:
     loss_share: float = _P("loss_share")
 
     def __post_init__(self) -> None:
-        _check(self.name, adder=self.adder_pkr_per_mwh, floor=self.floor_pkr_per_mwh,
-               network=self.network_charge_pkr_per_mwh, loss_share=self.loss_share)
+        _check(
+            self.name,
+            adder=self.adder_pkr_per_mwh,
+            floor=self.floor_pkr_per_mwh,
+            network=self.network_charge_pkr_per_mwh,
+            loss_share=self.loss_share,
+        )
 
     def energy_pkr_per_mwh(self, marginal_cost_pkr_per_mwh: pd.Series) -> pd.Series:
         return (marginal_cost_pkr_per_mwh.astype(float) + self.adder_pkr_per_mwh).clip(

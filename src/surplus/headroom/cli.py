@@ -5,12 +5,13 @@ Register with the main app, e.g. ``app.command("headroom")(headroom_command)``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from surplus.console import console, fails_cleanly
+from surplus.console import console, fails_cleanly, progress_bar
 from surplus.headroom.assess import DEFAULT_BUDGETS
 from surplus.headroom.demand import (
     DUKE_SEASON_RULES,
@@ -19,8 +20,31 @@ from surplus.headroom.demand import (
     demand_headroom,
 )
 from surplus.headroom.demand_file import read_demand_csv
-from surplus.headroom.table import print_headroom, write_headroom_csv
+from surplus.headroom.grid import zone_headroom
+from surplus.headroom.joint import joint_verdict
+from surplus.headroom.sites import NAMED_PLANTS, split_load
+from surplus.headroom.siting import assess_siting
+from surplus.headroom.table import (
+    joint_table,
+    print_headroom,
+    ranking_table,
+    write_headroom_csv,
+)
 from surplus.headroom.timeline import HeadroomError
+
+if TYPE_CHECKING:
+    from surplus.dispatch import DispatchResult, FlexibleLoad
+    from surplus.grid.model import Dataset
+
+
+def dispatched(path: Path | None) -> tuple[Dataset, DispatchResult]:
+    """Load a dataset and dispatch it, with a progress bar."""
+    from surplus.dispatch import dispatch
+    from surplus.grid.load import load_dataset
+
+    dataset = load_dataset(path)
+    with progress_bar(f"dispatch {dataset.info.name}") as progress:
+        return dataset, dispatch(dataset, progress=progress)
 
 
 def parse_months(text: str) -> frozenset[int]:
@@ -127,9 +151,9 @@ def headroom_command(
     each curtailment budget, and when it would be curtailed."""
     budgets = tuple(budget) if budget else DEFAULT_BUDGETS
     if demand is None:
-        from surplus.headroom.grid import grid_headroom_table
-
-        result, title = grid_headroom_table(path, budgets)
+        dataset, base = dispatched(path)
+        result = zone_headroom(base, budgets)
+        title = f"Curtailment-enabled headroom — {dataset.info.name} (spare capacity from dispatch)"
     else:
         frame = read_demand_csv(demand)
         zones = {region: US_BA_TIMEZONES.get(region, timezone) for region in frame.columns}
@@ -139,4 +163,80 @@ def headroom_command(
     print_headroom(result, title, console)
     if out is not None:
         write_headroom_csv(result, out)
+        console.print(f"[green]wrote[/] {out}")
+
+
+@fails_cleanly
+def sites_command(
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Grid dataset folder; the embedded Pakistan dataset when left out.",
+            show_default=False,
+        ),
+    ] = None,
+    site: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--site",
+            help="Plant id or zone for the joint question; repeat. Default: the three "
+            "coal plants named for the programme (sahiwal, port_qasim, china_power_hub).",
+            show_default=False,
+        ),
+    ] = None,
+    total_mw: Annotated[
+        float,
+        typer.Option("--total-mw", help="New load shared equally among the --site entries, MW."),
+    ] = 2000.0,
+    budget: Annotated[
+        float, typer.Option("--budget", help="Curtailment budget for the ranking, a fraction.")
+    ] = 0.005,
+    value: Annotated[
+        float | None,
+        typer.Option(
+            "--value",
+            help="What serving the new loads is worth, PKR/MWh; default just above "
+            "the dearest plant's cost.",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write the zone headroom table as CSV.", show_default=False),
+    ] = None,
+) -> None:
+    """Rank candidate sites (every zone and the named plants) by firm and flexible headroom,
+    the price of the energy they would take and when they would be curtailed; then serve
+    the new load at the named sites together and compare with each site alone."""
+    if total_mw <= 0:
+        raise HeadroomError(f"--total-mw must be above 0, got {total_mw}")
+    dataset, base = dispatched(path)
+    names = site or [p for p in NAMED_PLANTS if p in dataset.plants.index]
+    joint_sites = split_load(dataset, names, total_mw) if names else ()
+    with progress_bar("joint dispatch with the new loads") as progress:
+
+        def run(data: Dataset, flexible_loads: Sequence[FlexibleLoad] = ()) -> DispatchResult:
+            from surplus.dispatch import dispatch
+
+            return dispatch(data, flexible_loads, progress=progress)
+
+        report = assess_siting(dataset, base, joint_sites, budget, value_pkr_per_mwh=value, run=run)
+    print_headroom(report.zones, f"Curtailment-enabled headroom — {dataset.info.name}", console)
+    console.print(
+        ranking_table(
+            report.ranks,
+            f"Candidate sites, ranked at a {budget:.2%} "
+            "budget (price: zone price weighted by the load served)",
+        )
+    )
+    if report.joint is not None:
+        console.print(
+            joint_table(
+                report.joint,
+                "Named sites: each alone (independent) and all together (joint dispatch)",
+            )
+        )
+        console.print(joint_verdict(report.joint))
+    if out is not None:
+        write_headroom_csv(report.zones, out)
         console.print(f"[green]wrote[/] {out}")

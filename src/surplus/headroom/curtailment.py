@@ -77,8 +77,9 @@ def curtailment_stats(
     for j in range(curtailed.shape[1]):
         mask = hit[:, j]
         runs = _runs(mask, calendar.follows)
-        months = np.bincount(calendar.month[mask, j], minlength=13)[1:13]
-        hours = np.bincount(calendar.hour_of_day[mask, j], minlength=24)[:24]
+        cells = (calendar.month[mask, j].astype(int) - 1) * 24 + calendar.hour_of_day[mask, j]
+        grid = np.bincount(cells, minlength=12 * 24).reshape(12, 24)
+        months, hours = grid.sum(axis=1), grid.sum(axis=0)
         shares = [int((mask & (served[:, j] >= share - 1e-12)).sum()) for share in (0.5, 0.75, 0.9)]
         per_year = max(n_years, 1)
         out.append(
@@ -97,6 +98,7 @@ def curtailment_stats(
                 longest_event_hours=int(runs.max()) if len(runs) else 0,
                 curtailed_hours_by_month=tuple(int(x) for x in months),
                 curtailed_hours_by_hour_of_day=tuple(int(x) for x in hours),
+                curtailed_hours_by_month_and_hour=tuple(tuple(int(x) for x in row) for row in grid),
             )
         )
     return out

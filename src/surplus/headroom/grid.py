@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
-from pathlib import Path
+from typing import TYPE_CHECKING
 
+import numpy as np
+import pandas as pd
+
+from surplus.headroom.assess import DEFAULT_BUDGETS, assess_headroom
 from surplus.headroom.results import HeadroomTable
-from surplus.headroom.timeline import HeadroomError
+from surplus.headroom.solve import rate_curve
+from surplus.headroom.timeline import HourCalendar, hour_calendar
+
+if TYPE_CHECKING:
+    from surplus.dispatch import DispatchResult
 
 
-def grid_headroom_table(path: Path | None, budgets: Sequence[float]) -> tuple[HeadroomTable, str]:
-    """Headroom of every zone of the dataset at `path` (the embedded one when None)."""
-    module = importlib.import_module("surplus.dispatch")
-    if not hasattr(module, "dispatch"):
-        raise HeadroomError(
-            "headroom on a grid dataset needs the dispatch, which is not available yet; "
-            "use --demand FILE.csv for a demand history"
-        )
-    raise HeadroomError("grid headroom is not wired to the dispatch yet")
+def zone_headroom(
+    result: DispatchResult, budgets: Sequence[float] = DEFAULT_BUDGETS
+) -> HeadroomTable:
+    """Headroom of every zone, from the dispatch's spare MW; years and clocks are local."""
+    return assess_headroom(result.spare_mw, budgets, result.timezone, result.timezone)
+
+
+def grid_calendar(index: pd.Index, timezone: str, columns: int) -> HourCalendar:
+    """Calendar of a dispatch run: one local clock for every column, local years."""
+    return hour_calendar(pd.DatetimeIndex(index), [timezone] * columns, timezone)
+
+
+def zone_rate_curves(result: DispatchResult, max_load_mw: float, points: int = 81) -> pd.DataFrame:
+    """Curtailment rate of a constant load in each zone, loads (MW) × zones."""
+    spare = result.spare_mw.sort_index()
+    calendar = grid_calendar(spare.index, result.timezone, spare.shape[1])
+    loads = np.linspace(0.0, max_load_mw, points)
+    rates = rate_curve(spare.to_numpy(dtype=float), calendar, loads)
+    frame = pd.DataFrame(rates, index=pd.Index(loads, name="load_mw"), columns=spare.columns)
+    return frame

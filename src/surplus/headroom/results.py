@@ -37,6 +37,8 @@ class CurtailmentStats:
     """12 counts, January first."""
     curtailed_hours_by_hour_of_day: tuple[int, ...]
     """24 counts, hour starting 00:00 first."""
+    curtailed_hours_by_month_and_hour: tuple[tuple[int, ...], ...] = ()
+    """12 × 24 counts (the curtailment calendar); the two tuples above are its margins."""
 
     @property
     def busiest_month(self) -> int | None:

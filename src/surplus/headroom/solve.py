@@ -74,3 +74,31 @@ def solve_headroom_mw(
         beyond = total_moment / (1.0 - budget)
         out[i] = np.where(exceeds.any(axis=1), inside, beyond)
     return out
+
+
+def rate_curve(spare_mw: np.ndarray, calendar: HourCalendar, loads_mw: np.ndarray) -> np.ndarray:
+    """Curtailment rate at each load, loads × columns, from the same sorted prefix sums.
+
+    >>> from surplus.headroom.timeline import hour_calendar
+    >>> import pandas as pd
+    >>> idx = pd.date_range("2025-01-01", periods=2, freq="h", tz="UTC")
+    >>> rate_curve(np.array([[10.0], [20.0]]), hour_calendar(idx, ["UTC"]), np.array([10, 40]))
+    array([[0.   ],
+           [0.625]])
+    """
+    spare = np.asarray(spare_mw, dtype=float).reshape(calendar.hours, -1)
+    loads = np.asarray(loads_mw, dtype=float)
+    clipped = np.maximum(spare, 0.0).T
+    order = np.argsort(clipped, axis=1, kind="stable")
+    s = np.take_along_axis(clipped, order, axis=1)
+    w = hour_weights(calendar)[order]
+    zero = np.zeros((s.shape[0], 1))
+    weight = np.concatenate([zero, np.cumsum(w, axis=1)], axis=1)
+    moment = np.concatenate([zero, np.cumsum(w * s, axis=1)], axis=1)
+    out = np.zeros((len(loads), s.shape[0]))
+    for j in range(s.shape[0]):
+        below = np.searchsorted(s[j], loads, side="left")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rates = weight[j, below] - moment[j, below] / loads
+        out[:, j] = np.where(loads > 0, rates, 0.0)
+    return out

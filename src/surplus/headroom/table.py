@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import calendar as std_calendar
+from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
-from surplus.headroom.results import HeadroomTable
+from surplus.headroom.joint import JointAnswer
+from surplus.headroom.results import CurtailmentStats, HeadroomTable
+from surplus.headroom.sites import SiteRank
 
 
 def budget_label(budget: float) -> str:
@@ -72,3 +75,86 @@ def print_headroom(result: HeadroomTable, title: str, console: Console) -> None:
 def write_headroom_csv(result: HeadroomTable, path: Path) -> None:
     """One row per region and budget (budget as a fraction: 0.005 for 0.5 %)."""
     result.to_frame().to_csv(path, index=False, float_format="%.6g")
+
+
+def _when(stats: CurtailmentStats) -> tuple[str, str]:
+    month, hour = stats.busiest_month, stats.busiest_hour_of_day
+    return (
+        std_calendar.month_abbr[month] if month else "",
+        f"{hour:02d}:00" if hour is not None else "",
+    )
+
+
+def ranking_table(ranks: Sequence[SiteRank], title: str) -> Table:
+    table = Table(title=title, title_justify="left", header_style="bold")
+    headers = [
+        "#",
+        "site",
+        "zone",
+        "firm MW",
+        "MW at budget",
+        "price PKR/MWh",
+        "curtailed h/yr",
+        "season",
+        "month",
+        "hour",
+    ]
+    for i, header in enumerate(headers):
+        table.add_column(header, justify="right" if i in (0, 3, 4, 5, 6) else "left")
+    for position, rank in enumerate(ranks, start=1):
+        month, hour = _when(rank.curtailment)
+        price = rank.price_pkr_per_mwh
+        table.add_row(
+            str(position),
+            rank.site.name,
+            rank.site.zone,
+            f"{rank.firm_mw:,.0f}",
+            f"{rank.headroom_mw:,.0f}",
+            f"{price:,.0f}" if price == price else "",
+            f"{rank.curtailment.curtailed_hours_per_year:,.1f}",
+            rank.season,
+            month,
+            hour,
+        )
+    return table
+
+
+def joint_table(answer: JointAnswer, title: str) -> Table:
+    table = Table(title=title, title_justify="left", header_style="bold")
+    headers = [
+        "site",
+        "zone",
+        "load MW",
+        "run",
+        "rate",
+        "curtailed MWh/yr",
+        "curtailed h/yr",
+        "≥50% served h/yr",
+        "events/yr",
+        "longest h",
+        "month",
+        "hour",
+        "price PKR/MWh",
+    ]
+    for i, header in enumerate(headers):
+        table.add_column(header, justify="left" if i in (0, 1, 3) else "right")
+    for item in answer.sites:
+        for run, stats in (("independent", item.independent), ("joint", item.joint)):
+            month, hour = _when(stats)
+            price = item.joint_price_pkr_per_mwh if run == "joint" else float("nan")
+            table.add_row(
+                item.site.name,
+                item.site.zone,
+                f"{item.site.load_mw:,.0f}",
+                run,
+                f"{100 * stats.rate:.3f}%",
+                f"{stats.curtailed_mwh_per_year:,.0f}",
+                f"{stats.curtailed_hours_per_year:,.1f}",
+                f"{stats.hours_serving_50pct_per_year:,.1f}",
+                f"{stats.events_per_year:,.1f}",
+                str(stats.longest_event_hours),
+                month,
+                hour,
+                f"{price:,.0f}" if price == price else "",
+            )
+    return table

@@ -25,6 +25,7 @@ from surplus.loads.catalogue import (
     AsicModel,
     Catalogue,
     Parameter,
+    asic_model,
 )
 from surplus.loads.datacentre import DataCentre, datacentre_economics, outside_envelope
 from surplus.loads.miner import MinerFleet, miner_economics
@@ -42,6 +43,7 @@ __all__ = [
     "LoadEconomics",
     "MinerFleet",
     "Parameter",
+    "asic_model",
     "block_subsidy_btc",
     "constant_scenario",
     "curtailment_from_share",

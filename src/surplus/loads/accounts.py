@@ -72,8 +72,13 @@ def checked_curtailment(curtailed_mw: pd.Series, capacity_mw: float, owner: str)
     if bad.any():
         where = values.index[np.flatnonzero(bad.to_numpy())[0]]
         raise InputError(
-            Problem(owner, None, "curtailed_mw", f"MW in [0, {capacity_mw:g}] every hour",
-                    f"{values[where]!r} at {where}")
+            Problem(
+                owner,
+                None,
+                "curtailed_mw",
+                f"MW in [0, {capacity_mw:g}] every hour",
+                f"{values[where]!r} at {where}",
+            )
         )
     return values.clip(0.0, capacity_mw)
 

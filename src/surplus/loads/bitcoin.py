@@ -196,8 +196,13 @@ def scenario_from_csv(path: Path, index: pd.DatetimeIndex) -> BitcoinScenario:
     table = pd.DataFrame(values).set_index(pd.DatetimeIndex(stamps)).sort_index()
     if len(index) and table.index[0] > index[0]:
         raise InputError(
-            Problem(str(path), 2, "timestamp", f"a first timestamp at or before {index[0]}",
-                    str(table.index[0]))
+            Problem(
+                str(path),
+                2,
+                "timestamp",
+                f"a first timestamp at or before {index[0]}",
+                str(table.index[0]),
+            )
         )
     hourly = table.reindex(table.index.union(index)).ffill().reindex(index)
     return BitcoinScenario(

@@ -114,8 +114,10 @@ class Catalogue:
                 continue
             value = float(getattr(values, parameter.name))
             lo, hi = parameter.minimum, parameter.maximum
-            if not isfinite(value) or (lo is not None and value < lo) or (
-                hi is not None and value > hi
+            if (
+                not isfinite(value)
+                or (lo is not None and value < lo)
+                or (hi is not None and value > hi)
             ):
                 expected = f"{parameter.unit} in [{_fmt(lo)}, {_fmt(hi)}]"
                 problems.append(Problem(owner, None, parameter.name, expected, repr(value)))
@@ -177,31 +179,95 @@ MINER_FLEET = Catalogue(
     "miner_fleet",
     "A Bitcoin mining site: ASICs plus cooling, curtailed by the grid hour by hour.",
     (
-        Parameter("grid_mw", "MW", 100.0, ASSUMPTION,
-                  "Site draw at full output, cooling included.", 0.0),
-        Parameter("cooling_overhead", "share", 0.05, "MINERBASE",
-                  "Cooling and auxiliaries per unit of ASIC power (PUE − 1); air 0.05–0.10, "
-                  "hydro/immersion 0.03–0.06.", 0.0, 1.0),
-        Parameter("block_mw", "MW", 1.5, "OGAI-WM",
-                  "Size of one container, the step of on/off curtailment (1–2 MW).", 0.0),
-        Parameter("shed_seconds", "s", 10.0, "HRI-DR",
-                  "Time to drop to the curtailed level (fleets drop within seconds).", 0.0),
-        Parameter("restart_minutes", "min", 5.0, "OGAI-WM",
-                  "Output lost each time curtailed capacity comes back (restart 2–10 min).",
-                  0.0, 60.0),
-        Parameter("pool_fee_share", "share", 0.02, ASSUMPTION,
-                  "Share of mining revenue kept by the pool.", 0.0, 1.0),
-        Parameter("opex_usd_per_mwh", "USD/MWh", 5.0, ASSUMPTION,
-                  "Staff, maintenance and hosting per MWh drawn, energy excluded.", 0.0),
-        Parameter("asic_price_usd_per_th", "USD/TH", 20.0, "MINERMAG-JUL25",
-                  "ASIC price where a model has none (top tier traded at 10–30 USD/TH "
-                  "mid-2025).", 0.0),
-        Parameter("site_capex_usd_per_mw", "USD/MW", 300_000.0, ASSUMPTION,
-                  "Containers, transformers and cooling per MW of grid draw.", 0.0),
-        Parameter("discount_rate", "1/yr", 0.15, ASSUMPTION,
-                  "Return required on the operator's capital (USD).", 0.0, 1.0),
-        Parameter("asic_life_years", "yr", 4.0, ASSUMPTION,
-                  "Years over which ASICs and site are paid off.", 0.5, 30.0),
+        Parameter(
+            "grid_mw", "MW", 100.0, ASSUMPTION, "Site draw at full output, cooling included.", 0.0
+        ),
+        Parameter(
+            "cooling_overhead",
+            "share",
+            0.05,
+            "MINERBASE",
+            "Cooling and auxiliaries per unit of ASIC power (PUE − 1); air 0.05–0.10, "
+            "hydro/immersion 0.03–0.06.",
+            0.0,
+            1.0,
+        ),
+        Parameter(
+            "block_mw",
+            "MW",
+            1.5,
+            "OGAI-WM",
+            "Size of one container, the step of on/off curtailment (1–2 MW).",
+            0.0,
+        ),
+        Parameter(
+            "shed_seconds",
+            "s",
+            10.0,
+            "HRI-DR",
+            "Time to drop to the curtailed level (fleets drop within seconds).",
+            0.0,
+        ),
+        Parameter(
+            "restart_minutes",
+            "min",
+            5.0,
+            "OGAI-WM",
+            "Output lost each time curtailed capacity comes back (restart 2–10 min).",
+            0.0,
+            60.0,
+        ),
+        Parameter(
+            "pool_fee_share",
+            "share",
+            0.02,
+            ASSUMPTION,
+            "Share of mining revenue kept by the pool.",
+            0.0,
+            1.0,
+        ),
+        Parameter(
+            "opex_usd_per_mwh",
+            "USD/MWh",
+            5.0,
+            ASSUMPTION,
+            "Staff, maintenance and hosting per MWh drawn, energy excluded.",
+            0.0,
+        ),
+        Parameter(
+            "asic_price_usd_per_th",
+            "USD/TH",
+            20.0,
+            "MINERMAG-JUL25",
+            "ASIC price where a model has none (top tier traded at 10–30 USD/TH mid-2025).",
+            0.0,
+        ),
+        Parameter(
+            "site_capex_usd_per_mw",
+            "USD/MW",
+            300_000.0,
+            ASSUMPTION,
+            "Containers, transformers and cooling per MW of grid draw.",
+            0.0,
+        ),
+        Parameter(
+            "discount_rate",
+            "1/yr",
+            0.15,
+            ASSUMPTION,
+            "Return required on the operator's capital (USD).",
+            0.0,
+            1.0,
+        ),
+        Parameter(
+            "asic_life_years",
+            "yr",
+            4.0,
+            ASSUMPTION,
+            "Years over which ASICs and site are paid off.",
+            0.5,
+            30.0,
+        ),
     ),
 )
 
@@ -210,33 +276,105 @@ DATA_CENTRE = Catalogue(
     "An AI data centre: a GPU cluster whose flexible share can be slowed for a few hours.",
     (
         Parameter("it_mw", "MW", 100.0, ASSUMPTION, "IT load at full output.", 0.0),
-        Parameter("pue", "ratio", 1.4, "UPTIME-PUE",
-                  "Facility power per unit of IT power; Pakistan air-cooled 1.35–1.6, "
-                  "direct-liquid 1.15–1.3 (global average 1.56 in 2024 [UPSITE-PUE]).",
-                  1.0, 3.0),
-        Parameter("flexible_share", "share", 0.25, "EMERALD-PHX",
-                  "Share of load that can be curtailed with service kept (−25 % shown for 3 h, "
-                  "Phoenix, May 2025).", 0.0, 1.0),
-        Parameter("flexible_hours", "h", 3.0, "EMERALD-PHX",
-                  "Longest run of consecutive curtailed hours within the flexible share.", 0.0),
-        Parameter("compute_value_usd_per_mwh", "USD/MWh", 1400.0, "TRD-H100",
-                  "Value of compute per MWh of facility energy (H100 at 2.35 USD/GPU-h over "
-                  "1.66 kW); also the value lost per MWh curtailed.", 0.0),
-        Parameter("uptime_required", "share", 0.99982, "DCCOM-TIER",
-                  "Share of hours without curtailment outside the flexible envelope "
-                  "(Tier III).", 0.0, 1.0),
-        Parameter("export_share", "share", 0.5, ASSUMPTION,
-                  "Share of compute sold abroad (earns foreign exchange).", 0.0, 1.0),
-        Parameter("opex_usd_per_mwh", "USD/MWh", 60.0, ASSUMPTION,
-                  "Staff, network, software and maintenance per MWh drawn, energy excluded.",
-                  0.0),
-        Parameter("capex_usd_per_mw", "USD/MW", 20_000_000.0, "BUILD-CBRE",
-                  "Build and hardware per MW of IT load (AI-optimised builds 20 M USD+/MW).",
-                  0.0),
-        Parameter("discount_rate", "1/yr", 0.12, ASSUMPTION,
-                  "Return required on the operator's capital (USD).", 0.0, 1.0),
-        Parameter("life_years", "yr", 6.0, ASSUMPTION,
-                  "Years over which the build (mostly GPUs) is paid off.", 0.5, 40.0),
+        Parameter(
+            "pue",
+            "ratio",
+            1.4,
+            "UPTIME-PUE",
+            "Facility power per unit of IT power; Pakistan air-cooled 1.35–1.6, "
+            "direct-liquid 1.15–1.3 (global average 1.56 in 2024 [UPSITE-PUE]).",
+            1.0,
+            3.0,
+        ),
+        Parameter(
+            "flexible_share",
+            "share",
+            0.25,
+            "EMERALD-PHX",
+            "Share of load that can be curtailed with service kept (−25 % shown for 3 h, "
+            "Phoenix, May 2025).",
+            0.0,
+            1.0,
+        ),
+        Parameter(
+            "flexible_hours",
+            "h",
+            3.0,
+            "EMERALD-PHX",
+            "Longest run of consecutive curtailed hours within the flexible share.",
+            0.0,
+        ),
+        Parameter(
+            "compute_value_usd_per_mwh",
+            "USD/MWh",
+            1400.0,
+            "TRD-H100",
+            "Value of compute per MWh of facility energy (H100 at 2.35 USD/GPU-h over "
+            "1.66 kW); also the value lost per MWh curtailed.",
+            0.0,
+        ),
+        Parameter(
+            "utilisation",
+            "share",
+            0.8,
+            ASSUMPTION,
+            "Share of the compute the centre can run that it sells; the value of compute is "
+            "earned on this share.",
+            0.0,
+            1.0,
+        ),
+        Parameter(
+            "uptime_required",
+            "share",
+            0.99982,
+            "DCCOM-TIER",
+            "Share of hours without curtailment outside the flexible envelope (Tier III).",
+            0.0,
+            1.0,
+        ),
+        Parameter(
+            "export_share",
+            "share",
+            0.5,
+            ASSUMPTION,
+            "Share of compute sold abroad (earns foreign exchange).",
+            0.0,
+            1.0,
+        ),
+        Parameter(
+            "opex_usd_per_mwh",
+            "USD/MWh",
+            60.0,
+            ASSUMPTION,
+            "Staff, network, software and maintenance per MWh drawn, energy excluded.",
+            0.0,
+        ),
+        Parameter(
+            "capex_usd_per_mw",
+            "USD/MW",
+            20_000_000.0,
+            "BUILD-CBRE",
+            "Build and hardware per MW of IT load (AI-optimised builds 20 M USD+/MW).",
+            0.0,
+        ),
+        Parameter(
+            "discount_rate",
+            "1/yr",
+            0.12,
+            ASSUMPTION,
+            "Return required on the operator's capital (USD).",
+            0.0,
+            1.0,
+        ),
+        Parameter(
+            "life_years",
+            "yr",
+            6.0,
+            ASSUMPTION,
+            "Years over which the build (mostly GPUs) is paid off.",
+            0.5,
+            40.0,
+        ),
     ),
 )
 
@@ -244,25 +382,61 @@ BITCOIN = Catalogue(
     "bitcoin",
     "Bitcoin network inputs for the constant scenario and the stochastic one.",
     (
-        Parameter("btc_price_usd", "USD", 91_132.0, "HRI-2026-01-12",
-                  "BTC price (12 Jan 2026).", 0.0),
-        Parameter("fees_btc_per_block", "BTC", 0.03, "HASHLABS-FEES",
-                  "Average fees per block (2025: ~0.036; modelling base 0.02–0.05).", 0.0),
-        Parameter("network_hashrate_ehs", "EH/s", 1061.0, "HRI-2026-01-12",
-                  "Network hashrate without the programme (difficulty 148.26 T, 12 Jan 2026).",
-                  0.0),
-        Parameter("blocks_per_day", "blocks/day", 144.0, "JBACZUK",
-                  "Ten-minute target.", 1.0),
-        Parameter("subsidy_btc", "BTC", 3.125, "FORBESIN-HALV",
-                  "Block subsidy from the April 2024 halving to the 2028 one (then 1.5625).",
-                  0.0),
-        Parameter("price_volatility", "1/√yr", 0.5, ASSUMPTION,
-                  "Annualised volatility of the stochastic price path (geometric Brownian "
-                  "motion).", 0.0, 5.0),
-        Parameter("price_drift", "1/yr", 0.0, ASSUMPTION,
-                  "Annual drift of the stochastic price path.", -2.0, 2.0),
-        Parameter("hashrate_growth", "1/yr", 0.3, ASSUMPTION,
-                  "Annual growth of network hashrate in the stochastic path (545 EH/s in Jan "
-                  "2024 to 1,061 EH/s in Jan 2026 is about +40 %/yr).", -1.0, 5.0),
+        Parameter(
+            "btc_price_usd", "USD", 91_132.0, "HRI-2026-01-12", "BTC price (12 Jan 2026).", 0.0
+        ),
+        Parameter(
+            "fees_btc_per_block",
+            "BTC",
+            0.03,
+            "HASHLABS-FEES",
+            "Average fees per block (2025: ~0.036; modelling base 0.02–0.05).",
+            0.0,
+        ),
+        Parameter(
+            "network_hashrate_ehs",
+            "EH/s",
+            1061.0,
+            "HRI-2026-01-12",
+            "Network hashrate without the programme (difficulty 148.26 T, 12 Jan 2026).",
+            0.0,
+        ),
+        Parameter("blocks_per_day", "blocks/day", 144.0, "JBACZUK", "Ten-minute target.", 1.0),
+        Parameter(
+            "subsidy_btc",
+            "BTC",
+            3.125,
+            "FORBESIN-HALV",
+            "Block subsidy from the April 2024 halving to the 2028 one (then 1.5625).",
+            0.0,
+        ),
+        Parameter(
+            "price_volatility",
+            "1/√yr",
+            0.5,
+            ASSUMPTION,
+            "Annualised volatility of the stochastic price path (geometric Brownian motion).",
+            0.0,
+            5.0,
+        ),
+        Parameter(
+            "price_drift",
+            "1/yr",
+            0.0,
+            ASSUMPTION,
+            "Annual drift of the stochastic price path.",
+            -2.0,
+            2.0,
+        ),
+        Parameter(
+            "hashrate_growth",
+            "1/yr",
+            0.3,
+            ASSUMPTION,
+            "Annual growth of network hashrate in the stochastic path (545 EH/s in Jan "
+            "2024 to 1,061 EH/s in Jan 2026 is about +40 %/yr).",
+            -1.0,
+            5.0,
+        ),
     ),
 )

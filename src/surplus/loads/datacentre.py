@@ -2,7 +2,7 @@
 
 Curtailment inside the envelope (at most `flexible_share` of the load, for at most
 `flexible_hours` in a row) slows work with service kept; any hour beyond it is an outage that
-counts against `uptime_required`. Every curtailed MWh loses its compute value.
+counts against `uptime_required`. Every curtailed MWh loses the compute it would have sold.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ class DataCentre:
     flexible_share: float = _P("flexible_share")
     flexible_hours: float = _P("flexible_hours")
     compute_value_usd_per_mwh: float = _P("compute_value_usd_per_mwh")
+    utilisation: float = _P("utilisation")
     uptime_required: float = _P("uptime_required")
     export_share: float = _P("export_share")
     opex_usd_per_mwh: float = _P("opex_usd_per_mwh")
@@ -50,6 +51,11 @@ class DataCentre:
     @property
     def flexible_mw(self) -> float:
         return self.grid_mw * self.flexible_share
+
+    @property
+    def sold_usd_per_mwh(self) -> float:
+        """Compute sold per MWh drawn: its value times the share of it sold."""
+        return self.compute_value_usd_per_mwh * self.utilisation
 
     @property
     def capex_usd(self) -> float:
@@ -96,7 +102,7 @@ def datacentre_economics(
             "served_mw": served,
             "curtailed_mw": curtailed,
             "tariff_pkr_per_mwh": tariff,
-            "revenue_pkr": served * centre.compute_value_usd_per_mwh * usd_exchange_rate,
+            "revenue_pkr": served * centre.sold_usd_per_mwh * usd_exchange_rate,
             "energy_cost_pkr": served * tariff,
             "opex_pkr": served * centre.opex_usd_per_mwh * usd_exchange_rate,
             "capital_pkr": capital_usd_per_hour * usd_exchange_rate,
@@ -105,9 +111,13 @@ def datacentre_economics(
     )
     outside = int(outside_envelope(centre, curtailed).sum())
     uptime = 1.0 - outside / len(index) if len(index) else 1.0
-    revenue_usd = float((served * centre.compute_value_usd_per_mwh).sum())
+    revenue_usd = float((served * centre.sold_usd_per_mwh).sum())
     return close_books(
-        centre.name, "datacentre", centre.grid_mw, hourly, usd_exchange_rate,
+        centre.name,
+        "datacentre",
+        centre.grid_mw,
+        hourly,
+        usd_exchange_rate,
         export_revenue_usd=revenue_usd * centre.export_share,
         capital_usd=centre.capex_usd * period_years(index) / centre.life_years,
         hours_outside_envelope=outside,

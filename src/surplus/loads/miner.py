@@ -53,8 +53,11 @@ class MinerFleet:
         owner = f"miner fleet {self.name}"
         MINER_FLEET.check(owner, self)
         if self.curtailment_mode not in ("power_target", "on_off"):
-            raise InputError(Problem(owner, None, "curtailment_mode", "power_target or on_off",
-                                     self.curtailment_mode))
+            raise InputError(
+                Problem(
+                    owner, None, "curtailment_mode", "power_target or on_off", self.curtailment_mode
+                )
+            )
         shares = [share for _, share in self.mix]
         if not shares or min(shares) < 0 or abs(sum(shares) - 1.0) > 1e-6:
             raise InputError(Problem(owner, None, "mix", "shares ≥ 0 summing to 1", repr(self.mix)))
@@ -104,7 +107,8 @@ class MinerFleet:
             return requested
         blocks = np.ceil(requested.to_numpy() / self.block_mw - 1e-9)
         return pd.Series(
-            np.minimum(blocks * self.block_mw, self.grid_mw), index=requested.index,
+            np.minimum(blocks * self.block_mw, self.grid_mw),
+            index=requested.index,
             name="curtailed_mw",
         )
 
@@ -126,8 +130,9 @@ def miner_economics(
     index = pd.DatetimeIndex(curtailed_mw.index)
     curtailed = fleet.effective_curtailment_mw(curtailed_mw)
     served = fleet.grid_mw - curtailed
-    restored = (curtailed.shift(1, fill_value=curtailed.iloc[0] if len(curtailed) else 0.0)
-                - curtailed).clip(lower=0.0)
+    restored = (
+        curtailed.shift(1, fill_value=curtailed.iloc[0] if len(curtailed) else 0.0) - curtailed
+    ).clip(lower=0.0)
     productive = (served - restored * fleet.restart_minutes / 60.0).clip(lower=0.0)
     phs_per_mw = fleet.hashrate_phs / fleet.grid_mw if fleet.grid_mw else 0.0
     hashprice = as_hourly(hashprice_usd_per_phs_day, index, "hashprice_usd_per_phs_day")
@@ -151,7 +156,12 @@ def miner_economics(
         hourly["btc_mined"] = gross_usd / as_hourly(btc_price_usd, index, "btc_price_usd")
     revenue_usd = float(hourly["revenue_pkr"].sum()) / usd_exchange_rate
     return close_books(
-        fleet.name, "miner", fleet.grid_mw, hourly, usd_exchange_rate,
-        btc_mined=float(hourly["btc_mined"].sum()), export_revenue_usd=revenue_usd,
+        fleet.name,
+        "miner",
+        fleet.grid_mw,
+        hourly,
+        usd_exchange_rate,
+        btc_mined=float(hourly["btc_mined"].sum()),
+        export_revenue_usd=revenue_usd,
         capital_usd=fleet.capex_usd * period_years(index) / fleet.asic_life_years,
     )

@@ -53,8 +53,8 @@ def _wants(subscription: SubscriptionRow, change: Change) -> list[tuple[str, str
             hits.append((entry["callbackUrl"], entry.get("bearerToken")))
     sub_targets = subscription.body.get("targets")
     if hits and sub_targets and "targets" in change.obj:
-        if not set(sub_targets) & set(change.obj.get("targets") or ()):
-            return []
+        # A subscription's targets narrow its notifications to objects sharing one.
+        hits = hits if set(sub_targets) & set(change.obj.get("targets") or ()) else []
     return hits
 
 
@@ -114,7 +114,9 @@ def mqtt_rows(session: Session, change: Change, now: datetime) -> list[dict[str,
     return rows
 
 
-def _row(now: datetime, channel: str, destination: str, token: str | None, payload: str) -> dict[str, Any]:
+def _row(
+    now: datetime, channel: str, destination: str, token: str | None, payload: str
+) -> dict[str, Any]:
     return {
         "created_at": now,
         "channel": channel,

@@ -42,16 +42,24 @@ def validation_detail(errors: list[Any]) -> str:
 
 
 def as_problem(request: Request, error: Exception) -> Response | None:
-    """The problem response for an expected error, or None to let it propagate."""
+    """The problem response for an expected error, or None to let it propagate.
+
+    `instance` is the absolute request URL: the spec's problem schema wants a URI there.
+    """
+    instance = str(request.url)
     if isinstance(error, OpenADRProblem):
-        return problem(error.status, error.detail, request)
+        return problem(error.status, error.detail, instance=instance)
     if isinstance(error, RequestValidationError | ValidationError):
-        return problem(400, "invalid request: " + validation_detail(list(error.errors())), request)
+        detail = "invalid request: " + validation_detail(list(error.errors()))
+        return problem(400, detail, instance=instance)
     if isinstance(error, AuthError):
         headers = {"WWW-Authenticate": f'Bearer error="{error.error}"'}
-        return problem(error.status, error.description, request, headers=headers)
+        return problem(
+            error.status, error.description, headers=headers, instance=instance, error=error.error
+        )
     if isinstance(error, HTTPException | StarletteHTTPException):
-        return problem(error.status_code, str(error.detail), request, headers=error.headers)
+        headers = error.headers
+        return problem(error.status_code, str(error.detail), headers=headers, instance=instance)
     return None
 
 

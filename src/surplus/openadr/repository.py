@@ -63,7 +63,9 @@ def get(session: Session, object_type: str, object_id: str) -> Any:
 def set_targets(session: Session, object_type: str, object_id: str, targets: Iterable[str]) -> None:
     """Replace the indexed copy of an object's targets."""
     session.execute(
-        delete(TargetRow).where(TargetRow.object_type == object_type, TargetRow.object_id == object_id)
+        delete(TargetRow).where(
+            TargetRow.object_type == object_type, TargetRow.object_id == object_id
+        )
     )
     rows = [
         {"object_type": object_type, "object_id": object_id, "target": target}
@@ -112,7 +114,9 @@ def vens_granted_any(session: Session, targets: Sequence[str]) -> dict[str, froz
     ven_ids |= set(session.scalars(via_resource.where(TargetRow.target.in_(targets))))
     if not ven_ids:
         return {}
-    clients = dict(session.execute(select(VenRow.id, VenRow.client_id).where(VenRow.id.in_(ven_ids))))
+    clients = dict(
+        session.execute(select(VenRow.id, VenRow.client_id).where(VenRow.id.in_(ven_ids)))
+    )
     grants = granted_targets(session, sorted(set(clients.values())))
     return {ven_id: grants[client_id] for ven_id, client_id in clients.items()}
 
@@ -145,7 +149,9 @@ class Page:
     limit: int
 
 
-def fetch(session: Session, object_type: str, conditions: list[Any], page: Page | None) -> list[Any]:
+def fetch(
+    session: Session, object_type: str, conditions: list[Any], page: Page | None
+) -> list[Any]:
     row = ROWS[object_type]
     query = select(row).where(*conditions).order_by(row.created_at, row.id)
     if page is not None:

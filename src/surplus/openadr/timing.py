@@ -29,7 +29,10 @@ def parse_duration(text: str) -> timedelta:
     day_count = int(years or 0) * 365 + int(months or 0) * 30
     day_count += int(days or 0) * (7 if unit == "W" else 1)
     span = timedelta(
-        days=day_count, hours=int(hours or 0), minutes=int(minutes or 0), seconds=float(seconds or 0)
+        days=day_count,
+        hours=int(hours or 0),
+        minutes=int(minutes or 0),
+        seconds=float(seconds or 0),
     )
     return -span if sign else span
 

@@ -10,6 +10,12 @@ from surplus.report.summary import NAMED_PLANTS, Assessment
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
+def _duration_points(hours: int, points: int = 500) -> tuple[np.ndarray, np.ndarray]:
+    """Which sorted hours to draw: both ends exactly, evenly between, to keep the page small."""
+    keep = np.unique(np.linspace(0, hours - 1, min(points, hours)).round().astype(int))
+    return keep + 1, keep
+
+
 def surplus_heatmap(assessment: Assessment) -> go.Figure:
     """Zone × month: mean spare capacity, MW, if that zone alone took new load."""
     spare = assessment.result.spare_mw
@@ -37,9 +43,9 @@ def duration_curves(assessment: Assessment) -> go.Figure:
     """Spare capacity of each zone sorted from the highest hour to the lowest."""
     spare = assessment.result.spare_mw
     figure = go.Figure()
-    hours = np.arange(1, len(spare) + 1)
+    hours, keep = _duration_points(len(spare))
     for zone in spare.columns:
-        ordered = np.sort(spare[zone].to_numpy())[::-1]
+        ordered = np.sort(spare[zone].to_numpy())[::-1][keep]
         figure.add_trace(go.Scatter(x=hours, y=ordered, name=str(zone), mode="lines"))
     figure.update_layout(
         title="Duration curve of spare deliverable capacity per zone",
@@ -51,28 +57,54 @@ def duration_curves(assessment: Assessment) -> go.Figure:
 
 
 def plant_map(assessment: Assessment) -> go.Figure:
-    """Zones and operating plants; marker area ∝ capacity, colour = utilisation."""
+    """Zones, corridors and operating plants on longitude/latitude axes.
+
+    Drawn without a base map so the report needs no map tiles or network access: marker area
+    ∝ capacity, colour = utilisation, corridor width ∝ limit, corridor colour = congestion.
+    """
     dataset = assessment.dataset
     plants = assessment.utilisation_by_plant.join(dataset.plants[["lat", "lon"]])
-    named = plants.index.isin(NAMED_PLANTS)
-    figure = go.Figure()
     zones = dataset.zones
+    figure = go.Figure()
+    congestion_share = assessment.corridor_congestion["share_congested"]
+    for corridor, row in dataset.corridors.iterrows():
+        a, b = zones.loc[row["from_zone"]], zones.loc[row["to_zone"]]
+        share = float(congestion_share.get(corridor, 0.0))
+        figure.add_trace(
+            go.Scatter(
+                x=[a["lon"], b["lon"]],
+                y=[a["lat"], b["lat"]],
+                mode="lines",
+                showlegend=False,
+                line={
+                    "width": 1 + row["capacity_mw"] / 800.0,
+                    "color": f"rgba({int(80 + 175 * share)},80,80,0.55)",
+                },
+                hoverinfo="text",
+                text=f"{corridor}: {row['capacity_mw']:,.0f} MW, congested {share:.0%} of hours",
+            )
+        )
     figure.add_trace(
-        go.Scattergeo(
-            lat=zones["lat"],
-            lon=zones["lon"],
-            text=zones.index,
+        go.Scatter(
+            x=zones["lon"],
+            y=zones["lat"],
+            text=list(zones.index),
             mode="markers+text",
-            marker={"symbol": "square", "size": 9, "color": "#555"},
+            marker={"symbol": "square", "size": 10, "color": "#333"},
             textposition="top center",
             name="zones",
+            hoverinfo="text",
         )
     )
-    sizes = 6 + 40 * np.sqrt(plants["capacity_mw"] / max(plants["capacity_mw"].max(), 1.0))
+    named = plants.index.isin(NAMED_PLANTS)
+    sizes = 6 + 34 * np.sqrt(plants["capacity_mw"] / max(plants["capacity_mw"].max(), 1.0))
     figure.add_trace(
-        go.Scattergeo(
-            lat=plants["lat"],
-            lon=plants["lon"],
+        go.Scatter(
+            x=plants["lon"],
+            y=plants["lat"],
+            mode="markers",
+            name="plants",
+            hoverinfo="text",
             text=[
                 f"{n} ({f}): {c:,.0f} MW, utilisation {u:.0%}"
                 for n, f, c, u in zip(
@@ -83,32 +115,26 @@ def plant_map(assessment: Assessment) -> go.Figure:
                     strict=True,
                 )
             ],
-            mode="markers",
-            name="plants",
-            hoverinfo="text",
             marker={
                 "size": sizes,
                 "color": plants["utilisation"],
                 "cmin": 0,
                 "cmax": 1,
                 "colorscale": "RdYlGn",
-                "colorbar": {"title": "utilisation"},
+                "colorbar": {"title": "utilisation", "x": 1.02},
                 "line": {"width": np.where(named, 3, 0.5), "color": "black"},
                 "opacity": 0.85,
             },
         )
     )
-    figure.update_geos(
-        fitbounds="locations",
-        showcountries=True,
-        showland=True,
-        landcolor="#f3f1ea",
-        showrivers=True,
-    )
     figure.update_layout(
-        title="Plants sized by capacity, coloured by utilisation "
+        title="Plants sized by capacity, coloured by utilisation; corridors by congestion "
         "(thick outline: the programme's named plants)",
-        height=640,
+        xaxis={"title": "longitude", "showgrid": False},
+        yaxis={"title": "latitude", "scaleanchor": "x", "showgrid": False},
+        height=760,
+        plot_bgcolor="#f3f1ea",
+        legend={"orientation": "h", "y": -0.08},
     )
     return figure
 

@@ -6,6 +6,7 @@ import html
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
@@ -16,7 +17,7 @@ margin:2rem auto;padding:0 1rem;color:#1d2430;line-height:1.45}
 h1{margin-bottom:.2rem} h2{border-bottom:2px solid #dde3ea;padding-bottom:.2rem;margin-top:2.2rem}
 table{border-collapse:collapse;margin:.6rem 0 1.2rem;font-size:.88rem}
 th,td{border:1px solid #dde3ea;padding:.25rem .5rem;text-align:right}
-th:first-child,td:first-child{text-align:left} thead th{background:#f3f6f9}
+th:first-child,td:first-child,td.text{text-align:left} thead th{background:#f3f6f9}
 .meta{color:#5a6472;font-size:.9rem} .bad{color:#b3261e;font-weight:600}
 .note{background:#fff8e1;border-left:4px solid #f0b400;padding:.5rem .8rem}
 """
@@ -35,9 +36,11 @@ class Section:
 
 def _table_html(caption: str, frame: pd.DataFrame) -> str:
     def cell(value: object) -> str:
-        if isinstance(value, bool):
+        if isinstance(value, bool | np.bool_):
             return "yes" if value else '<span class="bad">no</span>'
-        if isinstance(value, float):
+        if isinstance(value, int | np.integer):
+            return f"{value:,}"
+        if isinstance(value, float | np.floating):
             if value != value:
                 return ""
             if abs(value) < 1 and value != 0:
@@ -51,12 +54,16 @@ def _table_html(caption: str, frame: pd.DataFrame) -> str:
     rows = "".join(
         "<tr>"
         + f"<td>{html.escape(str(label))}</td>"
-        + "".join(f"<td>{cell(v)}</td>" for v in row)
+        + "".join(f"<td{_align(v)}>{cell(v)}</td>" for v in row)
         + "</tr>"
         for label, row in zip(frame.index, frame.itertuples(index=False), strict=True)
     )
     table = f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
     return f"<h3>{html.escape(caption)}</h3>{table}"
+
+
+def _align(value: object) -> str:
+    return ' class="text"' if isinstance(value, str) else ""
 
 
 def _section_html(section: Section, counter: list[int]) -> str:

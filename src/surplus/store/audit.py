@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Integer, String, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from surplus.errors import SurplusError
 from surplus.store.base import Base
 from surplus.store.types import UtcDateTime, utc_now
 
@@ -96,7 +98,10 @@ def record(
 
     `payload` must be JSON-serialisable (no NaN); timestamps in it should be ISO strings.
     """
-    payload = json.loads(canonical_json(payload))
+    try:
+        payload = json.loads(canonical_json(payload))
+    except (TypeError, ValueError) as error:
+        raise SurplusError(f"audit payload must be plain JSON (no NaN): {error}") from error
     # Touch the head first: on PostgreSQL this takes its row lock, on SQLite the write
     # lock, so two writers cannot both read the same previous hash.
     session.execute(
@@ -128,10 +133,7 @@ def record(
 def verify(session: Session, batch_rows: int = 5_000) -> ChainCheck:
     """Walk the chain from the first entry; report the first edited, missing or moved row."""
     expected_id, prev_hash, count = 1, GENESIS_HASH, 0
-    rows = session.execute(
-        select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=batch_rows)
-    ).scalars()
-    for entry in rows:
+    for entry in _entries_in_order(session, batch_rows):
         problem = _entry_problem(entry, expected_id, prev_hash)
         if problem:
             bad_id = min(entry.id, expected_id)
@@ -145,6 +147,26 @@ def verify(session: Session, batch_rows: int = 5_000) -> ChainCheck:
     if head is None or head.last_id != expected_id - 1 or head.last_hash != prev_hash:
         return ChainCheck(False, count, prev_hash, expected_id, "the newest entries were deleted")
     return ChainCheck(True, count, prev_hash)
+
+
+def _entries_in_order(session: Session, batch_rows: int) -> Iterator[AuditEntry]:
+    """All entries by id, a batch at a time (keyset pages: no server cursor left open)."""
+    after = 0
+    while True:
+        batch = (
+            session.execute(
+                select(AuditEntry)
+                .where(AuditEntry.id > after)
+                .order_by(AuditEntry.id)
+                .limit(batch_rows)
+            )
+            .scalars()
+            .all()
+        )
+        yield from batch
+        if len(batch) < batch_rows:
+            return
+        after = batch[-1].id
 
 
 def _entry_problem(entry: AuditEntry, expected_id: int, prev_hash: str) -> str:

@@ -9,8 +9,9 @@ from surplus.store import audit, clients, idempotency, programme, readings
 from surplus.store.base import Base
 
 # The OpenADR tables (another module's, migration 0002), once that module exists.
-if importlib.util.find_spec("surplus.store.openadr") is not None:
-    importlib.import_module("surplus.store.openadr")
+for _name in ("surplus.store.openadr_tables", "surplus.store.openadr"):
+    if importlib.util.find_spec(_name) is not None:
+        importlib.import_module(_name)
 
 metadata = Base.metadata
 

@@ -162,24 +162,46 @@ class AllocationFilters(Filters):
 
 RESOURCES = (
     Resource(
-        Operator, "operator", "/operators", OperatorIn, OperatorPatch, OperatorOut,
-        OperatorFilters, not_null=frozenset({"name"}),
+        Operator,
+        "operator",
+        "/operators",
+        OperatorIn,
+        OperatorPatch,
+        OperatorOut,
+        OperatorFilters,
+        not_null=frozenset({"name"}),
     ),
     Resource(
-        Site, "site", "/sites", SiteIn, SitePatch, SiteOut, SiteFilters,
+        Site,
+        "site",
+        "/sites",
+        SiteIn,
+        SitePatch,
+        SiteOut,
+        SiteFilters,
         references={"operator_id": (Operator, "operator")},
         not_null=frozenset(
             {"operator_id", "name", "zone", "latitude_deg", "longitude_deg", "connection_mw"}
         ),
     ),
     Resource(
-        Application, "application", "/applications", ApplicationIn, ApplicationPatch,
-        ApplicationOut, ApplicationFilters,
+        Application,
+        "application",
+        "/applications",
+        ApplicationIn,
+        ApplicationPatch,
+        ApplicationOut,
+        ApplicationFilters,
         references={"operator_id": (Operator, "operator"), "site_id": (Site, "site")},
         not_null=frozenset({"requested_mw", "load_kind", "status"}),
     ),
     Resource(
-        Allocation, "allocation", "/allocations", AllocationIn, AllocationPatch, AllocationOut,
+        Allocation,
+        "allocation",
+        "/allocations",
+        AllocationIn,
+        AllocationPatch,
+        AllocationOut,
         AllocationFilters,
         references={"application_id": (Application, "application"), "site_id": (Site, "site")},
         not_null=frozenset(

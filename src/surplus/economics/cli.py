@@ -1,0 +1,194 @@
+"""`surplus economics`: the programme's tariffs compared on a dataset.
+
+Register with the main app: ``app.command("economics")(economics_command)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+
+from surplus.console import console, err_console, fails_cleanly, print_frame
+from surplus.economics.assess import Assumptions
+from surplus.economics.catalogue import PROGRAMME
+from surplus.economics.compare import Comparison, compare_tariffs, default_tariffs
+from surplus.economics.programme import default_programme
+from surplus.economics.reserve import ReservePolicy
+from surplus.economics.sweeps import miner_profit_by_price, reserve_table
+from surplus.errors import InputError, Problem
+from surplus.grid.model import Dataset
+from surplus.loads.bitcoin import (
+    BitcoinScenario,
+    constant_scenario,
+    scenario_from_csv,
+    stochastic_scenario,
+)
+from surplus.loads.catalogue import BITCOIN
+
+
+def _utc(text: str, option: str) -> pd.Timestamp:
+    """A timestamp option; a naive one is read as UTC."""
+    try:
+        stamp = pd.Timestamp(text)
+    except ValueError:
+        raise InputError(
+            Problem("options", None, option, "a date or ISO timestamp", text)
+        ) from None
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
+def _scenario(
+    dataset: Dataset, btc_price: float, btc_csv: Path | None, seed: int | None
+) -> BitcoinScenario:
+    index = dataset.snapshots
+    if btc_csv is not None:
+        return scenario_from_csv(btc_csv, index)
+    if seed is not None:
+        return stochastic_scenario(index, seed, btc_price_usd=btc_price)
+    return constant_scenario(index, btc_price)
+
+
+@fails_cleanly
+def economics_command(
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Dataset folder; the embedded Pakistan dataset when left out.", show_default=False
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for comparison.json and the CSV tables.")
+    ] = None,
+    btc_price: Annotated[
+        float, typer.Option(help="BTC price, USD (constant, or the start of --seed's path).")
+    ] = BITCOIN.default("btc_price_usd"),
+    btc_csv: Annotated[
+        Path | None,
+        typer.Option(
+            help="Scenario CSV: timestamp, btc_price_usd, fees_btc_per_block, network_hashrate_ehs."
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Use a seeded random price path (GBM) instead.")
+    ] = None,
+    programme_mw: Annotated[
+        float, typer.Option(help="MW split over Sahiwal, Port Qasim and China Power Hub.")
+    ] = PROGRAMME.default("programme_mw"),
+    miner_share: Annotated[
+        float, typer.Option(help="Share of the MW taken by miners; the rest data centres.")
+    ] = PROGRAMME.default("miner_share"),
+    reserve_share: Annotated[
+        float, typer.Option(help="Share of mined bitcoin handed to the national reserve.")
+    ] = PROGRAMME.default("reserve_share"),
+    reserve_fee: Annotated[
+        float, typer.Option(help="Or a levy per MWh, USD, paid into the reserve in bitcoin.")
+    ] = PROGRAMME.default("reserve_fee_usd_per_mwh"),
+    start: Annotated[str | None, typer.Option(help="First hour (UTC), e.g. 2025-01-01.")] = None,
+    end: Annotated[str | None, typer.Option(help="End (exclusive, UTC).")] = None,
+) -> None:
+    """Compare the floated Rs 23/kWh, the industrial B3 rate and a dynamic tariff for the
+    2,000 MW programme: subsidy test, the government's position, operators' profit."""
+    from surplus.dispatch import dispatch
+    from surplus.grid.load import load_dataset
+
+    dataset = load_dataset(path)
+    if start or end:
+        first = _utc(start, "--start") if start else dataset.snapshots[0]
+        last = _utc(end, "--end") if end else dataset.snapshots[-1] + pd.Timedelta(hours=1)
+        dataset = dataset.subset(first, last)
+        if len(dataset.snapshots) == 0:
+            raise InputError(
+                Problem(
+                    "options",
+                    None,
+                    "--start/--end",
+                    "a window with hours of the dataset",
+                    f"{first} to {last}",
+                )
+            )
+    scenario = _scenario(dataset, btc_price, btc_csv, seed)
+    programme = default_programme(dataset.plants, programme_mw, miner_share)
+    assumptions = Assumptions(reserve=ReservePolicy(reserve_share, reserve_fee))
+    comparison = compare_tariffs(
+        dataset,
+        programme,
+        default_tariffs(assumptions),
+        scenario,
+        dispatch,
+        assumptions,
+        progress=lambda message: err_console.print(f"[dim]{message}…[/]"),
+    )
+    rate = dataset.info.usd_exchange_rate
+    profit = pd.concat(
+        [miner_profit_by_price(o, programme, scenario, rate) for o in comparison.outcomes],
+        ignore_index=True,
+    )
+    reserve = pd.concat(
+        [reserve_table(o, assumptions.reserve) for o in comparison.outcomes], ignore_index=True
+    )
+    _print(comparison, programme.grid_mw, programme.hashrate_ehs)
+    print_frame(
+        reserve.pivot(index="btc_price_usd", columns="tariff", values="btc_per_year"),
+        f"Strategic Bitcoin Reserve, BTC a year ({assumptions.reserve.share_of_mined:.0%} of "
+        f"coins mined, plus {assumptions.reserve.fee_usd_per_mwh:g} USD/MWh paid in BTC)",
+        digits=1,
+    )
+    if out is not None:
+        written = _write(
+            comparison,
+            out,
+            assumptions,
+            programme_mw,
+            miner_share,
+            scenario,
+            {"miner_profit_by_btc_price": profit, "reserve_by_btc_price": reserve},
+        )
+        console.print(f"[green]wrote[/] {len(written)} files to {out}")
+
+
+def _print(comparison: Comparison, grid_mw: float, hashrate_ehs: float) -> None:
+    console.print(
+        f"[bold]{comparison.dataset}[/]: {comparison.hours:,} h; programme {grid_mw:,.0f} MW, "
+        f"miners {hashrate_ehs:,.1f} EH/s"
+    )
+    summary = comparison.summary.set_index("tariff").drop(columns="hours").T
+    summary.index.name = "figure"
+    print_frame(
+        summary.astype(object), "Tariffs compared (Rs bn, GWh, Rs/kWh over the period)", digits=2
+    )
+    parties = pd.concat([o.parties.assign(tariff=o.tariff) for o in comparison.outcomes])
+    net = parties.pivot(index="party", columns="tariff", values="net_pkr") / 1e9
+    net = net.reindex(index=comparison.outcomes[0].parties["party"])[summary.columns]
+    print_frame(net, "Who gains and who pays: net over the period, Rs bn", digits=2)
+    console.print(
+        "[dim]Government/CPPA: tariff receipts less the change in fuel cost (delta measure) and "
+        "network cost. Other consumers: the same rupees, if passed on through capacity "
+        "charges; do not add the two rows. Gains and payments per party are in parties.csv.[/]"
+    )
+
+
+def _write(
+    comparison: Comparison,
+    out: Path,
+    assumptions: Assumptions,
+    programme_mw: float,
+    miner_share: float,
+    scenario: BitcoinScenario,
+    extra: dict[str, pd.DataFrame],
+) -> list[Path]:
+    from surplus.economics.output import write_comparison
+
+    recorded: dict[str, Any] = {
+        "programme_mw": programme_mw,
+        "miner_share": miner_share,
+        "serving": asdict(assumptions.serving),
+        "capacity": asdict(assumptions.capacity),
+        "reserve": asdict(assumptions.reserve),
+        "btc_price_usd_mean": float(scenario.btc_price_usd.mean()),
+        "network_hashrate_ehs_mean": float(scenario.network_hashrate_ehs.mean()),
+    }
+    return write_comparison(comparison, out, recorded, extra)

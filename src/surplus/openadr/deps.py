@@ -1,0 +1,63 @@
+"""FastAPI dependencies and parameter types shared by the VTN's routes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Path, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import StringConstraints, TypeAdapter
+from sqlalchemy.orm import Session
+
+from surplus.api.deps import get_session
+from surplus.auth import current_client
+from surplus.auth.principal import Principal
+from surplus.openadr import models
+from surplus.openadr.access import Caller
+from surplus.openadr.service import Context
+
+ID_PATTERN = r"^[a-zA-Z0-9_-]*$"
+ObjectIdPath = Annotated[str, Path(min_length=1, max_length=128, pattern=ID_PATTERN)]
+ObjectIdQuery = Annotated[str | None, Query(min_length=1, max_length=128, pattern=ID_PATTERN)]
+NameQuery = Annotated[str | None, Query(min_length=1, max_length=128)]
+TargetItem = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+TargetsQuery = Annotated[list[TargetItem] | None, Query()]
+Skip = Annotated[int, Query(ge=0, le=models.INT32_MAX)]
+Limit = Annotated[int, Query(ge=0, le=50)]
+IdempotencyKey = Annotated[
+    str | None, Header(alias="Idempotency-Key", min_length=1, max_length=128)
+]
+VEN_REQUEST: TypeAdapter[Any] = TypeAdapter(models.VenRequest)
+RESOURCE_REQUEST: TypeAdapter[Any] = TypeAdapter(models.ResourceRequest)
+
+
+def caller(principal: Principal = Depends(current_client)) -> Caller:
+    return Caller(principal.client_id, principal.role == "bl", principal.scopes, principal.actor)
+
+
+def context(
+    request: Request, session: Session = Depends(get_session), who: Caller = Depends(caller)
+) -> Context:
+    worker = getattr(request.app.state, "openadr_worker", None)
+    return Context(
+        session,
+        who,
+        mqtt_enabled=bool(request.app.state.settings.mqtt_url),
+        after_commit=worker.wake if worker is not None else None,
+    )
+
+
+async def raw_body(request: Request) -> bytes:
+    return await request.body()
+
+
+Ctx = Annotated[Context, Depends(context)]
+Body = Annotated[bytes, Depends(raw_body)]
+
+
+def ok(content: Any, status: int = 200) -> JSONResponse:
+    return JSONResponse(content, status_code=status)
+
+
+def production(request: Request) -> bool:
+    return bool(request.app.state.settings.environment == "production")

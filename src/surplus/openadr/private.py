@@ -1,0 +1,387 @@
+"""Behaviour of the VEN-private objects — reports, subscriptions, vens, resources — whose
+clientID names the one VEN (besides BL) that may read or change them.
+
+A VEN's clientID always comes from its token, never from the body. Only BL writes
+targets on vens and resources, since those targets grant access to programs and events.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from surplus.openadr import models, repository
+from surplus.openadr.problems import OpenADRProblem
+from surplus.openadr.repository import Page
+from surplus.openadr.service import (
+    Context,
+    _create,
+    _delete,
+    _owned_row,
+    _target_conditions,
+    _targeted_row,
+    _update,
+)
+from surplus.store.openadr_tables import ReportRow, ResourceRow, SubscriptionRow, VenRow
+
+
+def _own_filter(ctx: Context, row: Any) -> list[Any]:
+    return [] if ctx.caller.is_bl else [row.client_id == ctx.caller.client_id]
+
+
+# -- reports ------------------------------------------------------------------------------
+
+
+def _report_event(ctx: Context, event_id: str) -> str:
+    """The program of the reported event, which the reporting VEN must be able to read."""
+    try:
+        row, _ = _targeted_row(ctx, "EVENT", event_id)
+    except OpenADRProblem:
+        raise OpenADRProblem(409, f"eventID {event_id!r} names no event visible to you") from None
+    return str(row.program_id)
+
+
+def create_report(
+    ctx: Context, request: models.ReportRequest, idempotency_key: str | None
+) -> tuple[dict[str, Any], bool]:
+    """The stored report and whether it is new; a repeated Idempotency-Key returns the first."""
+    ctx.require("write_reports")
+    if idempotency_key is not None:
+        earlier = _report_by_key(ctx, idempotency_key)
+        if earlier is not None:
+            return earlier, False
+    program_id = _report_event(ctx, request.eventID)
+    body = {**request.to_json(), "clientID": ctx.caller.client_id}
+    row = ReportRow(
+        id=repository.new_id(),
+        body=body,
+        event_id=request.eventID,
+        program_id=program_id,
+        client_id=ctx.caller.client_id,
+        client_name=request.clientName,
+        idempotency_key=idempotency_key,
+    )
+    try:
+        return _create(ctx, "REPORT", row, None, program_id), True
+    except OpenADRProblem:
+        # Two retries racing with one key: the loser returns the winner's report.
+        earlier = _report_by_key(ctx, idempotency_key) if idempotency_key else None
+        if earlier is None:
+            raise
+        return earlier, False
+
+
+def _report_by_key(ctx: Context, key: str) -> dict[str, Any] | None:
+    row = ctx.session.scalar(
+        select(ReportRow).where(
+            ReportRow.client_id == ctx.caller.client_id, ReportRow.idempotency_key == key
+        )
+    )
+    return repository.represent("REPORT", row) if row is not None else None
+
+
+def update_report(ctx: Context, report_id: str, request: models.ReportRequest) -> dict[str, Any]:
+    ctx.require("write_reports")
+    row = _owned_row(ctx, "REPORT", report_id)
+    program_id = _report_event(ctx, request.eventID)
+    row.event_id, row.program_id, row.client_name = request.eventID, program_id, request.clientName
+    body = {**request.to_json(), "clientID": row.client_id}
+    return _update(ctx, "REPORT", row, body, program_id)
+
+
+def delete_report(ctx: Context, report_id: str) -> dict[str, Any]:
+    ctx.require("write_reports")
+    row = _owned_row(ctx, "REPORT", report_id)
+    return _delete(ctx, "REPORT", row, row.program_id)
+
+
+def get_report(ctx: Context, report_id: str) -> dict[str, Any]:
+    ctx.require("read_ven_objects")
+    return repository.represent("REPORT", _owned_row(ctx, "REPORT", report_id))
+
+
+def search_reports(
+    ctx: Context, program_id: str | None, event_id: str | None, client_name: str | None, page: Page
+) -> list[dict[str, Any]]:
+    ctx.require("read_ven_objects")
+    conditions = _own_filter(ctx, ReportRow)
+    for column, value in (
+        (ReportRow.program_id, program_id),
+        (ReportRow.event_id, event_id),
+        (ReportRow.client_name, client_name),
+    ):
+        if value is not None:
+            conditions.append(column == value)
+    rows = repository.fetch(ctx.session, "REPORT", conditions, page)
+    return [repository.represent("REPORT", row) for row in rows]
+
+
+# -- subscriptions ------------------------------------------------------------------------
+
+
+def check_callback_url(url: str, production: bool) -> None:
+    """Webhook URLs must be http(s); in production https only, and not a private address
+    (Definition, Security/Webhooks: SSRF)."""
+    parts = urlsplit(url)
+    allowed = ("https",) if production else ("http", "https")
+    if parts.scheme not in allowed or not parts.hostname:
+        raise OpenADRProblem(400, f"callbackUrl must be an {' or '.join(allowed)} URL with a host")
+    if production:
+        try:
+            address = ipaddress.ip_address(parts.hostname)
+        except ValueError:
+            return
+        if not address.is_global:
+            raise OpenADRProblem(400, "callbackUrl may not point at a private or local address")
+
+
+def _subscription_fields(
+    ctx: Context, request: models.SubscriptionRequest, production: bool
+) -> dict[str, Any]:
+    for entry in request.objectOperations:
+        check_callback_url(entry.callbackUrl, production)
+    if request.programID is not None:
+        try:
+            _targeted_row(ctx, "PROGRAM", request.programID)
+        except OpenADRProblem:
+            raise OpenADRProblem(409, f"programID {request.programID!r} names no program") from None
+    return request.to_json()
+
+
+def create_subscription(
+    ctx: Context, request: models.SubscriptionRequest, production: bool
+) -> dict[str, Any]:
+    ctx.require("write_subscriptions")
+    body = {**_subscription_fields(ctx, request, production), "clientID": ctx.caller.client_id}
+    row = SubscriptionRow(
+        id=repository.new_id(),
+        body=body,
+        client_id=ctx.caller.client_id,
+        client_name=request.clientName,
+        program_id=request.programID,
+        owner_is_bl=ctx.caller.is_bl,
+    )
+    return _create(ctx, "SUBSCRIPTION", row, None, request.programID)
+
+
+def update_subscription(
+    ctx: Context, subscription_id: str, request: models.SubscriptionRequest, production: bool
+) -> dict[str, Any]:
+    ctx.require("write_subscriptions")
+    row = _owned_row(ctx, "SUBSCRIPTION", subscription_id)
+    body = {**_subscription_fields(ctx, request, production), "clientID": row.client_id}
+    row.client_name, row.program_id = request.clientName, request.programID
+    return _update(ctx, "SUBSCRIPTION", row, body, request.programID)
+
+
+def delete_subscription(ctx: Context, subscription_id: str) -> dict[str, Any]:
+    ctx.require("write_subscriptions")
+    row = _owned_row(ctx, "SUBSCRIPTION", subscription_id)
+    return _delete(ctx, "SUBSCRIPTION", row, row.program_id)
+
+
+def get_subscription(ctx: Context, subscription_id: str) -> dict[str, Any]:
+    ctx.require("read_ven_objects")
+    return repository.represent("SUBSCRIPTION", _owned_row(ctx, "SUBSCRIPTION", subscription_id))
+
+
+def search_subscriptions(
+    ctx: Context,
+    program_id: str | None,
+    client_name: str | None,
+    objects: list[str] | None,
+    page: Page,
+) -> list[dict[str, Any]]:
+    ctx.require("read_ven_objects")
+    conditions = _own_filter(ctx, SubscriptionRow)
+    if program_id is not None:
+        conditions.append(SubscriptionRow.program_id == program_id)
+    if client_name is not None:
+        conditions.append(SubscriptionRow.client_name == client_name)
+    rows = repository.fetch(ctx.session, "SUBSCRIPTION", conditions, None if objects else page)
+    found = [repository.represent("SUBSCRIPTION", row) for row in rows]
+    if objects:
+        wanted = set(objects)
+        found = [
+            obj
+            for obj in found
+            if any(wanted & set(entry["objects"]) for entry in obj["objectOperations"])
+        ]
+        found = found[page.skip : page.skip + page.limit]
+    return found
+
+
+# -- vens ---------------------------------------------------------------------------------
+
+
+def _ven_body(
+    ctx: Context, request: models.BlVenRequest | models.VenVenRequest, keep: dict[str, Any] | None
+) -> dict[str, Any]:
+    if isinstance(request, models.BlVenRequest):
+        if not ctx.caller.is_bl:
+            raise OpenADRProblem(
+                403, "only business logic sends BL_VEN_REQUEST; a VEN sends VEN_VEN_REQUEST"
+            )
+        return request.model_dump(mode="json", exclude_unset=True, exclude={"objectType"})
+    if ctx.caller.is_bl and keep is None:
+        raise OpenADRProblem(
+            400, "business logic creates vens with BL_VEN_REQUEST, giving clientID"
+        )
+    body = request.model_dump(mode="json", exclude_unset=True, exclude={"objectType"})
+    client_id = keep["clientID"] if keep else ctx.caller.client_id
+    granted = {"targets": keep["targets"]} if keep and "targets" in keep else {}
+    return {"clientID": client_id, **granted, **body}
+
+
+def _ven_name_free(ctx: Context, name: str, own_id: str | None = None) -> None:
+    """venName is unique per VTN. POST /vens lists no 409, so a clash on create is a 400."""
+    found = ctx.session.scalar(select(VenRow.id).where(VenRow.ven_name == name))
+    if found is not None and found != own_id:
+        raise OpenADRProblem(409 if own_id else 400, f"a ven named {name!r} already exists")
+
+
+def create_ven(ctx: Context, request: models.BlVenRequest | models.VenVenRequest) -> dict[str, Any]:
+    ctx.require("write_vens")
+    body = _ven_body(ctx, request, None)
+    _ven_name_free(ctx, request.venName)
+    row = VenRow(
+        id=repository.new_id(), body=body, client_id=body["clientID"], ven_name=request.venName
+    )
+    return _create(ctx, "VEN", row, body.get("targets"), None)
+
+
+def update_ven(
+    ctx: Context, ven_id: str, request: models.BlVenRequest | models.VenVenRequest
+) -> dict[str, Any]:
+    ctx.require("write_vens")
+    row = _owned_row(ctx, "VEN", ven_id)
+    body = _ven_body(ctx, request, row.body)
+    _ven_name_free(ctx, request.venName, ven_id)
+    row.client_id, row.ven_name = body["clientID"], request.venName
+    for resource in ctx.session.scalars(select(ResourceRow).where(ResourceRow.ven_id == ven_id)):
+        resource.client_id = row.client_id
+        resource.body = {**resource.body, "clientID": row.client_id}
+    return _update(ctx, "VEN", row, body, None)
+
+
+def delete_ven(ctx: Context, ven_id: str) -> dict[str, Any]:
+    """Deleting a ven deletes its resources too (each notified)."""
+    ctx.require("write_vens")
+    row = _owned_row(ctx, "VEN", ven_id)
+    for resource in ctx.session.scalars(select(ResourceRow).where(ResourceRow.ven_id == ven_id)):
+        _delete(ctx, "RESOURCE", resource, None, finish=False)
+    return _delete(ctx, "VEN", row, None)
+
+
+def get_ven(ctx: Context, ven_id: str) -> dict[str, Any]:
+    ctx.require("read_ven_objects")
+    return repository.represent("VEN", _owned_row(ctx, "VEN", ven_id))
+
+
+def search_vens(
+    ctx: Context, ven_name: str | None, targets: list[str] | None, page: Page
+) -> list[dict[str, Any]]:
+    ctx.require("read_ven_objects")
+    conditions = _own_filter(ctx, VenRow)
+    if ven_name is not None:
+        conditions.append(VenRow.ven_name == ven_name)
+    if targets:
+        conditions.append(repository.has_target_in("VEN", VenRow.id, targets))
+    rows = repository.fetch(ctx.session, "VEN", conditions, page)
+    return [repository.represent("VEN", row) for row in rows]
+
+
+# -- resources ----------------------------------------------------------------------------
+
+
+def _resource_body(
+    ctx: Context,
+    request: models.BlResourceRequest | models.VenResourceRequest,
+    ven: VenRow,
+    keep: dict[str, Any] | None,
+) -> dict[str, Any]:
+    body = request.model_dump(mode="json", exclude_unset=True, exclude={"objectType"})
+    if isinstance(request, models.BlResourceRequest):
+        if not ctx.caller.is_bl:
+            raise OpenADRProblem(403, "only business logic sends BL_RESOURCE_REQUEST")
+        if request.clientID != ven.client_id:
+            raise OpenADRProblem(409, "clientID differs from the clientID of the resource's ven")
+        return body
+    granted = {"targets": keep["targets"]} if keep and "targets" in keep else {}
+    return {"clientID": ven.client_id, **granted, **body}
+
+
+def _resource_name_free(ctx: Context, ven_id: str, name: str, own_id: str | None = None) -> None:
+    found = ctx.session.scalar(
+        select(ResourceRow.id).where(
+            ResourceRow.ven_id == ven_id, ResourceRow.resource_name == name
+        )
+    )
+    if found is not None and found != own_id:
+        raise OpenADRProblem(409, f"ven {ven_id!r} already has a resource named {name!r}")
+
+
+def create_resource(
+    ctx: Context, request: models.BlResourceRequest | models.VenResourceRequest
+) -> dict[str, Any]:
+    ctx.require("write_vens")
+    ven = _owned_row(ctx, "VEN", request.venID)
+    body = _resource_body(ctx, request, ven, None)
+    _resource_name_free(ctx, ven.id, request.resourceName)
+    row = ResourceRow(
+        id=repository.new_id(),
+        body=body,
+        ven_id=ven.id,
+        client_id=ven.client_id,
+        resource_name=request.resourceName,
+    )
+    return _create(ctx, "RESOURCE", row, body.get("targets"), None)
+
+
+def update_resource(
+    ctx: Context, resource_id: str, request: models.BlResourceRequest | models.VenResourceRequest
+) -> dict[str, Any]:
+    ctx.require("write_vens")
+    row = _owned_row(ctx, "RESOURCE", resource_id)
+    ven = _owned_row(ctx, "VEN", request.venID)
+    body = _resource_body(ctx, request, ven, row.body)
+    _resource_name_free(ctx, ven.id, request.resourceName, resource_id)
+    row.ven_id, row.client_id, row.resource_name = ven.id, ven.client_id, request.resourceName
+    return _update(ctx, "RESOURCE", row, body, None)
+
+
+def delete_resource(ctx: Context, resource_id: str) -> dict[str, Any]:
+    ctx.require("write_vens")
+    row = _owned_row(ctx, "RESOURCE", resource_id)
+    return _delete(ctx, "RESOURCE", row, None)
+
+
+def get_resource(ctx: Context, resource_id: str) -> dict[str, Any]:
+    ctx.require("read_ven_objects")
+    return repository.represent("RESOURCE", _owned_row(ctx, "RESOURCE", resource_id))
+
+
+def search_resources(
+    ctx: Context,
+    resource_name: str | None,
+    ven_id: str | None,
+    targets: list[str] | None,
+    page: Page,
+) -> list[dict[str, Any]]:
+    ctx.require("read_ven_objects")
+    conditions = _own_filter(ctx, ResourceRow)
+    if resource_name is not None:
+        conditions.append(ResourceRow.resource_name == resource_name)
+    if ven_id is not None:
+        conditions.append(ResourceRow.ven_id == ven_id)
+    if targets:
+        conditions.append(repository.has_target_in("RESOURCE", ResourceRow.id, targets))
+    rows = repository.fetch(ctx.session, "RESOURCE", conditions, page)
+    return [repository.represent("RESOURCE", row) for row in rows]
+
+
+__all__ = ["IntegrityError", "_target_conditions"]

@@ -1,0 +1,284 @@
+"""The OpenADR 3.1.0 VTN's HTTP surface: every path of the official openadr3.yaml.
+
+Bodies are read raw and validated by the strict models in `surplus.openadr.models`;
+every refusal is a problem document (see `surplus.openadr.problems`). The host app
+mounts `router` at /openadr3/3.1.0.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
+
+from surplus.api.deps import get_session
+from surplus.auth.tokens import issue_token
+from surplus.openadr import models, notifiers, private, service
+from surplus.openadr.deps import (
+    RESOURCE_REQUEST,
+    VEN_REQUEST,
+    Body,
+    Ctx,
+    IdempotencyKey,
+    Limit,
+    NameQuery,
+    ObjectIdPath,
+    ObjectIdQuery,
+    Skip,
+    TargetsQuery,
+    ok,
+    production,
+)
+from surplus.openadr.lifespan import openadr_lifespan
+from surplus.openadr.problems import ProblemRoute
+from surplus.openadr.repository import Page
+
+router = APIRouter(route_class=ProblemRoute, lifespan=openadr_lifespan, tags=["openadr"])
+
+# -- programs -----------------------------------------------------------------------------
+
+
+@router.get("/programs", operation_id="searchAllPrograms")
+def search_programs(
+    ctx: Ctx, targets: TargetsQuery = None, skip: Skip = 0, limit: Limit = 50
+) -> JSONResponse:
+    return ok(service.search_programs(ctx, targets, Page(skip, limit)))
+
+
+@router.post("/programs", operation_id="createProgram", status_code=201)
+def create_program(ctx: Ctx, body: Body) -> JSONResponse:
+    return ok(service.create_program(ctx, models.ProgramRequest.model_validate_json(body)), 201)
+
+
+@router.get("/programs/{programID}", operation_id="searchProgramByProgramId")
+def get_program(ctx: Ctx, programID: ObjectIdPath) -> JSONResponse:
+    return ok(service.get_program(ctx, programID))
+
+
+@router.put("/programs/{programID}", operation_id="updateProgram")
+def update_program(ctx: Ctx, programID: ObjectIdPath, body: Body) -> JSONResponse:
+    request = models.ProgramRequest.model_validate_json(body)
+    return ok(service.update_program(ctx, programID, request))
+
+
+@router.delete("/programs/{programID}", operation_id="deleteProgram")
+def delete_program(ctx: Ctx, programID: ObjectIdPath) -> JSONResponse:
+    return ok(service.delete_program(ctx, programID))
+
+
+# -- events -------------------------------------------------------------------------------
+
+
+@router.get("/events", operation_id="searchAllEvents")
+def search_events(
+    ctx: Ctx,
+    programID: ObjectIdQuery = None,
+    targets: TargetsQuery = None,
+    skip: Skip = 0,
+    limit: Limit = 50,
+    active: bool | None = None,
+) -> JSONResponse:
+    return ok(service.search_events(ctx, programID, targets, active, Page(skip, limit)))
+
+
+@router.post("/events", operation_id="createEvent", status_code=201)
+def create_event(ctx: Ctx, body: Body) -> JSONResponse:
+    return ok(service.create_event(ctx, models.EventRequest.model_validate_json(body)), 201)
+
+
+@router.get("/events/{eventID}", operation_id="searchEventsByID")
+def get_event(ctx: Ctx, eventID: ObjectIdPath) -> JSONResponse:
+    return ok(service.get_event(ctx, eventID))
+
+
+@router.put("/events/{eventID}", operation_id="updateEvent")
+def update_event(ctx: Ctx, eventID: ObjectIdPath, body: Body) -> JSONResponse:
+    return ok(service.update_event(ctx, eventID, models.EventRequest.model_validate_json(body)))
+
+
+@router.delete("/events/{eventID}", operation_id="deleteEvent")
+def delete_event(ctx: Ctx, eventID: ObjectIdPath) -> JSONResponse:
+    return ok(service.delete_event(ctx, eventID))
+
+
+# -- reports ------------------------------------------------------------------------------
+
+
+@router.get("/reports", operation_id="searchAllReports")
+def search_reports(
+    ctx: Ctx,
+    programID: ObjectIdQuery = None,
+    eventID: ObjectIdQuery = None,
+    clientName: NameQuery = None,
+    skip: Skip = 0,
+    limit: Limit = 50,
+) -> JSONResponse:
+    page = Page(skip, limit)
+    return ok(private.search_reports(ctx, programID, eventID, clientName, page))
+
+
+@router.post("/reports", operation_id="createReport", status_code=201)
+def create_report(ctx: Ctx, body: Body, idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    """A retry with the same Idempotency-Key returns the report stored the first time."""
+    request = models.ReportRequest.model_validate_json(body)
+    report, _ = private.create_report(ctx, request, idempotency_key)
+    return ok(report, 201)
+
+
+@router.get("/reports/{reportID}", operation_id="searchReportsByReportID")
+def get_report(ctx: Ctx, reportID: ObjectIdPath) -> JSONResponse:
+    return ok(private.get_report(ctx, reportID))
+
+
+@router.put("/reports/{reportID}", operation_id="updateReport")
+def update_report(ctx: Ctx, reportID: ObjectIdPath, body: Body) -> JSONResponse:
+    request = models.ReportRequest.model_validate_json(body)
+    return ok(private.update_report(ctx, reportID, request))
+
+
+@router.delete("/reports/{reportID}", operation_id="deleteReport")
+def delete_report(ctx: Ctx, reportID: ObjectIdPath) -> JSONResponse:
+    return ok(private.delete_report(ctx, reportID))
+
+
+# -- subscriptions ------------------------------------------------------------------------
+
+
+@router.get("/subscriptions", operation_id="searchSubscriptions")
+def search_subscriptions(
+    ctx: Ctx,
+    programID: ObjectIdQuery = None,
+    clientName: NameQuery = None,
+    objects: Annotated[list[models.ObjectType] | None, Query()] = None,
+    skip: Skip = 0,
+    limit: Limit = 50,
+) -> JSONResponse:
+    page = Page(skip, limit)
+    return ok(private.search_subscriptions(ctx, programID, clientName, objects, page))
+
+
+@router.post("/subscriptions", operation_id="createSubscription", status_code=201)
+def create_subscription(request: Request, ctx: Ctx, body: Body) -> JSONResponse:
+    subscription = models.SubscriptionRequest.model_validate_json(body)
+    return ok(private.create_subscription(ctx, subscription, production(request)), 201)
+
+
+@router.get("/subscriptions/{subscriptionID}", operation_id="searchSubscriptionByID")
+def get_subscription(ctx: Ctx, subscriptionID: ObjectIdPath) -> JSONResponse:
+    return ok(private.get_subscription(ctx, subscriptionID))
+
+
+@router.put("/subscriptions/{subscriptionID}", operation_id="updateSubscription")
+def update_subscription(
+    request: Request, ctx: Ctx, subscriptionID: ObjectIdPath, body: Body
+) -> JSONResponse:
+    subscription = models.SubscriptionRequest.model_validate_json(body)
+    in_production = production(request)
+    return ok(private.update_subscription(ctx, subscriptionID, subscription, in_production))
+
+
+@router.delete("/subscriptions/{subscriptionID}", operation_id="deleteSubscription")
+def delete_subscription(ctx: Ctx, subscriptionID: ObjectIdPath) -> JSONResponse:
+    return ok(private.delete_subscription(ctx, subscriptionID))
+
+
+# -- vens ---------------------------------------------------------------------------------
+
+
+@router.get("/vens", operation_id="searchVens")
+def search_vens(
+    ctx: Ctx,
+    venName: NameQuery = None,
+    targets: TargetsQuery = None,
+    skip: Skip = 0,
+    limit: Limit = 50,
+) -> JSONResponse:
+    return ok(private.search_vens(ctx, venName, targets, Page(skip, limit)))
+
+
+@router.post("/vens", operation_id="createVen", status_code=201)
+def create_ven(ctx: Ctx, body: Body) -> JSONResponse:
+    return ok(private.create_ven(ctx, VEN_REQUEST.validate_json(body)), 201)
+
+
+@router.get("/vens/{venID}", operation_id="searchVenByID")
+def get_ven(ctx: Ctx, venID: ObjectIdPath) -> JSONResponse:
+    return ok(private.get_ven(ctx, venID))
+
+
+@router.put("/vens/{venID}", operation_id="updateVen")
+def update_ven(ctx: Ctx, venID: ObjectIdPath, body: Body) -> JSONResponse:
+    return ok(private.update_ven(ctx, venID, VEN_REQUEST.validate_json(body)))
+
+
+@router.delete("/vens/{venID}", operation_id="deleteVen")
+def delete_ven(ctx: Ctx, venID: ObjectIdPath) -> JSONResponse:
+    return ok(private.delete_ven(ctx, venID))
+
+
+# -- resources ----------------------------------------------------------------------------
+
+
+@router.get("/resources", operation_id="searchVenResources")
+def search_resources(
+    ctx: Ctx,
+    resourceName: NameQuery = None,
+    venID: ObjectIdQuery = None,
+    targets: TargetsQuery = None,
+    skip: Skip = 0,
+    limit: Limit = 50,
+) -> JSONResponse:
+    page = Page(skip, limit)
+    return ok(private.search_resources(ctx, resourceName, venID, targets, page))
+
+
+@router.post("/resources", operation_id="createResource", status_code=201)
+def create_resource(ctx: Ctx, body: Body) -> JSONResponse:
+    return ok(private.create_resource(ctx, RESOURCE_REQUEST.validate_json(body)), 201)
+
+
+@router.get("/resources/{resourceID}", operation_id="searchVenResourceByID")
+def get_resource(ctx: Ctx, resourceID: ObjectIdPath) -> JSONResponse:
+    return ok(private.get_resource(ctx, resourceID))
+
+
+@router.put("/resources/{resourceID}", operation_id="updateVenResource")
+def update_resource(ctx: Ctx, resourceID: ObjectIdPath, body: Body) -> JSONResponse:
+    return ok(private.update_resource(ctx, resourceID, RESOURCE_REQUEST.validate_json(body)))
+
+
+@router.delete("/resources/{resourceID}", operation_id="deleteVenResource")
+def delete_resource(ctx: Ctx, resourceID: ObjectIdPath) -> JSONResponse:
+    return ok(private.delete_resource(ctx, resourceID))
+
+
+# -- auth ---------------------------------------------------------------------------------
+
+
+@router.get("/auth/server", operation_id="getAuthServerInfo")
+def auth_server(request: Request) -> JSONResponse:
+    return ok({"tokenURL": str(request.url_for("fetchToken"))})
+
+
+async def form_fields(request: Request) -> dict[str, Any]:
+    form = await request.form()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+@router.post("/auth/token", operation_id="fetchToken", name="fetchToken")
+def fetch_token(
+    request: Request,
+    fields: Annotated[dict[str, Any], Depends(form_fields)],
+    session: Session = Depends(get_session),
+) -> JSONResponse:
+    credentials = models.ClientCredentialRequest.model_validate(fields)
+    settings = request.app.state.settings
+    grant = issue_token(
+        session, credentials.client_id, credentials.client_secret, settings, credentials.scope
+    )
+    return ok(grant.as_response())
+
+
+router.include_router(notifiers.router)

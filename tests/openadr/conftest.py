@@ -1,0 +1,108 @@
+"""A running VTN per test: the real app (create_app) on a migrated database, with one BL
+client and two VEN clients holding real tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+import warnings
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from surplus.api.app import create_app
+from surplus.auth import SCOPES_BY_ROLE, create_client, grant_for
+from surplus.settings import Settings
+from surplus.store.base import make_engine, make_sessionmaker
+from surplus.store.migrate import upgrade
+from tests.store.databases import BACKENDS, empty_all_tables, fresh_url
+
+with warnings.catch_warnings():
+    # Starlette nudges towards httpx2; the httpx-based client still works as documented.
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+BASE = "/openadr3/3.1.0"
+SECRET = "openadr-test-secret-0123456789abcdef"
+
+
+@dataclass(frozen=True)
+class Party:
+    client_id: str
+    client_secret: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@dataclass
+class Vtn:
+    client: TestClient
+    engine: Engine
+    settings: Settings
+    bl: Party
+    ven1: Party
+    ven2: Party
+
+    def url(self, path: str) -> str:
+        return BASE + path
+
+
+def make_settings(url: str, mqtt_url: str = "") -> Settings:
+    return Settings(
+        database_url=url, secret_key=SECRET, environment="test", mqtt_url=mqtt_url
+    )
+
+
+def add_party(engine: Engine, settings: Settings, role: str, name: str) -> Party:
+    with make_sessionmaker(engine)() as session:
+        new = create_client(session, role, name)
+        session.commit()
+    token = grant_for(new.client_id, role, None, SCOPES_BY_ROLE[role], settings).access_token
+    return Party(new.client_id, new.client_secret, token)
+
+
+@pytest.fixture(scope="session")
+def sqlite_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    url = fresh_url("sqlite", "openadr_test", tmp_path_factory.mktemp("oadr"))
+    engine = make_engine(url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def start_vtn(engine: Engine, mqtt_url: str = "") -> Iterator[Vtn]:
+    settings = make_settings(engine.url.render_as_string(hide_password=False), mqtt_url)
+    parties = [add_party(engine, settings, role, name) for role, name in
+               (("bl", "administrator"), ("ven", "site-1"), ("ven", "site-2"))]
+    app = create_app(settings)
+    with TestClient(app) as client:
+        yield Vtn(client, engine, settings, *parties)
+    empty_all_tables(engine)
+
+
+@pytest.fixture
+def vtn(sqlite_engine: Engine) -> Iterator[Vtn]:
+    """A VTN on SQLite, emptied after the test."""
+    yield from start_vtn(sqlite_engine)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def any_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    url = fresh_url(request.param, "openadr_any", tmp_path_factory.mktemp("oadr_any"))
+    engine = make_engine(url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def any_vtn(any_engine: Engine) -> Iterator[Vtn]:
+    """A VTN on each backend (PostgreSQL when SURPLUS_TEST_POSTGRES_URL is set)."""
+    yield from start_vtn(any_engine)
+
+
+SPEC_PATH = Path(__file__).resolve().parents[2] / ".." / "shared" / "reference" / "openadr3" / "3.1.0" / "openadr3.yaml"
