@@ -6,7 +6,6 @@ documented parameters below (every number is explained in docs/pakistan-dataset.
 fixed seed, so the files regenerate byte for byte:
 
     python tools/build_pakistan_dataset.py            # write the three CSVs
-    python tools/build_pakistan_dataset.py --check    # also print a rough merit-order check
 """
 
 from __future__ import annotations
@@ -173,7 +172,7 @@ def daily(values: np.ndarray, index: pd.DatetimeIndex) -> np.ndarray:
     return values[day_of]
 
 
-# --- demand ------------------------------------------------------------------------------
+# --- demand synthesis ------------------------------------------------------------------
 
 CLIMATE_C = [12.8, 15.5, 20.5, 26.5, 31.5, 34.0, 32.5, 31.5, 30.0, 25.5, 19.5, 14.5]
 """Daily mean temperature by month, plains of Punjab, deg C: a temperature-like driver [E]."""
@@ -281,7 +280,7 @@ def build_demand(index: pd.DatetimeIndex, rng: np.random.Generator) -> pd.DataFr
     return zones[sorted(zones.columns)].round(1)
 
 
-# --- availability ------------------------------------------------------------------------
+# --- availability synthesis ------------------------------------------------------------
 
 
 def hydro_profiles(index: pd.DatetimeIndex, rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -415,16 +414,11 @@ def summary(demand: pd.DataFrame) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="print a rough merit-order check")
     parser.add_argument("--summary", action="store_true", help="print demand figures")
     args = parser.parse_args()
     frames = build()
     if args.summary:
         summary(frames["demand"])
-    if args.check:
-        from pakistan_merit_order_check import run_check
-
-        run_check(DATA_DIR)
 
 
 if __name__ == "__main__":

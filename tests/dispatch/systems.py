@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from hypothesis import strategies as st
 
 from surplus.grid.model import Dataset, DatasetInfo, ReserveRule
 
@@ -162,4 +163,40 @@ def synthetic_grid(
         zones, plants, demand, corridors=corridors, availability=profiles,
         hydro_budgets=budgets, reserve=ReserveRule(True, 0.05, 0.0),
         voll_pkr_per_mwh=250_000.0, index=index,
+    )
+
+
+@st.composite
+def small_systems(draw: st.DrawFn, max_hours: int = 3, budgets: bool = True) -> Dataset:
+    """Random small systems for property tests: 1-3 zones, 1-5 plants, some corridors, a
+    reserve rule, optional hydro budgets and a little must-run (kept feasible)."""
+    n_zones = draw(st.integers(1, 3))
+    n_hours = draw(st.integers(1, max_hours))
+    zones = [f"z{k}" for k in range(n_zones)]
+    mw = st.floats(0.0, 500.0, allow_nan=False).map(lambda v: round(v, 3))
+    share = st.floats(0.0, 1.0, allow_nan=False).map(lambda v: round(v, 3))
+    plants = []
+    for p in range(draw(st.integers(1, 5))):
+        plants.append({
+            "plant": f"p{p}", "zone": draw(st.sampled_from(zones)), "capacity_mw": draw(mw),
+            "variable_cost_pkr_per_mwh": draw(st.sampled_from([0.0, 5e3, 1e4, 2e4, 4e4])),
+            "availability": f"a{p}", "provides_reserve": draw(st.booleans()),
+            "must_run": draw(st.sampled_from([0.0, 0.0, 0.0, 0.2])),
+        })
+    profiles = {f"a{p}": [draw(share) for _ in range(n_hours)] for p in range(len(plants))}
+    demand = {z: [draw(mw) for _ in range(n_hours)] for z in zones}
+    pairs = [(a, b) for i, a in enumerate(zones) for b in zones[i + 1 :]]
+    corridors = [
+        {"corridor": f"c{i}", "from_zone": a, "to_zone": b, "capacity_mw": draw(mw),
+         "reverse_capacity_mw": draw(mw)}
+        for i, (a, b) in enumerate(pairs) if draw(st.booleans())
+    ]
+    reserve = ReserveRule(draw(st.booleans()), draw(st.sampled_from([0.0, 0.05])),
+                          draw(st.sampled_from([0.0, 50.0])))
+    hydro = []
+    if budgets and draw(st.booleans()):
+        hydro = [("p0", 1, draw(st.floats(0.0, 744 * 300.0).map(lambda v: round(v, 1))))]
+    return make_dataset(
+        zones, plants, demand, corridors=corridors, availability=profiles,
+        hydro_budgets=hydro, reserve=reserve, index=hours(n_hours),
     )

@@ -147,7 +147,9 @@ def test_builder_regenerates_the_shipped_hourly_files(tmp_path: Path) -> None:
     shutil.copy(DATA / "plants.csv", tmp_path / "plants.csv")
     _builder().build(tmp_path)
     for name in ("demand.csv", "availability.csv", "hydro_budgets.csv"):
-        assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), name
+        rebuilt, shipped = pd.read_csv(tmp_path / name), pd.read_csv(DATA / name)
+        # Numerically, not byte for byte: a newer numpy may round the last digit differently.
+        pd.testing.assert_frame_equal(rebuilt, shipped, check_exact=False, atol=0.11, rtol=0)
 
 
 def test_monthly_hydro_budgets_fit_within_available_capacity(pakistan: Dataset) -> None:

@@ -103,3 +103,14 @@ def test_availability_profiles_follow_the_published_seasons(pakistan: Dataset) -
     assert by_month["ror_indus"].idxmax() in (7, 8)
     assert by_month.loc[[5, 6, 7, 8, 9, 10], "bagasse"].max() == 0
     assert profiles["solar_pv"][pakistan.local_snapshots.hour.isin([0, 1, 2, 22, 23])].max() == 0
+
+
+def test_plants_lie_in_pakistan_and_at_least_80_operate(pakistan: Dataset) -> None:
+    plants = pakistan.plants
+    assert len(pakistan.operating_plants) >= 80
+    assert plants["lat"].between(23.5, 37.1).all()
+    assert plants["lon"].between(60.8, 77.9).all()
+    # Each plant is within ~4 degrees of its zone's centre (hubs and DISCOs are compact).
+    centre = pakistan.zones.loc[plants["zone"], ["lat", "lon"]].to_numpy()
+    distance = np.hypot(*(plants[["lat", "lon"]].to_numpy() - centre).T)
+    assert distance.max() < 4.0, plants.index[distance.argmax()]

@@ -43,7 +43,7 @@ def token(request: pytest.FixtureRequest, conformance_vtn: Vtn) -> str:
 
 
 @schema.parametrize()
-@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
 def test_official_document(case: schemathesis.Case, conformance_vtn: Vtn, token: str) -> None:
     case.call_and_validate(
         app=conformance_vtn.client.app,

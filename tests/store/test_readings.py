@@ -44,7 +44,7 @@ def test_resent_readings_are_skipped_not_doubled(session: Session) -> None:
     site = operator_and_site(session)
     rows = [_row(site.id, T0 + timedelta(minutes=m), 5.0 + m) for m in range(3)]
     assert insert_readings(session, rows) == 3
-    assert insert_readings(session, rows + [_row(site.id, T0 + timedelta(minutes=3), 1.0)]) == 1
+    assert insert_readings(session, [*rows, _row(site.id, T0 + timedelta(minutes=3), 1.0)]) == 1
     session.commit()
     assert session.scalar(select(func.count()).select_from(Reading)) == 4
 

@@ -65,9 +65,9 @@ def resource_router(spec: Resource) -> APIRouter:
 
     @router.post("", status_code=201, response_model=Out, summary=f"Create a {noun}")
     def create_item(
-        body: Create,
+        body: Create,  # type: ignore[valid-type]
         session: Session = session_dep,
-        who: Principal = who_dep,  # type: ignore[valid-type]
+        who: Principal = who_dep,
     ) -> Any:
         values = body.model_dump()  # type: ignore[attr-defined]
         _check_references(session, spec, values)

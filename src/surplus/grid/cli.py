@@ -46,6 +46,20 @@ def show(path: DatasetPath = None) -> None:
     print_frame(demand_by_month(dataset), f"Demand by month ({dataset.info.timezone})")
 
 
+@data_app.command("calibrate")
+@fails_cleanly
+def calibrate(path: DatasetPath = None) -> None:
+    """The dataset's totals against published figures; exit 1 if any is out of its band."""
+    from surplus.grid.calibration import calibration_table
+
+    table = calibration_table(load_dataset(path))
+    print_frame(table.set_index("metric"), "Calibration against published figures", digits=1)
+    failed = int((~table["ok"]).sum())
+    if failed:
+        console.print(f"[red]{failed} figure(s) outside their band[/]")
+        raise typer.Exit(1)
+
+
 @data_app.command("export-pypsa")
 @fails_cleanly
 def export_pypsa(

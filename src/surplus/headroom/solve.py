@@ -54,7 +54,7 @@ def solve_headroom_mw(
     values = check_budgets(budgets)
     # Columns become rows so each sort runs over contiguous memory.
     clipped = np.ascontiguousarray(np.maximum(spare, 0.0).T)
-    order = np.argsort(clipped, axis=1, kind="stable")
+    order = np.argsort(clipped, axis=1)
     s = np.take_along_axis(clipped, order, axis=1)
     w = hour_weights(calendar)[order]
     ws = w * s
@@ -89,7 +89,7 @@ def rate_curve(spare_mw: np.ndarray, calendar: HourCalendar, loads_mw: np.ndarra
     spare = np.asarray(spare_mw, dtype=float).reshape(calendar.hours, -1)
     loads = np.asarray(loads_mw, dtype=float)
     clipped = np.maximum(spare, 0.0).T
-    order = np.argsort(clipped, axis=1, kind="stable")
+    order = np.argsort(clipped, axis=1)
     s = np.take_along_axis(clipped, order, axis=1)
     w = hour_weights(calendar)[order]
     zero = np.zeros((s.shape[0], 1))

@@ -87,9 +87,8 @@ def claim_due(
 
 
 def record_outcomes(
-    factory: sessionmaker[Session], outcomes: list[Outcome], policy: RetryPolicy
+    factory: sessionmaker[Session], outcomes: list[Outcome], policy: RetryPolicy, now: datetime
 ) -> None:
-    now = utc_now()
     with factory() as session, session.begin():
         for outcome in outcomes:
             row = session.get(OutboxRow, outcome.delivery.id)
@@ -177,7 +176,7 @@ class OutboxWorker:
         if not due:
             return 0
         outcomes = await self._deliver(due)
-        await asyncio.to_thread(record_outcomes, self.factory, outcomes, self.policy)
+        await asyncio.to_thread(record_outcomes, self.factory, outcomes, self.policy, utc_now())
         return len(due)
 
     async def _deliver(self, due: list[Delivery]) -> list[Outcome]:

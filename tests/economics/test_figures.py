@@ -1,0 +1,51 @@
+"""Figure builders and the BTC price sweeps behind them, on the hand-worked system."""
+
+from __future__ import annotations
+
+import pytest
+
+from surplus.economics.assess import assess_tariff
+from surplus.economics.figures import cost_vs_tariff_figure, miner_profit_figure
+from surplus.economics.sweeps import miner_profit_by_price, reserve_table
+from surplus.economics.tariffs import FixedTariff
+from surplus.loads import constant_scenario
+from tests.economics.test_assess import ASSUME, miners_only, system
+from tests.economics.tiny import merit_order_dispatch
+
+
+def outcome():  # type: ignore[no-untyped-def]
+    dataset = system()
+    scenario = constant_scenario(dataset.snapshots, 200_000.0)
+    result = assess_tariff(
+        dataset,
+        miners_only(),
+        FixedTariff("flat", 23_000.0),
+        scenario,
+        merit_order_dispatch(dataset),
+        merit_order_dispatch,
+        ASSUME,
+    )
+    return result, scenario
+
+
+def test_cost_vs_tariff_marks_the_failing_hour() -> None:
+    result, _ = outcome()
+    figure = cost_vs_tariff_figure(result)
+    assert [trace.name for trace in figure.data][:2] == ["cost to serve", "tariff: flat"]
+    assert len(figure.data[2].x) == result.subsidy_price.failing_hours == 1
+    assert list(figure.data[0].y) == [11.0, 31.0]
+
+
+def test_profit_rises_with_the_btc_price() -> None:
+    result, scenario = outcome()
+    sweep = miner_profit_by_price(result, miners_only(), scenario, 280.0)
+    assert sweep["miners_profit_pkr"].is_monotonic_increasing
+    gap = sweep["miners_cash_profit_pkr"] - sweep["miners_profit_pkr"]
+    assert gap.iloc[0] == pytest.approx(result.loads[0].capital_charge_pkr)
+    figure = miner_profit_figure(sweep)
+    assert len(figure.data) == 2
+    reserve = reserve_table(result, ASSUME.reserve)
+    hours = len(scenario.index)
+    assert reserve["btc_per_year"].iloc[0] == pytest.approx(
+        0.1 * result.loads[0].btc_mined * 8760 / hours
+    )
