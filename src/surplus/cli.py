@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import typer
 
+from surplus.economics.cli import economics_command
 from surplus.grid.cli import data_app
+from surplus.headroom.cli import headroom_command, sites_command
 from surplus.report.cli import assess
 
 app = typer.Typer(
@@ -16,6 +18,9 @@ app = typer.Typer(
 )
 app.add_typer(data_app, name="data")
 app.command("assess")(assess)
+app.command("headroom")(headroom_command)
+app.command("sites")(sites_command)
+app.command("economics")(economics_command)
 
 
 def main() -> None:

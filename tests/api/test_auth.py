@@ -69,6 +69,8 @@ def test_basic_credentials_and_narrowed_scope(
         ({"client_secret": "wrong"}, 401, "invalid_client"),
         ({"client_id": "nobody"}, 401, "invalid_client"),
         ({"grant_type": "password"}, 400, "unsupported_grant_type"),
+        ({"grant_type": ""}, 400, "invalid_request"),
+        ({"client_secret": ""}, 400, "invalid_request"),
         ({"scope": "write_programs"}, 400, "invalid_scope"),
     ],
 )

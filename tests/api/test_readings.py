@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from surplus.store.audit import AuditEntry
+from surplus.store.audit import AuditEntry, verify
 from surplus.store.readings import Reading
 from surplus.store.rollup import roll_up
 from tests.api.helpers import operator_site
@@ -165,3 +167,28 @@ def test_range_query_needs_an_ordered_aware_window(client: TestClient, bl: Heade
         ).status_code
         == 404
     )
+
+
+def test_concurrent_uploads_all_land_and_keep_the_chain(
+    app: FastAPI, client: TestClient, bl: Headers, db: Session
+) -> None:
+    _, site = operator_site(client, bl)
+    statuses: list[int] = []
+
+    def upload(worker: int) -> None:
+        own = TestClient(app, raise_server_exceptions=False)
+        for n in range(5):
+            start = (worker * 5 + n) * 10
+            response = own.post(
+                "/api/v1/readings", json=_batch(site, range(start, start + 10)), headers=bl
+            )
+            statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=upload, args=(w,)) for w in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [201] * 20
+    assert _count(db, Reading) == 200
+    assert verify(db).ok

@@ -120,9 +120,26 @@ def test_openapi_and_docs_are_served(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     for path in [
         "/api/v1/operators",
-        "/api/v1/sites/{item_id}",
+        "/api/v1/sites/{site_id}",
         "/api/v1/readings",
         "/api/v1/audit/verify",
         "/api/v1/auth/token",
     ]:
         assert path in paths
+
+
+def test_audit_list_filters_and_verify(client: TestClient, bl: Headers) -> None:
+    _, site_id = operator_site(client, bl)
+    client.patch(f"/api/v1/sites/{site_id}", json={"zone": "MEPCO"}, headers=bl)
+    listed = client.get("/api/v1/audit", params={"object_type": "site"}, headers=bl).json()
+    assert [e["action"] for e in listed["items"]] == ["create", "update"]
+    assert listed["items"][1]["prev_hash"] == listed["items"][0]["hash"]
+    check = client.get("/api/v1/audit/verify", headers=bl).json()
+    assert check == {
+        "ok": True,
+        "entries": 3,
+        "head_hash": check["head_hash"],
+        "first_bad_id": None,
+        "reason": "",
+    }
+    assert check["head_hash"] == listed["items"][1]["hash"]

@@ -60,7 +60,9 @@ def make_dataset(
     plant_frame["provides_reserve"] = plant_frame["provides_reserve"].astype(bool)
     plant_frame["must_run"] = plant_frame["must_run"].astype(float)
     plant_frame["unit_mw"] = plant_frame["unit_mw"].astype(float)
-    corridor_rows = [{"kind": "ac", "reverse_capacity_mw": c["capacity_mw"], **c} for c in corridors]
+    corridor_rows = [
+        {"kind": "ac", "reverse_capacity_mw": c["capacity_mw"], **c} for c in corridors
+    ]
     corridor_frame = (
         pd.DataFrame(corridor_rows).set_index("corridor")
         if corridor_rows
@@ -95,14 +97,29 @@ def two_zones_congested(demand_b_mw: float = 300.0) -> Dataset:
     return make_dataset(
         ["north", "south"],
         [
-            {"plant": "cheap", "zone": "north", "capacity_mw": 500.0,
-             "variable_cost_pkr_per_mwh": 10_000.0},
-            {"plant": "dear", "zone": "south", "capacity_mw": 400.0,
-             "variable_cost_pkr_per_mwh": 30_000.0},
+            {
+                "plant": "cheap",
+                "zone": "north",
+                "capacity_mw": 500.0,
+                "variable_cost_pkr_per_mwh": 10_000.0,
+            },
+            {
+                "plant": "dear",
+                "zone": "south",
+                "capacity_mw": 400.0,
+                "variable_cost_pkr_per_mwh": 30_000.0,
+            },
         ],
         {"north": [100.0, 100.0], "south": [demand_b_mw, 150.0]},
-        corridors=[{"corridor": "ns", "from_zone": "north", "to_zone": "south",
-                    "capacity_mw": 200.0, "reverse_capacity_mw": 100.0}],
+        corridors=[
+            {
+                "corridor": "ns",
+                "from_zone": "north",
+                "to_zone": "south",
+                "capacity_mw": 200.0,
+                "reverse_capacity_mw": 100.0,
+            }
+        ],
     )
 
 
@@ -121,48 +138,69 @@ def synthetic_grid(
     weight = rng.uniform(0.5, 1.5, n_zones)
     shape = 1.0 - 0.3 * np.cos(season) - 0.1 * np.cos(day - 0.6)
     base = 22_000.0 * weight / weight.sum()
-    demand = {
-        z: base[k] * shape * rng.uniform(0.95, 1.05, n_hours) for k, z in enumerate(zones)
-    }
+    demand = {z: base[k] * shape * rng.uniform(0.95, 1.05, n_hours) for k, z in enumerate(zones)}
     solar = np.clip(np.sin(day - np.pi / 2) * 1.2, 0, 1) * rng.uniform(0.6, 1.0, n_hours)
     wind = np.clip(0.35 + 0.25 * np.sin(season) + rng.normal(0, 0.15, n_hours), 0, 1)
     thermal = np.clip(rng.normal(0.9, 0.03, n_hours), 0, 1)
     water = np.clip(0.55 - 0.4 * np.cos(season), 0, 1)
     profiles = {"solar": solar, "wind": wind, "thermal": thermal, "water": water}
-    fuels = [("hydro", 50.0, 1.0), ("nuclear", 2_000.0, 0.6), ("coal_local", 12_000.0, 0.0),
-             ("coal_imported", 18_000.0, 0.0), ("rlng", 24_000.0, 0.0), ("oil", 40_000.0, 0.0),
-             ("solar", 0.0, 0.0), ("wind", 0.0, 0.0)]
+    fuels = [
+        ("hydro", 50.0, 1.0),
+        ("nuclear", 2_000.0, 0.6),
+        ("coal_local", 12_000.0, 0.0),
+        ("coal_imported", 18_000.0, 0.0),
+        ("rlng", 24_000.0, 0.0),
+        ("oil", 40_000.0, 0.0),
+        ("solar", 0.0, 0.0),
+        ("wind", 0.0, 0.0),
+    ]
     plants = []
     for p in range(n_plants):
         fuel, cost, must = fuels[p % len(fuels)]
         profile = {"solar": "solar", "wind": "wind", "hydro": "water"}.get(fuel, "thermal")
-        plants.append({
-            "plant": f"p{p:03d}", "zone": zones[rng.integers(n_zones)], "fuel": fuel,
-            "capacity_mw": float(rng.choice([50, 150, 330, 660, 1_100])),
-            "variable_cost_pkr_per_mwh": cost * rng.uniform(0.9, 1.1) if cost else 0.0,
-            "must_run": must if fuel != "hydro" else 0.2, "availability": profile,
-            "provides_reserve": fuel not in ("solar", "wind", "nuclear"),
-        })
+        plants.append(
+            {
+                "plant": f"p{p:03d}",
+                "zone": zones[rng.integers(n_zones)],
+                "fuel": fuel,
+                "capacity_mw": float(rng.choice([50, 150, 330, 660, 1_100])),
+                "variable_cost_pkr_per_mwh": cost * rng.uniform(0.9, 1.1) if cost else 0.0,
+                "must_run": must if fuel != "hydro" else 0.2,
+                "availability": profile,
+                "provides_reserve": fuel not in ("solar", "wind", "nuclear"),
+            }
+        )
     links = [(k, (k + 1) % n_zones) for k in range(n_zones)]
     links += [(k, (k + n_zones // 3) % n_zones) for k in range(0, n_zones, 3)]
     corridors = [
-        {"corridor": f"c{i:02d}", "from_zone": zones[a], "to_zone": zones[b],
-         "capacity_mw": float(rng.choice([800, 1_500, 3_000])),
-         "reverse_capacity_mw": float(rng.choice([600, 1_500, 3_000]))}
+        {
+            "corridor": f"c{i:02d}",
+            "from_zone": zones[a],
+            "to_zone": zones[b],
+            "capacity_mw": float(rng.choice([800, 1_500, 3_000])),
+            "reverse_capacity_mw": float(rng.choice([600, 1_500, 3_000])),
+        }
         for i, (a, b) in enumerate(links)
     ]
     months = local.month.to_numpy()
     budgets = []
-    for plant in plants[::len(fuels)]:  # every hydro plant is a reservoir plant
+    for plant in plants[:: len(fuels)]:  # every hydro plant is a reservoir plant
         for month in np.unique(months):
             hours_in_month = 24 * pd.Period(f"2025-{month:02d}").days_in_month
             share = 0.45 + 0.2 * np.sin(2 * np.pi * (month - 3) / 12)
-            budgets.append((plant["plant"], int(month),
-                            plant["capacity_mw"] * hours_in_month * share))
+            budgets.append(
+                (plant["plant"], int(month), plant["capacity_mw"] * hours_in_month * share)
+            )
     return make_dataset(
-        zones, plants, demand, corridors=corridors, availability=profiles,
-        hydro_budgets=budgets, reserve=ReserveRule(True, 0.05, 0.0),
-        voll_pkr_per_mwh=250_000.0, index=index,
+        zones,
+        plants,
+        demand,
+        corridors=corridors,
+        availability=profiles,
+        hydro_budgets=budgets,
+        reserve=ReserveRule(True, 0.05, 0.0),
+        voll_pkr_per_mwh=250_000.0,
+        index=index,
     )
 
 
@@ -177,26 +215,44 @@ def small_systems(draw: st.DrawFn, max_hours: int = 3, budgets: bool = True) -> 
     share = st.floats(0.0, 1.0, allow_nan=False).map(lambda v: round(v, 3))
     plants = []
     for p in range(draw(st.integers(1, 5))):
-        plants.append({
-            "plant": f"p{p}", "zone": draw(st.sampled_from(zones)), "capacity_mw": draw(mw),
-            "variable_cost_pkr_per_mwh": draw(st.sampled_from([0.0, 5e3, 1e4, 2e4, 4e4])),
-            "availability": f"a{p}", "provides_reserve": draw(st.booleans()),
-            "must_run": draw(st.sampled_from([0.0, 0.0, 0.0, 0.2])),
-        })
+        plants.append(
+            {
+                "plant": f"p{p}",
+                "zone": draw(st.sampled_from(zones)),
+                "capacity_mw": draw(mw),
+                "variable_cost_pkr_per_mwh": draw(st.sampled_from([0.0, 5e3, 1e4, 2e4, 4e4])),
+                "availability": f"a{p}",
+                "provides_reserve": draw(st.booleans()),
+                "must_run": draw(st.sampled_from([0.0, 0.0, 0.0, 0.2])),
+            }
+        )
     profiles = {f"a{p}": [draw(share) for _ in range(n_hours)] for p in range(len(plants))}
     demand = {z: [draw(mw) for _ in range(n_hours)] for z in zones}
     pairs = [(a, b) for i, a in enumerate(zones) for b in zones[i + 1 :]]
     corridors = [
-        {"corridor": f"c{i}", "from_zone": a, "to_zone": b, "capacity_mw": draw(mw),
-         "reverse_capacity_mw": draw(mw)}
-        for i, (a, b) in enumerate(pairs) if draw(st.booleans())
+        {
+            "corridor": f"c{i}",
+            "from_zone": a,
+            "to_zone": b,
+            "capacity_mw": draw(mw),
+            "reverse_capacity_mw": draw(mw),
+        }
+        for i, (a, b) in enumerate(pairs)
+        if draw(st.booleans())
     ]
-    reserve = ReserveRule(draw(st.booleans()), draw(st.sampled_from([0.0, 0.05])),
-                          draw(st.sampled_from([0.0, 50.0])))
+    reserve = ReserveRule(
+        draw(st.booleans()), draw(st.sampled_from([0.0, 0.05])), draw(st.sampled_from([0.0, 50.0]))
+    )
     hydro = []
     if budgets and draw(st.booleans()):
         hydro = [("p0", 1, draw(st.floats(0.0, 744 * 300.0).map(lambda v: round(v, 1))))]
     return make_dataset(
-        zones, plants, demand, corridors=corridors, availability=profiles,
-        hydro_budgets=hydro, reserve=reserve, index=hours(n_hours),
+        zones,
+        plants,
+        demand,
+        corridors=corridors,
+        availability=profiles,
+        hydro_budgets=hydro,
+        reserve=reserve,
+        index=hours(n_hours),
     )

@@ -10,8 +10,12 @@ from surplus.grid.model import Dataset
 from tests.dispatch.systems import small_systems
 
 TOLERANCE_MW = 1e-6
-SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+SETTINGS = settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 
 
 def _dispatch(data: Dataset, loads: list[FlexibleLoad] | None = None) -> DispatchResult:
@@ -71,7 +75,7 @@ def test_spare_is_never_negative_nor_beyond_reach(data: Dataset) -> None:
     assert (spare <= headroom.sum(axis=1).to_numpy()[:, None] + TOLERANCE_MW).all()
 
 
-@SETTINGS
+@settings(SETTINGS, max_examples=15)
 @given(small_systems(max_hours=1, budgets=False))
 def test_spare_is_exactly_what_a_new_load_could_take(data: Dataset) -> None:
     """Offer each zone, alone, a flexible load a little larger than its spare: the

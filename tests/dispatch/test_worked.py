@@ -51,10 +51,19 @@ def test_reserve_holds_back_the_reserve_plant() -> None:
     data = make_dataset(
         ["a"],
         [
-            {"plant": "spin", "zone": "a", "capacity_mw": 100.0,
-             "variable_cost_pkr_per_mwh": 10_000.0},
-            {"plant": "solo", "zone": "a", "capacity_mw": 100.0,
-             "variable_cost_pkr_per_mwh": 20_000.0, "provides_reserve": False},
+            {
+                "plant": "spin",
+                "zone": "a",
+                "capacity_mw": 100.0,
+                "variable_cost_pkr_per_mwh": 10_000.0,
+            },
+            {
+                "plant": "solo",
+                "zone": "a",
+                "capacity_mw": 100.0,
+                "variable_cost_pkr_per_mwh": 20_000.0,
+                "provides_reserve": False,
+            },
         ],
         {"a": [100.0]},
         reserve=ReserveRule(largest_unit=False, share_of_demand=0.0, min_mw=30.0),
@@ -73,12 +82,25 @@ def test_hydro_budget_displaces_the_dearest_energy_first() -> None:
     data = make_dataset(
         ["a"],
         [
-            {"plant": "dam", "zone": "a", "fuel": "hydro", "capacity_mw": 100.0,
-             "variable_cost_pkr_per_mwh": 0.0},
-            {"plant": "coal", "zone": "a", "capacity_mw": 100.0,
-             "variable_cost_pkr_per_mwh": 10_000.0},
-            {"plant": "oil", "zone": "a", "capacity_mw": 100.0,
-             "variable_cost_pkr_per_mwh": 30_000.0},
+            {
+                "plant": "dam",
+                "zone": "a",
+                "fuel": "hydro",
+                "capacity_mw": 100.0,
+                "variable_cost_pkr_per_mwh": 0.0,
+            },
+            {
+                "plant": "coal",
+                "zone": "a",
+                "capacity_mw": 100.0,
+                "variable_cost_pkr_per_mwh": 10_000.0,
+            },
+            {
+                "plant": "oil",
+                "zone": "a",
+                "capacity_mw": 100.0,
+                "variable_cost_pkr_per_mwh": 30_000.0,
+            },
         ],
         {"a": [150.0, 80.0]},
         hydro_budgets=[("dam", 1, 37_200.0)],
@@ -95,8 +117,13 @@ def test_hydro_budget_displaces_the_dearest_energy_first() -> None:
 
 def test_must_run_output_sets_a_floor() -> None:
     plants = [
-        {"plant": "nuke", "zone": "a", "capacity_mw": 100.0, "variable_cost_pkr_per_mwh": 20_000.0,
-         "must_run": 0.8},
+        {
+            "plant": "nuke",
+            "zone": "a",
+            "capacity_mw": 100.0,
+            "variable_cost_pkr_per_mwh": 20_000.0,
+            "must_run": 0.8,
+        },
         {"plant": "coal", "zone": "a", "capacity_mw": 100.0, "variable_cost_pkr_per_mwh": 10_000.0},
     ]
     result = dispatch(make_dataset(["a"], plants, {"a": [150.0]}))
@@ -134,14 +161,29 @@ def test_reverse_flow_is_negative_and_limited_by_the_reverse_capacity() -> None:
     data = make_dataset(
         ["north", "south"],
         [
-            {"plant": "cheap", "zone": "south", "capacity_mw": 500.0,
-             "variable_cost_pkr_per_mwh": 10_000.0},
-            {"plant": "dear", "zone": "north", "capacity_mw": 400.0,
-             "variable_cost_pkr_per_mwh": 30_000.0},
+            {
+                "plant": "cheap",
+                "zone": "south",
+                "capacity_mw": 500.0,
+                "variable_cost_pkr_per_mwh": 10_000.0,
+            },
+            {
+                "plant": "dear",
+                "zone": "north",
+                "capacity_mw": 400.0,
+                "variable_cost_pkr_per_mwh": 30_000.0,
+            },
         ],
         {"north": [300.0], "south": [0.0]},
-        corridors=[{"corridor": "ns", "from_zone": "north", "to_zone": "south",
-                    "capacity_mw": 200.0, "reverse_capacity_mw": 120.0}],
+        corridors=[
+            {
+                "corridor": "ns",
+                "from_zone": "north",
+                "to_zone": "south",
+                "capacity_mw": 200.0,
+                "reverse_capacity_mw": 120.0,
+            }
+        ],
     )
     result = dispatch(data)
     assert result.flow_mw["ns"].iloc[0] == approx(-120.0)

@@ -71,3 +71,9 @@ def test_dynamic_bid_is_the_cost_at_which_the_tariff_meets_the_miners_value() ->
     bid = float(load.value_pkr_per_mwh or 0.0)
     price_at_bid = price_pkr_per_mwh(tariff, pd.Series(bid, HOURS[:1])).iloc[0]
     assert price_at_bid == pytest.approx(float(value.mean()))
+
+
+def test_bad_programme_figures_are_refused() -> None:
+    with pytest.raises(InputError) as error:
+        default_programme(PLANTS, programme_mw=-1.0, miner_share=1.5)
+    assert {p.column for p in error.value.problems} == {"programme_mw", "miner_share"}

@@ -44,6 +44,7 @@ def test_cli_runs_on_the_eia_history(eia_result: tuple[int, str, pd.DataFrame]) 
     } <= set(table.columns)
     assert sorted(table["budget"].unique()) == [0.0, 0.0025, 0.005, 0.01, 0.05]
     assert "PJM" in output and "0.5%" in output
+    assert "Seasonal peak thresholds" in output and "Nov-Mar" in output
 
 
 def test_eia_headroom_is_consistent(eia_result: tuple[int, str, pd.DataFrame]) -> None:
@@ -75,3 +76,24 @@ def test_bad_month_option_is_a_clean_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["headroom", "--demand", str(path), "--summer-peak", "A=13-2"])
     assert result.exit_code == 1
     assert "months run from 1 to 12" in result.output
+
+
+def test_peak_window_option_changes_the_threshold(tmp_path: Path) -> None:
+    # A's highest demand falls in May: outside the default June-August summer window.
+    rows = ["timestamp,A"]
+    for month, value in ((1, 50), (5, 100), (7, 80), (12, 60)):
+        rows += [f"2024-{month:02d}-15T{h:02d}:00Z,{value if h == 12 else 10}" for h in range(24)]
+    path = tmp_path / "may.csv"
+    path.write_text("\n".join(rows) + "\n")
+    out_default, out_wide = tmp_path / "default.csv", tmp_path / "wide.csv"
+    args = ["headroom", "--demand", str(path), "--budget", "0.05"]
+    assert runner.invoke(app, [*args, "--out", str(out_default)]).exit_code == 0
+    wide = [*args, "--out", str(out_wide), "--summer-peak", "A=5-9"]
+    assert runner.invoke(app, wide).exit_code == 0
+    default = pd.read_csv(out_default)["headroom_mw"].iloc[0]
+    widened = pd.read_csv(out_wide)["headroom_mw"].iloc[0]
+    # Worked by hand over the 96 hours: by default May's 100 MW hour is 20 MW above the 80 MW
+    # summer threshold and counts as fully curtailed, and 4.8 = 50 - 2310/L gives L = 51.1 MW;
+    # with May in the window the threshold is 100 MW and 4.8 = 50 - 2330/L gives L = 51.5 MW.
+    assert default == pytest.approx(2310 / 45.2, rel=1e-6)
+    assert widened == pytest.approx(2330 / 45.2, rel=1e-6)

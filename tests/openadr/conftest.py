@@ -52,9 +52,7 @@ class Vtn:
 
 
 def make_settings(url: str, mqtt_url: str = "") -> Settings:
-    return Settings(
-        database_url=url, secret_key=SECRET, environment="test", mqtt_url=mqtt_url
-    )
+    return Settings(database_url=url, secret_key=SECRET, environment="test", mqtt_url=mqtt_url)
 
 
 def add_party(engine: Engine, settings: Settings, role: str, name: str) -> Party:
@@ -74,11 +72,16 @@ def sqlite_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     engine.dispose()
 
 
-def start_vtn(engine: Engine, mqtt_url: str = "") -> Iterator[Vtn]:
+def start_vtn(engine: Engine, mqtt_url: str = "", worker: bool = False) -> Iterator[Vtn]:
+    """The app on `engine`; its outbox worker runs only when `worker` (tests mostly drive
+    the outbox themselves, and must not race a live worker)."""
     settings = make_settings(engine.url.render_as_string(hide_password=False), mqtt_url)
-    parties = [add_party(engine, settings, role, name) for role, name in
-               (("bl", "administrator"), ("ven", "site-1"), ("ven", "site-2"))]
+    parties = [
+        add_party(engine, settings, role, name)
+        for role, name in (("bl", "administrator"), ("ven", "site-1"), ("ven", "site-2"))
+    ]
     app = create_app(settings)
+    app.state.openadr_run_worker = worker
     with TestClient(app) as client:
         yield Vtn(client, engine, settings, *parties)
     empty_all_tables(engine)
@@ -91,7 +94,9 @@ def vtn(sqlite_engine: Engine) -> Iterator[Vtn]:
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def any_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+def any_engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
     url = fresh_url(request.param, "openadr_any", tmp_path_factory.mktemp("oadr_any"))
     engine = make_engine(url)
     upgrade(engine)
@@ -105,4 +110,12 @@ def any_vtn(any_engine: Engine) -> Iterator[Vtn]:
     yield from start_vtn(any_engine)
 
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / ".." / "shared" / "reference" / "openadr3" / "3.1.0" / "openadr3.yaml"
+SPEC_PATH = (
+    Path(__file__).resolve().parents[2]
+    / ".."
+    / "shared"
+    / "reference"
+    / "openadr3"
+    / "3.1.0"
+    / "openadr3.yaml"
+)

@@ -12,7 +12,9 @@ from surplus.store.base import make_sessionmaker
 from tests.openadr.conftest import Party, Vtn
 
 
-def post(vtn: Vtn, party: Party, path: str, body: dict[str, Any], status: int = 201) -> dict[str, Any]:
+def post(
+    vtn: Vtn, party: Party, path: str, body: dict[str, Any], status: int = 201
+) -> dict[str, Any]:
     response = vtn.client.post(vtn.url(path), json=body, headers=party.headers)
     assert response.status_code == status, response.text
     result: dict[str, Any] = response.json()
@@ -32,12 +34,16 @@ def program(vtn: Vtn, name: str, targets: list[str] | None = None) -> dict[str, 
     return post(vtn, vtn.bl, "/programs", body)
 
 
-def event(vtn: Vtn, program_id: str, targets: list[str] | None = None, limit_kw: float = 500.0) -> dict[str, Any]:
+def event(
+    vtn: Vtn, program_id: str, targets: list[str] | None = None, limit_kw: float = 500.0
+) -> dict[str, Any]:
     body: dict[str, Any] = {
         "programID": program_id,
         "eventName": "curtail",
         "intervalPeriod": {"start": "2026-11-24T14:00:00Z", "duration": "PT1H"},
-        "intervals": [{"id": 0, "payloads": [{"type": "IMPORT_CAPACITY_LIMIT", "values": [limit_kw]}]}],
+        "intervals": [
+            {"id": 0, "payloads": [{"type": "IMPORT_CAPACITY_LIMIT", "values": [limit_kw]}]}
+        ],
     }
     if targets is not None:
         body["targets"] = targets
@@ -46,8 +52,12 @@ def event(vtn: Vtn, program_id: str, targets: list[str] | None = None, limit_kw:
 
 def grant(vtn: Vtn, party: Party, ven_name: str, targets: list[str]) -> dict[str, Any]:
     """BL creates the ven object of `party`, granting it `targets`."""
-    body = {"objectType": "BL_VEN_REQUEST", "clientID": party.client_id, "venName": ven_name,
-            "targets": targets}
+    body = {
+        "objectType": "BL_VEN_REQUEST",
+        "clientID": party.client_id,
+        "venName": ven_name,
+        "targets": targets,
+    }
     return post(vtn, vtn.bl, "/vens", body)
 
 
@@ -55,8 +65,12 @@ def report(vtn: Vtn, party: Party, event_id: str, usage_kw: float = 480.0) -> di
     body = {
         "eventID": event_id,
         "clientName": "site",
-        "resources": [{"resourceName": "AGGREGATED_REPORT", "intervals": [
-            {"id": 0, "payloads": [{"type": "USAGE", "values": [usage_kw]}]}]}],
+        "resources": [
+            {
+                "resourceName": "AGGREGATED_REPORT",
+                "intervals": [{"id": 0, "payloads": [{"type": "USAGE", "values": [usage_kw]}]}],
+            }
+        ],
     }
     return post(vtn, party, "/reports", body)
 

@@ -50,8 +50,13 @@ def test_event_needs_both_its_own_and_its_programs_targets(vtn: Vtn) -> None:
 
 def test_resource_targets_grant_too(vtn: Vtn) -> None:
     ven = grant(vtn, vtn.ven1, "site-1", [])
-    body = {"objectType": "BL_RESOURCE_REQUEST", "clientID": vtn.ven1.client_id,
-            "resourceName": "miner-hall-2", "venID": ven["id"], "targets": ["zone-D"]}
+    body = {
+        "objectType": "BL_RESOURCE_REQUEST",
+        "clientID": vtn.ven1.client_id,
+        "resourceName": "miner-hall-2",
+        "venID": ven["id"],
+        "targets": ["zone-D"],
+    }
     response = vtn.client.post(vtn.url("/resources"), json=body, headers=vtn.bl.headers)
     assert response.status_code == 201, response.text
     program(vtn, "d", ["zone-D"])
@@ -60,8 +65,11 @@ def test_resource_targets_grant_too(vtn: Vtn) -> None:
 
 def test_active_filter_drops_events_that_have_ended(vtn: Vtn) -> None:
     prog = program(vtn, "p")
-    past = {"programID": prog["id"], "intervalPeriod": {"start": "2020-01-01T00:00:00Z",
-            "duration": "PT1H"}, "intervals": [{"id": 0, "payloads": [{"type": "SIMPLE", "values": [1]}]}]}
+    past = {
+        "programID": prog["id"],
+        "intervalPeriod": {"start": "2020-01-01T00:00:00Z", "duration": "PT1H"},
+        "intervals": [{"id": 0, "payloads": [{"type": "SIMPLE", "values": [1]}]}],
+    }
     vtn.client.post(vtn.url("/events"), json=past, headers=vtn.bl.headers)
     future = event(vtn, prog["id"])
     assert [e["id"] for e in get(vtn, vtn.bl, "/events?active=true")] == [future["id"]]

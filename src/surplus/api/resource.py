@@ -9,7 +9,7 @@ functions at runtime, and they name the factory's arguments.
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -61,6 +61,8 @@ def resource_router(spec: Resource) -> APIRouter:
         spec.filter_schema,
     )
     who_dep = Depends(require_role("bl"))
+    item_path = f"/{{{noun}_id}}"
+    ItemId = Annotated[int, Path(alias=f"{noun}_id", description=f"Id of the {noun}")]
     session_dep = Depends(get_session)
 
     @router.post("", status_code=201, response_model=Out, summary=f"Create a {noun}")
@@ -87,13 +89,13 @@ def resource_router(spec: Resource) -> APIRouter:
         items = [Out.model_validate(row, from_attributes=True) for row in rows]
         return {"items": items, "total": total, "limit": page.limit, "offset": page.offset}
 
-    @router.get("/{item_id}", response_model=Out, summary=f"Get a {noun}")
-    def get_item(item_id: int, session: Session = session_dep, who: Principal = who_dep) -> Any:
+    @router.get(item_path, response_model=Out, summary=f"Get a {noun}")
+    def get_item(item_id: ItemId, session: Session = session_dep, who: Principal = who_dep) -> Any:
         return crud.get_or_404(session, model, item_id, noun)
 
-    @router.patch("/{item_id}", response_model=Out, summary=f"Change a {noun}")
+    @router.patch(item_path, response_model=Out, summary=f"Change a {noun}")
     def patch_item(
-        item_id: int,
+        item_id: ItemId,
         body: Patch,  # type: ignore[valid-type]
         session: Session = session_dep,
         who: Principal = who_dep,
@@ -103,8 +105,10 @@ def resource_router(spec: Resource) -> APIRouter:
         _check_references(session, spec, changes)
         return crud.update(session, row, who.actor, noun, changes)
 
-    @router.delete("/{item_id}", status_code=204, summary=f"Delete a {noun}")
-    def delete_item(item_id: int, session: Session = session_dep, who: Principal = who_dep) -> None:
+    @router.delete(item_path, status_code=204, summary=f"Delete a {noun}")
+    def delete_item(
+        item_id: ItemId, session: Session = session_dep, who: Principal = who_dep
+    ) -> None:
         row = crud.get_or_404(session, model, item_id, noun)
         crud.delete(session, row, who.actor, noun)
 

@@ -124,11 +124,7 @@ def assess_tariff(
     mc = pd.DataFrame({name: marginal[zones[name]] for name in served.columns})
     tariffs = pd.DataFrame({name: price_pkr_per_mwh(tariff, mc[name]) for name in served.columns})
     loads = _load_accounts(programme, served, tariffs, scenario, rate)
-    voll = dataset.info.value_of_lost_load_per_mwh
-    costs = plants["variable_cost_pkr_per_mwh"]
-    delta = system_cost_pkr(result.generation_mw, costs, result.unserved_mw, voll) - (
-        system_cost_pkr(base.generation_mw, costs, base.unserved_mw, voll)
-    )
+    delta = _delta_cost_pkr(dataset, result, base)
     serving = assumptions.serving
     finance = public_finance(
         served,
@@ -155,6 +151,16 @@ def assess_tariff(
         parties=gains_and_payments(loads, finance, by_price, reserve, rate),
         hourly=_hourly(served, tariffs, serving.per_mwh(mc)),
     )
+
+
+def _delta_cost_pkr(
+    dataset: Dataset, with_loads: DispatchOutput, base: DispatchOutput
+) -> pd.Series:
+    """Hourly system cost with the programme minus without it."""
+    voll = dataset.info.value_of_lost_load_per_mwh
+    costs = dataset.plants["variable_cost_pkr_per_mwh"]
+    after = system_cost_pkr(with_loads.generation_mw, costs, with_loads.unserved_mw, voll)
+    return after - system_cost_pkr(base.generation_mw, costs, base.unserved_mw, voll)
 
 
 def _load_accounts(

@@ -41,6 +41,21 @@ def _utc(text: str, option: str) -> pd.Timestamp:
     return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
 
 
+def _window(dataset: Dataset, start: str | None, end: str | None) -> Dataset:
+    """The dataset cut to [start, end) when either is given."""
+    if not (start or end):
+        return dataset
+    first = _utc(start, "--start") if start else dataset.snapshots[0]
+    last = _utc(end, "--end") if end else dataset.snapshots[-1] + pd.Timedelta(hours=1)
+    cut = dataset.subset(first, last)
+    if len(cut.snapshots) == 0:
+        window = f"{first} to {last}"
+        raise InputError(
+            Problem("options", None, "--start/--end", "a window with hours of the dataset", window)
+        )
+    return cut
+
+
 def _scenario(
     dataset: Dataset, btc_price: float, btc_csv: Path | None, seed: int | None
 ) -> BitcoinScenario:
@@ -95,21 +110,7 @@ def economics_command(
     from surplus.dispatch import dispatch
     from surplus.grid.load import load_dataset
 
-    dataset = load_dataset(path)
-    if start or end:
-        first = _utc(start, "--start") if start else dataset.snapshots[0]
-        last = _utc(end, "--end") if end else dataset.snapshots[-1] + pd.Timedelta(hours=1)
-        dataset = dataset.subset(first, last)
-        if len(dataset.snapshots) == 0:
-            raise InputError(
-                Problem(
-                    "options",
-                    None,
-                    "--start/--end",
-                    "a window with hours of the dataset",
-                    f"{first} to {last}",
-                )
-            )
+    dataset = _window(load_dataset(path), start, end)
     scenario = _scenario(dataset, btc_price, btc_csv, seed)
     programme = default_programme(dataset.plants, programme_mw, miner_share)
     assumptions = Assumptions(reserve=ReservePolicy(reserve_share, reserve_fee))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -67,6 +68,9 @@ def default_programme(
 ) -> Programme:
     """Split `programme_mw` equally over the named plants; at each, `miner_share` of it to a
     miner fleet (default ASIC mix) and the rest to a data centre (default PUE)."""
+    PROGRAMME.check(
+        "programme", SimpleNamespace(programme_mw=programme_mw, miner_share=miner_share)
+    )
     missing = [p for p in plant_names if p not in plants.index]
     if missing:
         raise InputError(

@@ -60,6 +60,7 @@ def optimize(network: Any, solver_name: str = "highs", **solver_options: Any) ->
             solver_name=solver_name,
             extra_functionality=add_dispatch_constraints,
             include_objective_constant=False,
+            log_to_console=False,
             solver_options=solver_options,
         )
     )

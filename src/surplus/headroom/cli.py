@@ -28,6 +28,7 @@ from surplus.headroom.table import (
     joint_table,
     print_headroom,
     ranking_table,
+    thresholds_table,
     write_headroom_csv,
 )
 from surplus.headroom.timeline import HeadroomError
@@ -158,9 +159,12 @@ def headroom_command(
         frame = read_demand_csv(demand)
         zones = {region: US_BA_TIMEZONES.get(region, timezone) for region in frame.columns}
         rules = season_rules(summer_peak or [], winter_peak or [])
-        result = demand_headroom(frame, budgets, zones, rules).table
+        history = demand_headroom(frame, budgets, zones, rules)
+        result = history.table
         title = f"Curtailment-enabled headroom — {demand.name} (seasonal peak thresholds)"
     print_headroom(result, title, console)
+    if demand is not None:
+        console.print(thresholds_table(history, rules))
     if out is not None:
         write_headroom_csv(result, out)
         console.print(f"[green]wrote[/] {out}")

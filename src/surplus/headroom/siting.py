@@ -13,7 +13,7 @@ from surplus.headroom.assess import DEFAULT_BUDGETS
 from surplus.headroom.grid import zone_headroom, zone_rate_curves
 from surplus.headroom.joint import JointAnswer, joint_curtailment
 from surplus.headroom.results import HeadroomTable
-from surplus.headroom.sites import Site, SiteRank, candidate_sites, rank_sites
+from surplus.headroom.sites import NAMED_PLANTS, Site, SiteRank, candidate_sites, rank_sites
 
 if TYPE_CHECKING:
     from surplus.dispatch import DispatchResult
@@ -39,10 +39,16 @@ def assess_siting(
     value_pkr_per_mwh: float | None = None,
     run: Callable[..., DispatchResult] | None = None,
 ) -> SitingReport:
-    """Rank every zone and the joint sites' plants; answer the joint question if sites given."""
+    """Rank every zone, the named plants and any plant among `joint_sites`; answer the joint
+    question when sites are given."""
     zones = zone_headroom(base, budgets)
-    candidates = list(candidate_sites(dataset, ()))
-    candidates += [Site(s.name, s.zone, s.kind) for s in joint_sites if s.kind == "plant"]
+    candidates = list(candidate_sites(dataset, NAMED_PLANTS))
+    known = {site.name for site in candidates}
+    candidates += [
+        Site(s.name, s.zone, s.kind)
+        for s in joint_sites
+        if s.kind == "plant" and s.name not in known
+    ]
     ranks = rank_sites(base, candidates, budget)
     joint = (
         joint_curtailment(dataset, base, joint_sites, value_pkr_per_mwh, run)

@@ -63,16 +63,21 @@ def solve_headroom_mw(
     with np.errstate(divide="ignore", invalid="ignore"):
         rate_at = np.where(s > 0, weight_below - moment_below / s, -np.inf)
     total_moment = ws.sum(axis=1)
-    rows = np.arange(s.shape[0])
+    # The first breakpoint whose rate exceeds a budget is also the first whose running
+    # maximum does; the running maximum is sorted, so a binary search finds it.
+    running = np.maximum.accumulate(rate_at, axis=1)
+    budget_array = np.asarray(values)
+    first = np.stack([np.searchsorted(row, budget_array, side="right") for row in running])
     out = np.empty((len(values), s.shape[0]))
+    n_hours = s.shape[1]
     for i, budget in enumerate(values):
-        exceeds = rate_at > budget
-        first = np.argmax(exceeds, axis=1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            inside = moment_below[rows, first] / (weight_below[rows, first] - budget)
-        inside = np.minimum(inside, s[rows, first])
-        beyond = total_moment / (1.0 - budget)
-        out[i] = np.where(exceeds.any(axis=1), inside, beyond)
+        for j in range(s.shape[0]):
+            k = int(first[j, i])
+            if k == n_hours:
+                out[i, j] = total_moment[j] / (1.0 - budget)
+            else:
+                load = moment_below[j, k] / (weight_below[j, k] - budget)
+                out[i, j] = min(load, s[j, k])
     return out
 
 

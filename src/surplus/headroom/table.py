@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import calendar as std_calendar
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
+from surplus.headroom.demand import DemandHeadroom, SeasonRule
 from surplus.headroom.joint import JointAnswer
 from surplus.headroom.results import CurtailmentStats, HeadroomTable
 from surplus.headroom.sites import SiteRank
@@ -74,7 +75,7 @@ def print_headroom(result: HeadroomTable, title: str, console: Console) -> None:
 
 def write_headroom_csv(result: HeadroomTable, path: Path) -> None:
     """One row per region and budget (budget as a fraction: 0.005 for 0.5 %)."""
-    result.to_frame().to_csv(path, index=False, float_format="%.6g")
+    result.to_frame().to_csv(path, index=False, float_format="%.10g")
 
 
 def _when(stats: CurtailmentStats) -> tuple[str, str]:
@@ -158,3 +159,47 @@ def joint_table(answer: JointAnswer, title: str) -> Table:
                 f"{price:,.0f}" if price == price else "",
             )
     return table
+
+
+def thresholds_table(result: DemandHeadroom, rules: Mapping[str, SeasonRule]) -> Table:
+    """The seasonal thresholds behind a demand-history run, and hours already above them."""
+    table = Table(title="Seasonal peak thresholds", title_justify="left", header_style="bold")
+    for i, header in enumerate(
+        [
+            "region",
+            "summer MW",
+            "set by months",
+            "winter MW",
+            "set by months",
+            "hours above threshold",
+        ]
+    ):
+        table.add_column(header, justify="right" if i in (1, 3, 5) else "left")
+    for region, used in result.thresholds.items():
+        rule = rules.get(region, SeasonRule())
+        table.add_row(
+            region,
+            f"{used.summer_mw:,.0f}",
+            _months(rule.summer_peak_months),
+            f"{used.winter_mw:,.0f}",
+            _months(rule.winter_peak_months),
+            f"{result.hours_above_threshold[region]:,}",
+        )
+    return table
+
+
+def _months(months: frozenset[int]) -> str:
+    """'May-Sep' for a run of months (wrapping over the year end), else a list.
+
+    >>> _months(frozenset({11, 12, 1, 2, 3})), _months(frozenset({1, 7}))
+    ('Nov-Mar', 'Jan,Jul')
+    """
+    names = std_calendar.month_abbr
+    if len(months) == 12:
+        return "all year"
+    starts = [m for m in months if (m - 2) % 12 + 1 not in months]
+    if len(starts) == 1:
+        first = starts[0]
+        last = (first - 1 + len(months) - 1) % 12 + 1
+        return names[first] if first == last else f"{names[first]}-{names[last]}"
+    return ",".join(names[m] for m in sorted(months))

@@ -34,6 +34,11 @@ def _factory(app: FastAPI, settings: Settings) -> sessionmaker[Session]:
 
 @contextlib.asynccontextmanager
 async def openadr_lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Run the outbox worker while the app serves. Set `app.state.openadr_run_worker = False`
+    before start-up to drive the outbox yourself (tests, one-off tools)."""
+    if getattr(app.state, "openadr_run_worker", True) is False:
+        yield None
+        return
     settings = _settings(app)
     publisher = None
     if settings.mqtt_url:

@@ -34,11 +34,13 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
 def token(
     request: Request,
     session: Annotated[Session, Depends(get_session)],
-    grant_type: Annotated[str, Form()],
+    grant_type: Annotated[str | None, Form(max_length=64)] = None,
     client_id: Annotated[str | None, Form(max_length=64)] = None,
     client_secret: Annotated[str | None, Form(max_length=256)] = None,
     scope: Annotated[str | None, Form(max_length=500)] = None,
 ) -> dict[str, Any]:
+    if grant_type is None:
+        raise AuthError("invalid_request", "grant_type is required", 400)
     if grant_type != "client_credentials":
         raise AuthError("unsupported_grant_type", "only client_credentials is supported", 400)
     basic = _basic_credentials(request)

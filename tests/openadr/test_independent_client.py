@@ -1,0 +1,93 @@
+"""Interoperability: python-oa3-client (an OpenADR 3 client library written by others)
+talks to a real uvicorn VTN on 127.0.0.1 — token discovery and exchange, VEN
+registration, program look-up, an event by MQTT (through Mosquitto) and by webhook, and a
+report the store then holds."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from openadr3_client import BlClient, VenClient
+from sqlalchemy import select
+
+from surplus.store.base import make_engine, make_sessionmaker
+from surplus.store.openadr_tables import ReportRow
+from tests.openadr.server import Server, broker_url
+
+PROGRAM = "zone-A-curtailment"
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    vtn = Server(f"sqlite:///{tmp_path / 'vtn.db'}", mqtt_url=broker_url(),
+                 log_path=tmp_path / "server.log")
+    vtn.prepare()
+    yield vtn
+    vtn.stop()
+
+
+def _event_id(raw: bytes) -> str:
+    notification = json.loads(raw)
+    assert notification["objectType"] == "EVENT" and notification["operation"] == "CREATE"
+    return str(notification["object"]["id"])
+
+
+def test_independent_client_full_cycle(server: Server) -> None:
+    bl_id, bl_secret = server.add_client("bl", "administrator")
+    ven_id, ven_secret = server.add_client("ven", "site-1")
+    server.start()
+    bl = BlClient(url=server.base_url, client_id=bl_id, client_secret=bl_secret).start()
+    ven = VenClient(url=server.base_url, client_id=ven_id, client_secret=ven_secret).start()
+    try:
+        assert bl.create_program({"programName": PROGRAM, "targets": ["zone-A"]}).status_code == 201
+        granted = bl.create_ven({"objectType": "BL_VEN_REQUEST", "clientID": ven_id,
+                                 "venName": "site-1", "targets": ["zone-A"]})
+        assert granted.status_code == 201, granted.text
+
+        ven.register("site-1")
+        assert ven.ven_id == granted.json()["id"]  # found the ven BL made, did not duplicate it
+        program = ven.find_program_by_name(PROGRAM)
+        assert program is not None
+        assert ven.vtn_supports_mqtt()
+
+        mqtt = ven.add_mqtt(ven.get_mqtt_broker_uris()[0])
+        mqtt.start()
+        topics = ven.subscribe([PROGRAM], ["EVENT"], ["CREATE"], mqtt)
+        assert f"openadr3/programs/{program.id}/events/create" in topics
+        webhook = ven.add_webhook(host="127.0.0.1", port=0, bearer_token="hook-secret")
+        webhook.start()
+        ven.subscribe([PROGRAM], ["EVENT"], ["CREATE"], webhook)
+
+        created = bl.create_event({
+            "programID": program.id, "eventName": "curtail-14h", "targets": ["zone-A"],
+            "intervalPeriod": {"start": "2026-11-24T14:00:00Z", "duration": "PT2H"},
+            "intervals": [{"id": 0, "payloads": [{"type": "IMPORT_CAPACITY_LIMIT", "values": [250.0]}]}],
+        })
+        assert created.status_code == 201, created.text
+        event_id = created.json()["id"]
+
+        by_mqtt = mqtt.await_messages(1, timeout=15)
+        by_webhook = webhook.await_messages(1, timeout=15)
+        assert by_mqtt and {_event_id(m.raw_payload) for m in by_mqtt} == {event_id}
+        assert by_webhook and _event_id(by_webhook[0].raw_payload) == event_id
+
+        report = ven.create_report({
+            "eventID": event_id, "clientName": "site-1", "reportName": "usage-14h",
+            "resources": [{"resourceName": "AGGREGATED_REPORT", "intervals": [
+                {"id": 0, "payloads": [{"type": "USAGE", "values": [240.5]}]}]}],
+        })
+        assert report.status_code == 201, report.text
+        assert [r.id for r in ven.reports(eventID=event_id)] == [report.json()["id"]]
+    finally:
+        ven.stop()
+        bl.stop()
+
+    engine = make_engine(server.database_url)
+    with make_sessionmaker(engine)() as session:
+        stored = session.scalars(select(ReportRow)).all()
+    engine.dispose()
+    assert [(r.event_id, r.client_id) for r in stored] == [(event_id, ven_id)]
+    assert stored[0].body["resources"][0]["intervals"][0]["payloads"][0]["values"] == [240.5]
