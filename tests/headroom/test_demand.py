@@ -78,3 +78,24 @@ def test_negative_demand_is_refused() -> None:
     demand = monthly_demand({1: 80, 7: -1})
     with pytest.raises(HeadroomError, match="zero or more"):
         demand_headroom(demand, [0.01], "UTC", {})
+
+
+def test_demand_headroom_ignores_row_and_column_order() -> None:
+    rng = np.random.default_rng(7)
+    index = pd.date_range("2022-01-01", "2023-12-31 23:00", freq="h", tz="UTC")
+    seasonal = 20 * np.cos(2 * np.pi * index.dayofyear.to_numpy() / 365)
+    frame = pd.DataFrame(
+        {
+            name: 100 + scale * seasonal + rng.gamma(2.0, 5.0, len(index))
+            for name, scale in (("CAISO", 1.0), ("PJM", -1.0), ("X", 0.5))
+        },
+        index=index,
+    )
+    zones = {"CAISO": "America/Los_Angeles", "PJM": "America/New_York", "X": "Asia/Karachi"}
+    budgets = [0.0, 0.005, 0.05]
+    base = demand_headroom(frame, budgets, zones).table.to_frame().set_index(["region", "budget"])
+    shuffled = frame.iloc[rng.permutation(len(frame))][["X", "PJM", "CAISO"]]
+    other = demand_headroom(shuffled, budgets, zones).table.to_frame()
+    pd.testing.assert_frame_equal(
+        base.sort_index(), other.set_index(["region", "budget"]).sort_index(), rtol=1e-12
+    )

@@ -32,3 +32,11 @@ def test_month_start_is_taken_in_utc() -> None:
 def test_other_tables_are_not_taken_for_partitions() -> None:
     for name in ["readings_hourly", "readings_y2026m13", "readings_y20x6m01", "readings"]:
         assert parse_partition_name(name) is None
+
+
+def test_docstring_examples_run() -> None:
+    import doctest
+
+    from surplus.store import months
+
+    assert doctest.testmod(months).failed == 0

@@ -15,10 +15,10 @@ import typer
 from surplus.console import console, err_console, fails_cleanly, print_frame
 from surplus.economics.assess import Assumptions
 from surplus.economics.catalogue import PROGRAMME
-from surplus.economics.compare import Comparison, compare_tariffs, default_tariffs
+from surplus.economics.compare import Comparison
 from surplus.economics.programme import default_programme
 from surplus.economics.reserve import ReservePolicy
-from surplus.economics.sweeps import miner_profit_by_price, reserve_table
+from surplus.economics.study import run_study
 from surplus.errors import InputError, Problem
 from surplus.grid.model import Dataset
 from surplus.loads.bitcoin import (
@@ -114,22 +114,18 @@ def economics_command(
     scenario = _scenario(dataset, btc_price, btc_csv, seed)
     programme = default_programme(dataset.plants, programme_mw, miner_share)
     assumptions = Assumptions(reserve=ReservePolicy(reserve_share, reserve_fee))
-    comparison = compare_tariffs(
+    study = run_study(
         dataset,
         programme,
-        default_tariffs(assumptions),
         scenario,
         dispatch,
         assumptions,
         progress=lambda message: err_console.print(f"[dim]{message}…[/]"),
     )
-    rate = dataset.info.usd_exchange_rate
-    profit = pd.concat(
-        [miner_profit_by_price(o, programme, scenario, rate) for o in comparison.outcomes],
-        ignore_index=True,
-    )
-    reserve = pd.concat(
-        [reserve_table(o, assumptions.reserve) for o in comparison.outcomes], ignore_index=True
+    comparison, profit, reserve = (
+        study.comparison,
+        study.miner_profit_by_price,
+        study.reserve_by_price,
     )
     _print(comparison, programme.grid_mw, programme.hashrate_ehs)
     print_frame(

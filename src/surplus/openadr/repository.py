@@ -114,9 +114,8 @@ def vens_granted_any(session: Session, targets: Sequence[str]) -> dict[str, froz
     ven_ids |= set(session.scalars(via_resource.where(TargetRow.target.in_(targets))))
     if not ven_ids:
         return {}
-    clients = dict(
-        session.execute(select(VenRow.id, VenRow.client_id).where(VenRow.id.in_(ven_ids)))
-    )
+    query = select(VenRow.id, VenRow.client_id).where(VenRow.id.in_(ven_ids))
+    clients = {ven_id: client_id for ven_id, client_id in session.execute(query).tuples()}
     grants = granted_targets(session, sorted(set(clients.values())))
     return {ven_id: grants[client_id] for ven_id, client_id in clients.items()}
 

@@ -128,5 +128,5 @@ def _default(value: object) -> object:
     if isinstance(value, pd.Timestamp):
         return value.isoformat()
     if hasattr(value, "item"):
-        return value.item()  # type: ignore[no-any-return]
+        return value.item()
     raise TypeError(type(value).__name__)

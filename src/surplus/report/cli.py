@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from surplus.console import console, fails_cleanly, print_frame, progress_bar
+from surplus.console import console, err_console, fails_cleanly, print_frame, progress_bar
 from surplus.grid.cli import DatasetPath
 from surplus.grid.load import load_dataset
+from surplus.grid.model import Dataset
+from surplus.report.html import Section
+from surplus.report.summary import Assessment
+
+if TYPE_CHECKING:
+    from surplus.dispatch import DispatchResult
 
 
 @fails_cleanly
@@ -18,6 +24,9 @@ def assess(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder for report.html and summary.json.")
     ] = Path("out"),
+    economics: Annotated[
+        bool, typer.Option(help="Add the programme's tariffs and the subsidy test (3 dispatches).")
+    ] = True,
 ) -> None:
     """Dispatch every hour of the year; report surplus by zone and season, and write the report."""
     from surplus.dispatch import dispatch
@@ -33,6 +42,21 @@ def assess(
     with progress_bar("dispatch") as progress:
         result = dispatch(dataset, progress=progress)
     assessment = summarise(dataset, result)
+    _print_summary(assessment)
+    sections: list[Section] = []
+    if economics:
+        sections += _economics(dataset, result)
+    json_path, html_path = write_outputs(assessment, out, sections)
+    totals = assessment.totals
+    console.print(
+        f"unserved energy {totals['unserved_gwh']:,.1f} GWh; "
+        f"total variable cost {totals['total_cost_pkr'] / 1e9:,.1f} bn "
+        f"{dataset.info.currency}"
+    )
+    console.print(f"[green]wrote[/] {json_path} and {html_path}")
+
+
+def _print_summary(assessment: Assessment) -> None:
     print_frame(
         assessment.spare_by_zone_season_gwh,
         "Spare energy by zone and season, GWh (each zone alone)",
@@ -46,11 +70,28 @@ def assess(
         "Utilisation of the named plants",
         digits=1,
     )
-    json_path, html_path = write_outputs(assessment, out)
-    totals = assessment.totals
-    console.print(
-        f"unserved energy {totals['unserved_gwh']:,.1f} GWh; "
-        f"total variable cost {totals['total_cost_pkr'] / 1e9:,.1f} bn "
-        f"{dataset.info.currency}"
-    )
-    console.print(f"[green]wrote[/] {json_path} and {html_path}")
+
+
+def _economics(dataset: Dataset, result: DispatchResult) -> list[Section]:
+    from surplus.dispatch import dispatch
+    from surplus.economics.programme import PROGRAMME_PLANTS, default_programme
+    from surplus.economics.study import reuse_base, run_study
+    from surplus.loads.bitcoin import constant_scenario
+    from surplus.report.economics_section import economics_section
+
+    if not set(PROGRAMME_PLANTS) <= set(dataset.plants.index):
+        err_console.print(
+            "[dim]economics skipped: the dataset lacks the programme's plants "
+            f"({', '.join(PROGRAMME_PLANTS)})[/]"
+        )
+        return []
+    programme = default_programme(dataset.plants)
+    scenario = constant_scenario(dataset.snapshots)
+    with progress_bar("economics") as progress:
+        steps = iter(range(1, 5))
+
+        def step(_message: str) -> None:
+            progress(next(steps), 4)
+
+        study = run_study(dataset, programme, scenario, reuse_base(dispatch, result), progress=step)
+    return [economics_section(study, dataset.info.timezone)]

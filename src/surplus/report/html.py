@@ -41,11 +41,12 @@ def _table_html(caption: str, frame: pd.DataFrame) -> str:
         if isinstance(value, int | np.integer):
             return f"{value:,}"
         if isinstance(value, float | np.floating):
-            if value != value:
+            number = float(value)
+            if number != number:
                 return ""
-            if abs(value) < 1 and value != 0:
-                return f"{value:.3f}"
-            return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
+            if abs(number) < 1 and number != 0:
+                return f"{number:.3f}"
+            return f"{number:,.0f}" if abs(number) >= 100 else f"{number:,.2f}"
         return html.escape(str(value))
 
     head = "".join(
