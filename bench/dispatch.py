@@ -49,15 +49,18 @@ def bench_surplus(data: Dataset, repeat: int) -> tuple[float, float, float]:
     system, _, prep_cpu = _timed(lambda: prepare(data))
     solution, _, solve_cpu = _timed(lambda: solve(system))  # type: ignore[arg-type]
     _, _, spare_cpu = _timed(lambda: spare_mw(system, solution))  # type: ignore[arg-type]
-    print(f"  split (CPU): prepare {prep_cpu:.2f} s, solve {solve_cpu:.2f} s, "
-          f"spare {spare_cpu:.2f} s")
+    print(
+        f"  split (CPU): prepare {prep_cpu:.2f} s, solve {solve_cpu:.2f} s, spare {spare_cpu:.2f} s"
+    )
     tracemalloc.start()
     dispatch(data)
     _, traced_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     print(f"  objective {objective:,.0f} PKR")
-    print(f"  peak memory: {_peak_rss_mb():,.0f} MB resident (process so far), "
-          f"{traced_peak / 2**20:,.0f} MB traced during one run")
+    print(
+        f"  peak memory: {_peak_rss_mb():,.0f} MB resident (process so far), "
+        f"{traced_peak / 2**20:,.0f} MB traced during one run"
+    )
     return objective, min(walls), min(cpus)
 
 
@@ -79,16 +82,22 @@ def main() -> None:
     parser.add_argument("--no-pypsa", action="store_true")
     args = parser.parse_args()
     data = load_dataset(args.path)
-    print(f"{data.info.name}: {len(data.snapshots):,} hours, {len(data.zones)} zones, "
-          f"{len(data.operating_plants)} operating plants, {len(data.corridors)} corridors")
-    print(f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, "
-          f"load average {' '.join(f'{v:.1f}' for v in os.getloadavg())}")
+    print(
+        f"{data.info.name}: {len(data.snapshots):,} hours, {len(data.zones)} zones, "
+        f"{len(data.operating_plants)} operating plants, {len(data.corridors)} corridors"
+    )
+    print(
+        f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, "
+        f"load average {' '.join(f'{v:.1f}' for v in os.getloadavg())}"
+    )
     ours, wall, cpu = bench_surplus(data, args.repeat)
     if args.no_pypsa:
         return
     theirs, pypsa_wall, pypsa_cpu = bench_pypsa(data)
-    print(f"ratio (PyPSA ÷ surplus's best run): {pypsa_wall / wall:.1f}× wall, "
-          f"{pypsa_cpu / cpu:.1f}× CPU")
+    print(
+        f"ratio (PyPSA ÷ surplus's best run): {pypsa_wall / wall:.1f}× wall, "
+        f"{pypsa_cpu / cpu:.1f}× CPU"
+    )
     print(f"objectives differ by {abs(ours - theirs) / abs(theirs):.2e} (relative)")
 
 

@@ -75,15 +75,15 @@ def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
         yield update
 
 
-def print_frame(frame: Any, title: str = "", digits: int = 0) -> None:
-    """Print a pandas frame as a rich table, numbers right-aligned with thousands separators."""
+def frame_table(frame: Any, title: str = "", digits: int = 0) -> Any:
+    """A pandas frame as a rich table: numbers right-aligned with thousands separators."""
     from rich.table import Table
 
     table = Table(title=title, title_justify="left", header_style="bold")
-    index_name = frame.index.name or ""
-    table.add_column(str(index_name))
+    table.add_column(str(frame.index.name or ""))
     for column in frame.columns:
-        table.add_column(str(column), justify="right")
+        numeric = frame[column].dtype.kind in "iuf"
+        table.add_column(str(column), justify="right" if numeric else "left")
     for label, row in frame.iterrows():
         cells = []
         for value in row:
@@ -94,4 +94,8 @@ def print_frame(frame: Any, title: str = "", digits: int = 0) -> None:
             else:
                 cells.append(str(value))
         table.add_row(str(label), *cells)
-    console.print(table)
+    return table
+
+
+def print_frame(frame: Any, title: str = "", digits: int = 0) -> None:
+    console.print(frame_table(frame, title, digits))

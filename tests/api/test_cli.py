@@ -104,3 +104,13 @@ def test_mistakes_are_one_line_errors(tmp_path: Path) -> None:
         "db", "upgrade", "--database-url", "postgresql+psycopg://nobody:x@127.0.0.1:1/none"
     )
     assert code == 1 and "database error" in out
+
+
+def test_serve_needs_both_tls_files() -> None:
+    from surplus.api.cli import serve
+
+    one = typer.Typer()
+    one.command()(serve)
+    one.command("other")(lambda: None)
+    result = runner.invoke(one, ["serve", "--certfile", "cert.pem"])
+    assert result.exit_code == 1 and "both --certfile and --keyfile" in result.output

@@ -21,8 +21,15 @@ def test_public_names_are_listed() -> None:
 def test_result_fields_are_the_agreed_ones() -> None:
     names = {field.name for field in dataclasses.fields(DispatchResult)}
     assert names >= {
-        "price_pkr_per_mwh", "unserved_mw", "spare_mw", "generation_mw", "flow_mw",
-        "congested", "reserve_mw", "flexible_served_mw", "objective_pkr",
+        "price_pkr_per_mwh",
+        "unserved_mw",
+        "spare_mw",
+        "generation_mw",
+        "flow_mw",
+        "congested",
+        "reserve_mw",
+        "flexible_served_mw",
+        "objective_pkr",
     }
 
 
@@ -42,8 +49,13 @@ def test_frames_are_hours_by_names_on_the_utc_index() -> None:
 
 def test_only_operating_plants_are_dispatched() -> None:
     plants = [
-        {"plant": "old", "zone": "a", "capacity_mw": 100.0, "variable_cost_pkr_per_mwh": 1.0,
-         "status": "retired"},
+        {
+            "plant": "old",
+            "zone": "a",
+            "capacity_mw": 100.0,
+            "variable_cost_pkr_per_mwh": 1.0,
+            "status": "retired",
+        },
         {"plant": "new", "zone": "a", "capacity_mw": 100.0, "variable_cost_pkr_per_mwh": 9.0},
     ]
     result = dispatch(make_dataset(["a"], plants, {"a": [60.0]}))
@@ -53,7 +65,9 @@ def test_only_operating_plants_are_dispatched() -> None:
 
 def test_progress_is_reported_per_month_and_for_the_spare() -> None:
     calls: list[tuple[int, int]] = []
-    dispatch(synthetic_grid(n_hours=24 * 40, n_plants=16), progress=lambda d, n: calls.append((d, n)))
+    dispatch(
+        synthetic_grid(n_hours=24 * 40, n_plants=16), progress=lambda d, n: calls.append((d, n))
+    )
     assert calls == [(1, 3), (2, 3), (3, 3)]
 
 

@@ -81,8 +81,12 @@ class Server:
         command = [sys.executable, "-m", "uvicorn", "surplus.api.app:create_app", "--factory",
                    "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning",
                    "--workers", str(workers)]
-        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
-        self.process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
+        if self.log_path is None:
+            self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                                            stderr=subprocess.DEVNULL)
+        else:
+            with open(self.log_path, "ab") as log:  # the child keeps its own copy
+                self.process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:

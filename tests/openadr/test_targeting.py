@@ -7,7 +7,8 @@ from tests.openadr.conftest import Vtn
 from tests.openadr.helpers import event, get, grant, program
 
 
-def test_ven_reads_only_programs_targeted_at_it(vtn: Vtn) -> None:
+def test_ven_reads_only_programs_targeted_at_it(any_vtn: Vtn) -> None:
+    vtn = any_vtn
     grant(vtn, vtn.ven1, "site-1", ["zone-A"])
     zone_a = program(vtn, "zone-A-curtailment", ["zone-A", "feeder-secret"])
     program(vtn, "zone-B-curtailment", ["zone-B"])
@@ -22,7 +23,8 @@ def test_ven_reads_only_programs_targeted_at_it(vtn: Vtn) -> None:
     assert get(vtn, vtn.ven1, f"/programs/{public['id']}")["programName"] == "tariff"
 
 
-def test_targets_query_narrows_to_matching_objects(vtn: Vtn) -> None:
+def test_targets_query_narrows_to_matching_objects(any_vtn: Vtn) -> None:
+    vtn = any_vtn
     grant(vtn, vtn.ven1, "site-1", ["zone-A", "zone-C"])
     program(vtn, "a", ["zone-A"])
     program(vtn, "c", ["zone-C"])
@@ -34,7 +36,8 @@ def test_targets_query_narrows_to_matching_objects(vtn: Vtn) -> None:
     assert [p["programName"] for p in get(vtn, vtn.bl, "/programs?targets=zone-A")] == ["a"]
 
 
-def test_event_needs_both_its_own_and_its_programs_targets(vtn: Vtn) -> None:
+def test_event_needs_both_its_own_and_its_programs_targets(any_vtn: Vtn) -> None:
+    vtn = any_vtn
     grant(vtn, vtn.ven1, "site-1", ["zone-A"])
     zone_b = program(vtn, "zone-B", ["zone-B"])
     open_program = program(vtn, "open")
@@ -48,7 +51,8 @@ def test_event_needs_both_its_own_and_its_programs_targets(vtn: Vtn) -> None:
     assert len(get(vtn, vtn.bl, f"/events?programID={open_program['id']}")) == 2
 
 
-def test_resource_targets_grant_too(vtn: Vtn) -> None:
+def test_resource_targets_grant_too(any_vtn: Vtn) -> None:
+    vtn = any_vtn
     ven = grant(vtn, vtn.ven1, "site-1", [])
     body = {
         "objectType": "BL_RESOURCE_REQUEST",
@@ -63,7 +67,8 @@ def test_resource_targets_grant_too(vtn: Vtn) -> None:
     assert [p["programName"] for p in get(vtn, vtn.ven1, "/programs")] == ["d"]
 
 
-def test_active_filter_drops_events_that_have_ended(vtn: Vtn) -> None:
+def test_active_filter_drops_events_that_have_ended(any_vtn: Vtn) -> None:
+    vtn = any_vtn
     prog = program(vtn, "p")
     past = {
         "programID": prog["id"],
@@ -76,7 +81,8 @@ def test_active_filter_drops_events_that_have_ended(vtn: Vtn) -> None:
     assert len(get(vtn, vtn.bl, "/events?active=false")) == 2
 
 
-def test_pagination_skips_and_limits_in_creation_order(vtn: Vtn) -> None:
+def test_pagination_skips_and_limits_in_creation_order(any_vtn: Vtn) -> None:
+    vtn = any_vtn
     names = [f"p{i:02d}" for i in range(7)]
     for name in names:
         program(vtn, name)

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from surplus.store.audit import GENESIS_HASH
@@ -36,21 +36,64 @@ def postgres_base_url() -> str:
 
 
 def fresh_url(backend: str, name: str, tmp_dir: Path) -> str:
-    """The URL of an empty database called `name` on `backend` (schema on PostgreSQL)."""
+    """The URL of an empty database called `name` on `backend`.
+
+    On PostgreSQL it is a schema named after `name` and this process id, so test runs in
+    parallel (xdist workers, or two people's runs) never drop each other's tables.
+    Schemas left by processes that have ended are dropped on the way.
+    """
     if backend == "sqlite":
         path = tmp_dir / f"{name}.db"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return f"sqlite:///{path}"
     base = postgres_base_url()
-    schema = f"{name}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    schema = f"{name}_{os.getpid()}"
     admin = make_engine(base)
     with admin.begin() as connection:
+        for stale in _stale_schemas(connection, name):
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{stale}" CASCADE'))
         connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     admin.dispose()
     separator = "&" if "?" in base else "?"
     return f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
+
+
+def _stale_schemas(connection: Connection, name: str) -> list[str]:
+    found = connection.execute(
+        text("SELECT nspname FROM pg_namespace WHERE nspname LIKE :prefix"),
+        {"prefix": f"{name}\\_%"},
+    ).scalars()
+    stale = []
+    for schema in found:
+        pid = schema.rsplit("_", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            stale.append(schema)
+    return stale
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def drop_fresh(engine: Engine) -> None:
+    """Remove what `fresh_url` made (the schema on PostgreSQL; SQLite files go with tmp)."""
+    engine.dispose()
+    if engine.dialect.name != "postgresql":
+        return
+    schema = engine.url.query.get("options", "").partition("search_path=")[2]
+    if schema:
+        admin = make_engine(postgres_base_url())
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
 
 
 def empty_all_tables(engine: Engine) -> None:
@@ -85,7 +128,7 @@ def migrated_engine(
     engine = make_engine(url)
     upgrade(engine)
     yield engine
-    engine.dispose()
+    drop_fresh(engine)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from sqlalchemy import inspect, text
 from surplus.store.base import make_engine
 from surplus.store.migrate import current_revision, downgrade, head_revision, upgrade
 from surplus.store.models import metadata
-from tests.store.databases import BACKENDS, fresh_url
+from tests.store.databases import BACKENDS, drop_fresh, fresh_url
 
 ROWS = {
     "operators": "INSERT INTO operators (id, name, created_at) VALUES (1, 'Acme', :t)",
@@ -44,7 +44,7 @@ def test_upgrading_from_0001_keeps_every_row(backend: str, tmp_path: Path) -> No
                 assert connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() == 1
         assert set(metadata.tables) <= set(inspect(engine).get_table_names())
     finally:
-        engine.dispose()
+        drop_fresh(engine)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -57,4 +57,4 @@ def test_downgrade_to_nothing_and_back(backend: str, tmp_path: Path) -> None:
         upgrade(engine)
         assert current_revision(engine) == head_revision()
     finally:
-        engine.dispose()
+        drop_fresh(engine)

@@ -146,3 +146,24 @@ def test_postgres_readings_land_in_monthly_partitions(session: Session) -> None:
         text("SELECT tableoid::regclass::text, read_at FROM readings ORDER BY read_at")
     ).all()
     assert [name for name, _ in placed] == ["readings_y2025m12", "readings_y2026m01"]
+
+
+def test_maintain_forgets_old_idempotency_keys(session: Session) -> None:
+    from surplus.store.idempotency import IdempotentRequest
+
+    now = datetime(2026, 6, 15, 10, 30, tzinfo=UTC)
+    for key, age_days in [("old", 8), ("recent", 6)]:
+        session.add(
+            IdempotentRequest(
+                client_id="c",
+                key=key,
+                request_sha256="0" * 64,
+                status_code=201,
+                response={},
+                created_at=now - timedelta(days=age_days),
+            )
+        )
+    session.flush()
+    report = maintain(session, now, retention_months=3, months_ahead=1, idempotency_days=7)
+    assert report.idempotency_keys_expired == 1
+    assert session.scalars(select(IdempotentRequest.key)).all() == ["recent"]

@@ -57,9 +57,13 @@ class Layout:
 
     def column_kinds(self) -> list[tuple[int, int]]:
         """(first column, columns per hour) of each kind, in order."""
-        return [(0, self.units), (self.flow_start, self.corridors),
-                (self.unserved_start, self.zones), (self.flexible_start, self.flexible),
-                (self.shortfall_start, 1)]
+        return [
+            (0, self.units),
+            (self.flow_start, self.corridors),
+            (self.unserved_start, self.zones),
+            (self.flexible_start, self.flexible),
+            (self.shortfall_start, 1),
+        ]
 
     def row_kinds(self) -> list[tuple[int, int]]:
         """(first row, rows per hour) of each hourly kind of row."""

@@ -54,8 +54,15 @@ def solve(system: System, progress: Callable[[int, int], None] | None = None) ->
         pieces.append(_solve_month(system, hours, pieces[-1] if pieces else None))
         if progress is not None:
             progress(done, len(blocks))
+    unit, flow, unserved, flexible, shortfall = (
+        np.concatenate([p.parts[k] for p in pieces]) for k in range(5)
+    )
     return Solution(
-        *(np.concatenate([p.parts[k] for p in pieces]) for k in range(5)),
+        unit_mw=unit,
+        flow_mw=flow,
+        unserved_mw=unserved,
+        flexible_mw=flexible,
+        shortfall_mw=shortfall,
         price_pkr_per_mwh=np.concatenate([p.price for p in pieces]),
         objective_pkr=float(sum(p.objective_pkr for p in pieces)),
     )
@@ -75,13 +82,18 @@ def _carry_basis(before: _Piece, layout: Layout) -> highspy.HighsBasis:
     same hour of an earlier day where the earlier block is shorter."""
     source = np.arange(layout.hours)
     last = before.layout.hours
-    source = np.where(source >= last, last - HOURS_PER_DAY + (source - last) % HOURS_PER_DAY,
-                      source)
+    source = np.where(
+        source >= last, last - HOURS_PER_DAY + (source - last) % HOURS_PER_DAY, source
+    )
     source = np.maximum(source, 0)
-    cols = [start + (source[:, None] * width + np.arange(width)).ravel()
-            for start, width in before.layout.column_kinds()]
-    rows = [start + (source[:, None] * width + np.arange(width)).ravel()
-            for start, width in before.layout.row_kinds()]
+    cols = [
+        start + (source[:, None] * width + np.arange(width)).ravel()
+        for start, width in before.layout.column_kinds()
+    ]
+    rows = [
+        start + (source[:, None] * width + np.arange(width)).ravel()
+        for start, width in before.layout.row_kinds()
+    ]
     rows.append(before.layout.reserve_row + before.layout.hours + np.arange(layout.budgets))
     basis = highspy.HighsBasis()
     basis.col_status = before.col_status[np.concatenate(cols)].tolist()

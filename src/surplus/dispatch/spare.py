@@ -73,17 +73,20 @@ def _residual_edges(system: System, solution: Solution) -> tuple[np.ndarray, ...
     frm = _FIRST_ZONE + system.corridor_from
     to = _FIRST_ZONE + system.corridor_to
     flow = solution.flow_mw
-    tails = np.concatenate([[_SOURCE], np.full(len(zones), _SOURCE), np.full(len(zones), _POOL),
-                            nodes, frm, to])
+    tails = np.concatenate(
+        [[_SOURCE], np.full(len(zones), _SOURCE), np.full(len(zones), _POOL), nodes, frm, to]
+    )
     heads = np.concatenate([[_POOL], nodes, nodes, np.full(len(zones), _POOL), to, frm])
-    caps = np.column_stack([
-        pool,
-        up[:, ~reserve] @ by_zone[~reserve],
-        up[:, reserve] @ by_zone[reserve],
-        down[:, reserve] @ by_zone[reserve],
-        np.maximum(system.corridor_max_mw - flow, 0.0),
-        np.maximum(flow - system.corridor_min_mw, 0.0),
-    ])
+    caps = np.column_stack(
+        [
+            pool,
+            up[:, ~reserve] @ by_zone[~reserve],
+            up[:, reserve] @ by_zone[reserve],
+            down[:, reserve] @ by_zone[reserve],
+            np.maximum(system.corridor_max_mw - flow, 0.0),
+            np.maximum(flow - system.corridor_min_mw, 0.0),
+        ]
+    )
     return tails, heads, caps
 
 
@@ -112,11 +115,16 @@ class _HourlyGraph:
         self.super_source = self.hours * self.width
         self.super_sink = self.super_source + 1
         starts = offsets.ravel()
-        self.tails = np.concatenate([(u_tails + offsets).ravel(),
-                                     np.full(self.hours, self.super_source),
-                                     np.zeros(self.hours, dtype=np.int64)])
-        self.heads = np.concatenate([(u_heads + offsets).ravel(), starts + _SOURCE,
-                                     np.full(self.hours, self.super_sink)])
+        self.tails = np.concatenate(
+            [
+                (u_tails + offsets).ravel(),
+                np.full(self.hours, self.super_source),
+                np.zeros(self.hours, dtype=np.int64),
+            ]
+        )
+        self.heads = np.concatenate(
+            [(u_heads + offsets).ravel(), starts + _SOURCE, np.full(self.hours, self.super_sink)]
+        )
         self.base = np.concatenate([merged.ravel(), supply, np.zeros(self.hours, np.int64)])
         self.supply = supply
         self.sink_edges = np.arange(len(self.base) - self.hours, len(self.base))

@@ -95,7 +95,7 @@ def prepare(dataset: Dataset, flexible_loads: Sequence[FlexibleLoad] = ()) -> Sy
     for row, plant in enumerate(budget_plants):
         unit_budget[plant_unit[plants.index.get_loc(plant)]] = row
     corridors = dataset.corridors
-    flex = _flexible(dataset, flexible_loads, zones)
+    flex_names, flex_zone, flex_load_mw, flex_value = _flexible(dataset, flexible_loads, zones)
     return System(
         snapshots=snapshots,
         zones=zones,
@@ -118,7 +118,10 @@ def prepare(dataset: Dataset, flexible_loads: Sequence[FlexibleLoad] = ()) -> Sy
         demand_mw=dataset.demand_mw.reindex(columns=zones, fill_value=0.0).to_numpy(float),
         reserve_mw=dataset.reserve_mw().to_numpy(float),
         voll_pkr_per_mwh=float(dataset.info.value_of_lost_load_per_mwh),
-        **flex,
+        flexible=flex_names,
+        flexible_zone=flex_zone,
+        flexible_load_mw=flex_load_mw,
+        flexible_value=flex_value,
     )
 
 
@@ -173,7 +176,8 @@ def _budget_table(dataset: Dataset, plants: list[str], local: pd.DatetimeIndex) 
 
 def _flexible(
     dataset: Dataset, loads: Sequence[FlexibleLoad], zones: pd.Index
-) -> dict[str, object]:
+) -> tuple[pd.Index, np.ndarray, np.ndarray, np.ndarray]:
+    """Names, zone positions, hours × loads MW and values of the flexible loads."""
     hours = len(dataset.snapshots)
     voll = float(dataset.info.value_of_lost_load_per_mwh)
     costs = dataset.operating_plants["variable_cost_pkr_per_mwh"]
@@ -194,12 +198,8 @@ def _flexible(
                 f"the value of lost load ({voll:g}), found {value:g}"
             )
         values[j] = value
-    return {
-        "flexible": pd.Index(names, dtype=object),
-        "flexible_zone": zones.get_indexer([load.zone for load in loads]),
-        "flexible_load_mw": load_mw,
-        "flexible_value": values,
-    }
+    zone_at = zones.get_indexer([load.zone for load in loads])
+    return pd.Index(names, dtype=object), zone_at, load_mw, values
 
 
 def _load_profile(load: FlexibleLoad, snapshots: pd.DatetimeIndex) -> np.ndarray:

@@ -33,13 +33,19 @@ def to_pypsa(dataset: Dataset) -> Any:
     snapshots = pd.DatetimeIndex(dataset.snapshots.tz_convert("UTC").tz_localize(None))
     network.set_snapshots(snapshots)
     zones = list(dataset.zones.index)
+    carriers = {"AC", "DC", "load_shedding", *dataset.operating_plants["fuel"].astype(str)}
+    network.add("Carrier", sorted(carriers))
     network.add("Bus", zones, carrier="AC")
     _add_plants(network, dataset, snapshots)
     _add_corridors(network, dataset)
     demand = dataset.demand_mw.reindex(columns=zones, fill_value=0.0)
     demand.index = snapshots
-    network.add("Load", [f"load-{z}" for z in zones], bus=zones,
-                p_set=demand.set_axis([f"load-{z}" for z in zones], axis=1))
+    network.add(
+        "Load",
+        [f"load-{z}" for z in zones],
+        bus=zones,
+        p_set=demand.set_axis([f"load-{z}" for z in zones], axis=1),
+    )
     _add_shedding(network, dataset, demand)
     network.meta = _meta(dataset)
     return network
@@ -61,6 +67,8 @@ def optimize(network: Any, solver_name: str = "highs", **solver_options: Any) ->
             extra_functionality=add_dispatch_constraints,
             include_objective_constant=False,
             log_to_console=False,
+            io_api="direct",
+            progress=False,
             solver_options=solver_options,
         )
     )
@@ -123,6 +131,9 @@ def _add_corridors(network: Any, dataset: Dataset) -> None:
         p_max_pu=forward / p_nom,
         p_min_pu=-backward / p_nom,
         efficiency=1.0,
+        carrier=corridors["kind"].fillna("ac").str.upper().to_numpy()
+        if "kind" in corridors
+        else "AC",
     )
 
 

@@ -6,9 +6,12 @@ import calendar as std_calendar
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from surplus.console import frame_table
 from surplus.headroom.demand import DemandHeadroom, SeasonRule
 from surplus.headroom.joint import JointAnswer
 from surplus.headroom.results import CurtailmentStats, HeadroomTable
@@ -86,79 +89,60 @@ def _when(stats: CurtailmentStats) -> tuple[str, str]:
     )
 
 
-def ranking_table(ranks: Sequence[SiteRank], title: str) -> Table:
-    table = Table(title=title, title_justify="left", header_style="bold")
-    headers = [
-        "#",
-        "site",
-        "zone",
-        "firm MW",
-        "MW at budget",
-        "price PKR/MWh",
-        "curtailed h/yr",
-        "season",
-        "month",
-        "hour",
-    ]
-    for i, header in enumerate(headers):
-        table.add_column(header, justify="right" if i in (0, 3, 4, 5, 6) else "left")
-    for position, rank in enumerate(ranks, start=1):
+def ranking_frame(ranks: Sequence[SiteRank]) -> pd.DataFrame:
+    """Candidate sites in rank order, one row each."""
+    rows = []
+    for rank in ranks:
         month, hour = _when(rank.curtailment)
-        price = rank.price_pkr_per_mwh
-        table.add_row(
-            str(position),
-            rank.site.name,
-            rank.site.zone,
-            f"{rank.firm_mw:,.0f}",
-            f"{rank.headroom_mw:,.0f}",
-            f"{price:,.0f}" if price == price else "",
-            f"{rank.curtailment.curtailed_hours_per_year:,.1f}",
-            rank.season,
-            month,
-            hour,
+        rows.append(
+            {
+                "site": rank.site.name,
+                "zone": rank.site.zone,
+                "firm_mw": rank.firm_mw,
+                "headroom_mw": rank.headroom_mw,
+                "price_pkr_per_mwh": rank.price_pkr_per_mwh,
+                "curtailed_hours_per_year": rank.curtailment.curtailed_hours_per_year,
+                "season": rank.season,
+                "month": month,
+                "hour": hour,
+            }
         )
-    return table
+    frame = pd.DataFrame(rows, index=pd.RangeIndex(1, len(rows) + 1, name="rank"))
+    return frame
 
 
-def joint_table(answer: JointAnswer, title: str) -> Table:
-    table = Table(title=title, title_justify="left", header_style="bold")
-    headers = [
-        "site",
-        "zone",
-        "load MW",
-        "run",
-        "rate",
-        "curtailed MWh/yr",
-        "curtailed h/yr",
-        "≥50% served h/yr",
-        "events/yr",
-        "longest h",
-        "month",
-        "hour",
-        "price PKR/MWh",
-    ]
-    for i, header in enumerate(headers):
-        table.add_column(header, justify="left" if i in (0, 1, 3) else "right")
+def joint_frame(answer: JointAnswer) -> pd.DataFrame:
+    """Each site alone (independent) and with the others (joint), one row per site and run."""
+    rows = []
     for item in answer.sites:
         for run, stats in (("independent", item.independent), ("joint", item.joint)):
             month, hour = _when(stats)
-            price = item.joint_price_pkr_per_mwh if run == "joint" else float("nan")
-            table.add_row(
-                item.site.name,
-                item.site.zone,
-                f"{item.site.load_mw:,.0f}",
-                run,
-                f"{100 * stats.rate:.3f}%",
-                f"{stats.curtailed_mwh_per_year:,.0f}",
-                f"{stats.curtailed_hours_per_year:,.1f}",
-                f"{stats.hours_serving_50pct_per_year:,.1f}",
-                f"{stats.events_per_year:,.1f}",
-                str(stats.longest_event_hours),
-                month,
-                hour,
-                f"{price:,.0f}" if price == price else "",
+            rows.append(
+                {
+                    "site": item.site.name,
+                    "zone": item.site.zone,
+                    "load_mw": item.site.load_mw,
+                    "run": run,
+                    "rate_pct": 100 * stats.rate,
+                    "curtailed_mwh_per_year": stats.curtailed_mwh_per_year,
+                    "curtailed_hours_per_year": stats.curtailed_hours_per_year,
+                    "hours_50pct_served_per_year": stats.hours_serving_50pct_per_year,
+                    "events_per_year": stats.events_per_year,
+                    "longest_event_hours": stats.longest_event_hours,
+                    "month": month,
+                    "hour": hour,
+                    "price_pkr_per_mwh": item.joint_price_pkr_per_mwh if run == "joint" else np.nan,
+                }
             )
-    return table
+    return pd.DataFrame(rows).set_index("site")
+
+
+def ranking_table(ranks: Sequence[SiteRank], title: str) -> Table:
+    return frame_table(ranking_frame(ranks), title, digits=1)
+
+
+def joint_table(answer: JointAnswer, title: str) -> Table:
+    return frame_table(joint_frame(answer), title, digits=1)
 
 
 def thresholds_table(result: DemandHeadroom, rules: Mapping[str, SeasonRule]) -> Table:

@@ -40,6 +40,9 @@ def assumptions(assessment: Assessment) -> list[str]:
         "plants, corridors and the reserve, so their spare capacities do not add up.",
         "Variable costs are fuel and variable O&M only; capacity payments are sunk and do not "
         "change the dispatch.",
+        "Load-shedding for revenue reasons (distribution companies cutting high-loss feeders) "
+        "is not modelled: here consumers are shed only when supply or transmission is short, "
+        "so the model's unserved energy is far below the outages Pakistan reports.",
         f"Produced by surplus {__version__}.",
     ]
 
@@ -96,10 +99,7 @@ def dispatch_sections(assessment: Assessment) -> list[Section]:
 
 
 def write_outputs(
-    assessment: Assessment,
-    out: Path,
-    extra: list[Section] | None = None,
-    extra_json: dict[str, object] | None = None,
+    assessment: Assessment, out: Path, extra: list[Section] | None = None
 ) -> tuple[Path, Path]:
     """Write summary.json and report.html into `out`; return their paths."""
     out.mkdir(parents=True, exist_ok=True)
@@ -107,7 +107,7 @@ def write_outputs(
         "version": __version__,
         "assumptions": assumptions(assessment),
         **assessment.to_json(),
-        **(extra_json or {}),
+        **{key: value for section in extra or [] for key, value in section.data.items()},
     }
     if "Pakistan" in assessment.dataset.info.name:
         summary["facts"] = json.loads(compare_with_facts(assessment).to_json(orient="index"))

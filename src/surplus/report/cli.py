@@ -14,6 +14,9 @@ from surplus.grid.model import Dataset
 from surplus.report.html import Section
 from surplus.report.summary import Assessment
 
+PROGRAMME_MW = 2000.0
+"""The first phase of the programme: 2,000 MW at the three named coal plants."""
+
 if TYPE_CHECKING:
     from surplus.dispatch import DispatchResult
 
@@ -43,7 +46,7 @@ def assess(
         result = dispatch(dataset, progress=progress)
     assessment = summarise(dataset, result)
     _print_summary(assessment)
-    sections: list[Section] = []
+    sections = _headroom(dataset, result)
     if economics:
         sections += _economics(dataset, result)
     json_path, html_path = write_outputs(assessment, out, sections)
@@ -70,6 +73,23 @@ def _print_summary(assessment: Assessment) -> None:
         "Utilisation of the named plants",
         digits=1,
     )
+
+
+def _headroom(dataset: Dataset, result: DispatchResult, budget: float = 0.005) -> list[Section]:
+    from surplus.dispatch import dispatch
+    from surplus.headroom.joint import joint_verdict
+    from surplus.headroom.sites import NAMED_PLANTS, split_load
+    from surplus.headroom.siting import assess_siting
+    from surplus.report.headroom_section import headroom_section
+
+    named = [plant for plant in NAMED_PLANTS if plant in dataset.plants.index]
+    sites = split_load(dataset, named, PROGRAMME_MW) if named else ()
+    with progress_bar("headroom") as progress:
+        report = assess_siting(dataset, result, sites, budget, run=dispatch)
+        progress(1, 1)
+    if report.joint is not None:
+        console.print(joint_verdict(report.joint))
+    return [headroom_section(report, budget)]
 
 
 def _economics(dataset: Dataset, result: DispatchResult) -> list[Section]:

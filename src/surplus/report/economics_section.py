@@ -40,4 +40,10 @@ def economics_section(study: EconomicsStudy, timezone: str) -> Section:
             ("Strategic Bitcoin Reserve, BTC a year by BTC price (USD)", reserve),
         ),
         figures=(*figures, miner_profit_figure(study.miner_profit_by_price)),
+        data={
+            "economics": {
+                "tariffs": comparison.summary.to_dict(orient="records"),
+                "parties": parties_table(comparison).to_dict(orient="records"),
+            }
+        },
     )

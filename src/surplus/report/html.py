@@ -19,7 +19,7 @@ table{border-collapse:collapse;margin:.6rem 0 1.2rem;font-size:.88rem}
 th,td{border:1px solid #dde3ea;padding:.25rem .5rem;text-align:right}
 th:first-child,td:first-child,td.text{text-align:left} thead th{background:#f3f6f9}
 .meta{color:#5a6472;font-size:.9rem} .bad{color:#b3261e;font-weight:600}
-.note{background:#fff8e1;border-left:4px solid #f0b400;padding:.5rem .8rem}
+.wide{overflow-x:auto} .note{background:#fff8e1;border-left:4px solid #f0b400;padding:.5rem .8rem}
 """
 
 
@@ -32,6 +32,8 @@ class Section:
     tables: tuple[tuple[str, pd.DataFrame], ...] = ()
     figures: tuple[go.Figure, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    data: dict[str, object] = field(default_factory=dict)
+    """What this section adds to summary.json, under its own key."""
 
 
 def _table_html(caption: str, frame: pd.DataFrame) -> str:
@@ -60,7 +62,7 @@ def _table_html(caption: str, frame: pd.DataFrame) -> str:
         for label, row in zip(frame.index, frame.itertuples(index=False), strict=True)
     )
     table = f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
-    return f"<h3>{html.escape(caption)}</h3>{table}"
+    return f'<h3>{html.escape(caption)}</h3><div class="wide">{table}</div>'
 
 
 def _align(value: object) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Integer, String, select, update
+from sqlalchemy import JSON, BigInteger, Index, Integer, String, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from surplus.errors import SurplusError
@@ -29,6 +29,7 @@ HEAD_ROW = 1
 
 class AuditEntry(Base):
     __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_object", "object_type", "object_id"),)
 
     # Assigned as head + 1 under the head's lock, never from a sequence, so a rolled-back
     # transaction leaves no gap and any gap means a deleted row.

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from surplus.store.idempotency import IdempotentRequest
 from surplus.store.months import add_months, month_start
 from surplus.store.partitions import ensure_partitions_ahead
 from surplus.store.rollup import drop_minutes_before, roll_up
@@ -19,6 +21,7 @@ class MaintenanceReport:
     partitions_dropped: list[str]
     minute_rows_deleted: int
     retention_cutoff: datetime
+    idempotency_keys_expired: int
 
 
 def maintain(
@@ -27,11 +30,13 @@ def maintain(
     retention_months: int,
     months_ahead: int,
     lookback_hours: int = 48,
+    idempotency_days: int = 7,
 ) -> MaintenanceReport:
     """One maintenance pass, in the caller's transaction. Safe to run as often as wanted.
 
     Minute readings are kept for the current month and `retention_months` before it;
     hours that closed within `lookback_hours` are rolled up again to catch late readings.
+    Idempotency keys are honoured for `idempotency_days`, then forgotten.
     """
     if now.tzinfo is None:
         raise ValueError("maintain needs a time-zone-aware `now`")
@@ -40,4 +45,10 @@ def maintain(
     written = roll_up(session, hour_end - timedelta(hours=lookback_hours), hour_end)
     cutoff = add_months(month_start(now), -retention_months)
     dropped, deleted = drop_minutes_before(session, cutoff)
-    return MaintenanceReport(created, written, dropped, deleted, cutoff)
+    expired = session.execute(
+        delete(IdempotentRequest).where(
+            IdempotentRequest.created_at < now - timedelta(days=idempotency_days)
+        )
+    )
+    keys = max(expired.rowcount, 0)  # type: ignore[attr-defined]
+    return MaintenanceReport(created, written, dropped, deleted, cutoff, keys)

@@ -67,6 +67,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_log")),
         sa.UniqueConstraint("hash", name=op.f("uq_audit_log_hash")),
     )
+    op.create_index("ix_audit_log_object", "audit_log", ["object_type", "object_id"])
     op.create_table(
         "clients",
         sa.Column("client_id", sa.String(length=64), nullable=False),
@@ -256,5 +257,6 @@ def downgrade() -> None:
     op.drop_table("idempotent_requests")
     op.drop_index(op.f("ix_clients_ven_id"), table_name="clients")
     op.drop_table("clients")
+    op.drop_index("ix_audit_log_object", table_name="audit_log")
     op.drop_table("audit_log")
     op.drop_table("audit_head")
