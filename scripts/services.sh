@@ -73,16 +73,6 @@ print_exports() {
   echo "export SURPLUS_TEST_POSTGRES_URL=postgresql+psycopg://$PG_ROLE:$PG_PASSWORD@127.0.0.1:$PG_PORT/$PG_DATABASE"
 }
 
-main() {
-  need_root
-  install_postgres
-  start_postgres
-  create_postgres_role_and_database
-  print_exports
-}
-
-main "$@"
-
 # MQTT broker for the OpenADR notifier: Mosquitto on 127.0.0.1:1883, anonymous, loopback only.
 start_mosquitto() {
   if ! (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null; then
@@ -99,4 +89,13 @@ start_mosquitto() {
   echo "export SURPLUS_MQTT_URL=mqtt://127.0.0.1:1883"
 }
 
-start_mosquitto
+main() {
+  need_root
+  install_postgres
+  start_postgres
+  create_postgres_role_and_database
+  print_exports
+  start_mosquitto
+}
+
+main "$@"

@@ -127,7 +127,7 @@ def test_oversized_streamed_body_is_413(
     response = client.post(
         "/api/v1/sites", content=chunks(), headers={**bl, "content-type": "application/json"}
     )
-    _assert_problem(response, 413)
+    assert _assert_problem(response, 413)["title"] == "Content Too Large"
     assert _counts(db) == before
 
 

@@ -18,6 +18,8 @@ from surplus.auth.principal import AuthError
 from surplus.errors import SurplusError
 
 PROBLEM_JSON = "application/problem+json"
+# RFC 9110 renamed these; Python 3.11's HTTPStatus still has the older phrases.
+TITLES = {413: "Content Too Large", 422: "Unprocessable Content"}
 log = logging.getLogger(__name__)
 
 
@@ -30,7 +32,7 @@ def problem(
 ) -> JSONResponse:
     body: dict[str, Any] = {
         "type": "about:blank",
-        "title": HTTPStatus(status).phrase,
+        "title": TITLES.get(status) or HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
     }

@@ -70,34 +70,67 @@ class Layout:
         return [(0, self.zones), (self.reserve_row, 1)]
 
 
-def layout_of(system: System, hours: int, budgets: bool = True) -> Layout:
+def layout_of(system: System, hours: int) -> Layout:
     return Layout(
         hours=hours,
         units=len(system.unit_cost),
         corridors=len(system.corridor_from),
         zones=len(system.zones),
         flexible=len(system.flexible),
-        budgets=int((system.unit_budget >= 0).sum()) if budgets else 0,
+        budgets=int((system.unit_budget >= 0).sum()),
     )
 
 
-def block_lp(
-    system: System, hours: np.ndarray, budgets: bool = True
-) -> tuple[highspy.HighsLp, Layout]:
-    """The programme for the given hour positions, which share one local month; without the
-    budget rows when `budgets` is false (a relaxation whose hours are independent)."""
-    budget_units = np.flatnonzero(system.unit_budget >= 0) if budgets else np.array([], int)
-    layout = layout_of(system, len(hours), budgets)
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = layout.columns, layout.rows
-    lp.col_cost_, lp.col_lower_, lp.col_upper_ = _columns(system, hours)
-    lp.row_lower_, lp.row_upper_ = _rows(system, hours, layout, budget_units)
-    matrix = _matrix(system, layout, budget_units)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = matrix.indptr
-    lp.a_matrix_.index_ = matrix.indices
-    lp.a_matrix_.value_ = matrix.data
-    return lp, layout
+@dataclass(frozen=True)
+class BlockLp:
+    """A programme as the arrays HiGHS takes: column costs and bounds, row bounds, and the
+    constraint matrix in compressed columns."""
+
+    layout: Layout
+    cost: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    matrix: sp.csc_matrix
+
+    def pass_to(self, highs: highspy.Highs) -> None:
+        """Hand the whole model over in one call."""
+        matrix = self.matrix
+        highs.passModel(
+            self.layout.columns,
+            self.layout.rows,
+            matrix.nnz,
+            int(highspy.MatrixFormat.kColwise),
+            int(highspy.ObjSense.kMinimize),
+            0.0,
+            self.cost,
+            self.col_lower,
+            self.col_upper,
+            self.row_lower,
+            self.row_upper,
+            matrix.indptr.astype(np.int32),
+            matrix.indices.astype(np.int32),
+            matrix.data,
+            np.zeros(self.layout.columns, dtype=np.int32),  # every column continuous
+        )
+
+
+MatrixCache = dict[tuple[int, int], sp.csc_matrix]
+"""Matrices by (hours, budget rows): months of equal length share one."""
+
+
+def block_lp(system: System, hours: np.ndarray, cache: MatrixCache | None = None) -> BlockLp:
+    """The programme for the given hour positions, which share one local month."""
+    budget_units = np.flatnonzero(system.unit_budget >= 0)
+    layout = layout_of(system, len(hours))
+    key = (layout.hours, layout.budgets)
+    cache = {} if cache is None else cache
+    if key not in cache:
+        cache[key] = _matrix(system, layout, budget_units)
+    cost, col_lower, col_upper = _columns(system, hours)
+    row_lower, row_upper = _rows(system, hours, layout, budget_units)
+    return BlockLp(layout, cost, col_lower, col_upper, row_lower, row_upper, cache[key])
 
 
 def _columns(system: System, hours: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
-from surplus.dispatch.model import Layout, block_lp, layout_of
+from surplus.dispatch.model import Layout, MatrixCache, block_lp, layout_of
 from surplus.dispatch.system import DispatchError, System
 
 HOURS_PER_DAY = 24
@@ -40,8 +40,8 @@ class _Piece:
 
     parts: tuple[np.ndarray, ...]
     price: np.ndarray
-    col_status: np.ndarray
-    row_status: np.ndarray
+    col_status: list[highspy.HighsBasisStatus]
+    row_status: list[highspy.HighsBasisStatus]
     objective_pkr: float
     layout: Layout
 
@@ -50,8 +50,9 @@ def solve(system: System, progress: Callable[[int, int], None] | None = None) ->
     """Solve each month in turn; `progress(done, total)` is called after each one."""
     blocks = system.blocks()
     pieces: list[_Piece] = []
+    cache: MatrixCache = {}
     for done, hours in enumerate(blocks, start=1):
-        pieces.append(_solve_month(system, hours, pieces[-1] if pieces else None))
+        pieces.append(_solve_month(system, hours, pieces[-1] if pieces else None, cache))
         if progress is not None:
             progress(done, len(blocks))
     unit, flow, unserved, flexible, shortfall = (
@@ -68,47 +69,61 @@ def solve(system: System, progress: Callable[[int, int], None] | None = None) ->
     )
 
 
-def _solve_month(system: System, hours: np.ndarray, before: _Piece | None) -> _Piece:
+def _solve_month(
+    system: System, hours: np.ndarray, before: _Piece | None, cache: MatrixCache
+) -> _Piece:
     if before is None:
         if len(hours) <= SEED_HOURS:
-            return _solve(system, hours)
-        before = _solve(system, hours[:SEED_HOURS])
+            return _solve(system, hours, cache)
+        before = _solve(system, hours[:SEED_HOURS], cache)
     layout = layout_of(system, len(hours))
-    return _solve(system, hours, start=_carry_basis(before, layout))
+    return _solve(system, hours, cache, start=_carry_basis(before, layout))
 
 
 def _carry_basis(before: _Piece, layout: Layout) -> highspy.HighsBasis:
-    """The earlier basis on the new hours: hour t takes hour t of the earlier block, or the
-    same hour of an earlier day where the earlier block is shorter."""
-    source = np.arange(layout.hours)
-    last = before.layout.hours
-    source = np.where(
-        source >= last, last - HOURS_PER_DAY + (source - last) % HOURS_PER_DAY, source
-    )
-    source = np.maximum(source, 0)
-    cols = [
-        start + (source[:, None] * width + np.arange(width)).ravel()
-        for start, width in before.layout.column_kinds()
-    ]
-    rows = [
-        start + (source[:, None] * width + np.arange(width)).ravel()
-        for start, width in before.layout.row_kinds()
-    ]
-    rows.append(before.layout.reserve_row + before.layout.hours + np.arange(layout.budgets))
+    """The earlier basis on the new hours: hour t takes hour t of the earlier block, and
+    hours beyond its end repeat its last day. Plain list slices: the statuses are pybind
+    enums, slow to convert."""
+    old = before.layout
+    cols: list[object] = []
+    for (start, width) in old.column_kinds():
+        cols += _stretch(before.col_status, start, width, old.hours, layout.hours)
+    rows: list[object] = []
+    for (start, width) in old.row_kinds():
+        rows += _stretch(before.row_status, start, width, old.hours, layout.hours)
+    budget_rows = old.reserve_row + old.hours
+    rows += before.row_status[budget_rows : budget_rows + layout.budgets]
     basis = highspy.HighsBasis()
-    basis.col_status = before.col_status[np.concatenate(cols)].tolist()
-    basis.row_status = before.row_status[np.concatenate(rows)].tolist()
+    basis.col_status = cols
+    basis.row_status = rows
     basis.valid = True
     return basis
 
 
-def _solve(system: System, hours: np.ndarray, start: highspy.HighsBasis | None = None) -> _Piece:
-    lp, layout = block_lp(system, hours)
+def _stretch(status: list, start: int, width: int, old_hours: int, new_hours: int) -> list:
+    """`width` statuses per hour from `start`, for `new_hours` hours."""
+    kept = status[start : start + min(old_hours, new_hours) * width]
+    if new_hours <= old_hours or width == 0:
+        return kept
+    day = min(HOURS_PER_DAY, old_hours) * width
+    last_day = status[start + old_hours * width - day : start + old_hours * width]
+    missing = (new_hours - old_hours) * width
+    return kept + (last_day * (missing // day + 1))[:missing]
+
+
+def _solve(
+    system: System,
+    hours: np.ndarray,
+    cache: MatrixCache,
+    start: highspy.HighsBasis | None = None,
+) -> _Piece:
+    lp = block_lp(system, hours, cache)
+    layout = lp.layout
     highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("presolve", "off")
     highs.setOptionValue("simplex_dual_edge_weight_strategy", 1)
-    highs.passModel(lp)
+    lp.pass_to(highs)
     if start is not None and highs.setBasis(start) != highspy.HighsStatus.kOk:
         highs.clearSolver()
     highs.run()
@@ -121,8 +136,8 @@ def _solve(system: System, hours: np.ndarray, start: highspy.HighsBasis | None =
     return _Piece(
         parts=_by_kind(np.asarray(solution.col_value), layout),
         price=dual[: layout.reserve_row].reshape(layout.hours, layout.zones),
-        col_status=np.array(basis.col_status, dtype=object),
-        row_status=np.array(basis.row_status, dtype=object),
+        col_status=basis.col_status,
+        row_status=basis.row_status,
         objective_pkr=highs.getInfo().objective_function_value,
         layout=layout,
     )
