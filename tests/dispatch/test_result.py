@@ -63,12 +63,12 @@ def test_only_operating_plants_are_dispatched() -> None:
     assert result.generation_mw["new"].iloc[0] == pytest.approx(60.0)
 
 
-def test_progress_is_reported_per_month_and_for_the_spare() -> None:
+def test_progress_is_reported_per_month() -> None:
     calls: list[tuple[int, int]] = []
     dispatch(
         synthetic_grid(n_hours=24 * 40, n_plants=16), progress=lambda d, n: calls.append((d, n))
     )
-    assert calls == [(1, 3), (2, 3), (3, 3)]
+    assert calls == [(1, 2), (2, 2)]
 
 
 def test_utilisation_and_summary_add_up() -> None:

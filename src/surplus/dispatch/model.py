@@ -120,16 +120,25 @@ MatrixCache = dict[tuple[int, int], sp.csc_matrix]
 """Matrices by (hours, budget rows): months of equal length share one."""
 
 
-def block_lp(system: System, hours: np.ndarray, cache: MatrixCache | None = None) -> BlockLp:
-    """The programme for the given hour positions, which share one local month."""
+def block_lp(system: System, hours: np.ndarray, cache: MatrixCache, padded_to: int = 0) -> BlockLp:
+    """The programme for the given hour positions, which share one local month. With
+    `padded_to`, empty hours (every bound zero) are added to reach that many, so months of
+    different lengths share one matrix and one HiGHS instance."""
     budget_units = np.flatnonzero(system.unit_budget >= 0)
-    layout = layout_of(system, len(hours))
+    layout = layout_of(system, max(len(hours), padded_to))
     key = (layout.hours, layout.budgets)
-    cache = {} if cache is None else cache
     if key not in cache:
         cache[key] = _matrix(system, layout, budget_units)
-    cost, col_lower, col_upper = _columns(system, hours)
-    row_lower, row_upper = _rows(system, hours, layout, budget_units)
+    extended = np.concatenate([hours, np.full(layout.hours - len(hours), hours[-1])])
+    cost, col_lower, col_upper = _columns(system, extended)
+    row_lower, row_upper = _rows(system, extended, layout, budget_units)
+    for start, width in layout.column_kinds():
+        blank = slice(start + len(hours) * width, start + layout.hours * width)
+        col_lower[blank] = col_upper[blank] = 0.0
+    for start, width in layout.row_kinds():
+        blank = slice(start + len(hours) * width, start + layout.hours * width)
+        row_upper[blank] = 0.0
+        row_lower[blank] = np.minimum(row_lower[blank], 0.0)
     return BlockLp(layout, cost, col_lower, col_upper, row_lower, row_upper, cache[key])
 
 

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import queue
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
 
 from surplus.dispatch.flexible import FlexibleLoad
 from surplus.dispatch.result import DispatchResult
-from surplus.dispatch.solve import Solution, solve
+from surplus.dispatch.solve import MonthSolver, Solution
 from surplus.dispatch.spare import spare_mw
 from surplus.dispatch.system import System, prepare
 from surplus.grid.model import Dataset
 
 CONGESTION_TOLERANCE_MW = 1e-6
 """A corridor within this of a limit counts as congested."""
+
+
+SOLVER_THREADS = 2
+"""The months are cut into this many runs of consecutive months, each solved on its own
+thread by its own warm HiGHS instance; HiGHS releases Python's interpreter lock while it
+solves, and the calling thread measures spare capacity meanwhile."""
 
 
 def dispatch(
@@ -27,19 +35,42 @@ def dispatch(
 
     Minimises variable cost plus the value of lost load for unserved energy, less the value of
     flexible load served; see docs/dispatch.md for the formulation. `progress(done, total)` is
-    called after each solved month and once more after the spare capacity.
+    called, on the calling thread, each time a month is solved and its spare capacity
+    measured.
     """
     system = prepare(dataset, flexible_loads)
-    total = len(system.blocks()) + 1
+    blocks = system.blocks()
+    chains = np.array_split(np.arange(len(blocks)), min(SOLVER_THREADS, len(blocks)))
+    solved: queue.Queue[tuple[int, Solution | BaseException]] = queue.Queue()
+    months: dict[int, tuple[Solution, np.ndarray]] = {}
+    with ThreadPoolExecutor(max_workers=len(chains)) as threads:
+        for chain in chains:
+            threads.submit(_solve_chain, system, [blocks[i] for i in chain], chain, solved)
+        for done in range(1, len(blocks) + 1):
+            position, month = solved.get()
+            if isinstance(month, BaseException):
+                raise month
+            months[position] = (month, spare_mw(system, month))
+            if progress is not None:
+                progress(done, len(blocks))
+    ordered = [months[i] for i in range(len(blocks))]
+    solution = Solution.join([month for month, _ in ordered])
+    return _result(dataset, system, solution, np.concatenate([spare for _, spare in ordered]))
 
-    def step(done: int, _: int) -> None:
-        if progress is not None:
-            progress(done, total)
 
-    solution = solve(system, step)
-    spare = spare_mw(system, solution)
-    step(total, total)
-    return _result(dataset, system, solution, spare)
+def _solve_chain(
+    system: System,
+    blocks: list[np.ndarray],
+    positions: np.ndarray,
+    solved: queue.Queue[tuple[int, Solution | BaseException]],
+) -> None:
+    """Solve consecutive months on one warm solver; hand each result (or the error) back."""
+    solver = MonthSolver(system)
+    try:
+        for position, hours in zip(positions, blocks, strict=True):
+            solved.put((int(position), solver.solve(hours)))
+    except BaseException as error:  # handed to the calling thread, which raises it
+        solved.put((-1, error))
 
 
 def _result(

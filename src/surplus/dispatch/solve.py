@@ -1,9 +1,11 @@
 """Solving the dispatch month by month with HiGHS and reading back outputs and prices.
 
-Months are solved in order, each one starting from the optimal basis of the month before,
-laid hour by hour onto the new month (a day's pattern of which plants run repeats, so the
-dual simplex has few pivots left to make); the first month starts from the basis of its
-first week. The start only speeds the solve: each month is solved to optimality.
+One HiGHS instance solves every month in order. Months are padded with empty hours to the
+longest one, so they share a matrix and costs and differ only in bounds: each month just
+changes the bounds and re-solves, and HiGHS's dual simplex starts from the month before's
+optimal basis, hour t on hour t (a day's pattern of which plants run repeats, so few pivots
+are left to make). The first month starts from the basis of its first two days. Starts
+only speed the solve: every month is solved to optimality.
 """
 
 from __future__ import annotations
@@ -14,17 +16,18 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
-from surplus.dispatch.model import Layout, MatrixCache, block_lp, layout_of
+from surplus.dispatch.model import BlockLp, Layout, MatrixCache, block_lp
 from surplus.dispatch.system import DispatchError, System
 
 HOURS_PER_DAY = 24
-SEED_HOURS = 7 * HOURS_PER_DAY
+SEED_HOURS = 2 * HOURS_PER_DAY
 
 
 @dataclass(frozen=True)
 class Solution:
-    """The optimum over all hours, as arrays (hours first)."""
+    """The optimum over some hours (`hours`: positions in the dataset), hours first."""
 
+    hours: np.ndarray
     unit_mw: np.ndarray
     flow_mw: np.ndarray
     unserved_mw: np.ndarray
@@ -33,75 +36,118 @@ class Solution:
     price_pkr_per_mwh: np.ndarray
     objective_pkr: float
 
+    @staticmethod
+    def join(parts: list[Solution]) -> Solution:
+        def glue(name: str) -> np.ndarray:
+            return np.concatenate([getattr(part, name) for part in parts])
 
-@dataclass(frozen=True)
-class _Piece:
-    """One solved programme: primal values by kind, balance duals, bases, objective."""
-
-    parts: tuple[np.ndarray, ...]
-    price: np.ndarray
-    col_status: list[highspy.HighsBasisStatus]
-    row_status: list[highspy.HighsBasisStatus]
-    objective_pkr: float
-    layout: Layout
+        return Solution(
+            hours=glue("hours"),
+            unit_mw=glue("unit_mw"),
+            flow_mw=glue("flow_mw"),
+            unserved_mw=glue("unserved_mw"),
+            flexible_mw=glue("flexible_mw"),
+            shortfall_mw=glue("shortfall_mw"),
+            price_pkr_per_mwh=glue("price_pkr_per_mwh"),
+            objective_pkr=float(sum(part.objective_pkr for part in parts)),
+        )
 
 
 def solve(system: System, progress: Callable[[int, int], None] | None = None) -> Solution:
     """Solve each month in turn; `progress(done, total)` is called after each one."""
     blocks = system.blocks()
-    pieces: list[_Piece] = []
-    cache: MatrixCache = {}
+    solver = MonthSolver(system)
+    parts = []
     for done, hours in enumerate(blocks, start=1):
-        pieces.append(_solve_month(system, hours, pieces[-1] if pieces else None, cache))
+        parts.append(solver.solve(hours))
         if progress is not None:
             progress(done, len(blocks))
-    unit, flow, unserved, flexible, shortfall = (
-        np.concatenate([p.parts[k] for p in pieces]) for k in range(5)
-    )
+    return Solution.join(parts)
+
+
+class MonthSolver:
+    """Solves the months of one system in order (one thread at a time), keeping HiGHS warm."""
+
+    def __init__(self, system: System) -> None:
+        self.system = system
+        self.hours = max(len(block) for block in system.blocks())
+        self.cache: MatrixCache = {}
+        self.highs: highspy.Highs | None = None
+
+    def solve(self, hours: np.ndarray) -> Solution:
+        """The optimum over one month's hour positions."""
+        lp = block_lp(self.system, hours, self.cache, padded_to=self.hours)
+        if self.highs is None:
+            self.highs = _new_highs()
+            lp.pass_to(self.highs)
+            if len(hours) > SEED_HOURS:
+                self.highs.setBasis(_seed_basis(self.system, hours[:SEED_HOURS], lp.layout))
+        else:
+            columns = np.arange(lp.layout.columns, dtype=np.int32)
+            rows = np.arange(lp.layout.rows, dtype=np.int32)
+            self.highs.changeColsBounds(len(columns), columns, lp.col_lower, lp.col_upper)
+            self.highs.changeRowsBounds(  # type: ignore[attr-defined]
+                len(rows), rows, lp.row_lower, lp.row_upper
+            )
+        return _optimum(self.highs, self.system, hours, lp.layout)
+
+
+def _new_highs() -> highspy.Highs:
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("presolve", "off")
+    highs.setOptionValue("simplex_dual_edge_weight_strategy", 1)
+    return highs
+
+
+def _optimum(highs: highspy.Highs, system: System, hours: np.ndarray, layout: Layout) -> Solution:
+    highs.run()
+    status = highs.getModelStatus()
+    if status != highspy.HighsModelStatus.kOptimal:
+        raise DispatchError(_failure(system, hours, highs.modelStatusToString(status)))
+    solution = highs.getSolution()
+    n = len(hours)
+    unit, flow, unserved, flexible, shortfall = _by_kind(np.asarray(solution.col_value), layout)
+    price = np.asarray(solution.row_dual)[: layout.reserve_row].reshape(layout.hours, -1)
     return Solution(
-        unit_mw=unit,
-        flow_mw=flow,
-        unserved_mw=unserved,
-        flexible_mw=flexible,
-        shortfall_mw=shortfall,
-        price_pkr_per_mwh=np.concatenate([p.price for p in pieces]),
-        objective_pkr=float(sum(p.objective_pkr for p in pieces)),
+        hours=hours,
+        unit_mw=unit[:n],
+        flow_mw=flow[:n],
+        unserved_mw=unserved[:n],
+        flexible_mw=flexible[:n],
+        shortfall_mw=shortfall[:n],
+        price_pkr_per_mwh=price[:n],
+        objective_pkr=highs.getInfo().objective_function_value,
     )
 
 
-def _solve_month(
-    system: System, hours: np.ndarray, before: _Piece | None, cache: MatrixCache
-) -> _Piece:
-    if before is None:
-        if len(hours) <= SEED_HOURS:
-            return _solve(system, hours, cache)
-        before = _solve(system, hours[:SEED_HOURS], cache)
-    layout = layout_of(system, len(hours))
-    return _solve(system, hours, cache, start=_carry_basis(before, layout))
-
-
-def _carry_basis(before: _Piece, layout: Layout) -> highspy.HighsBasis:
-    """The earlier basis on the new hours: hour t takes hour t of the earlier block, and
-    hours beyond its end repeat its last day. Plain list slices: the statuses are pybind
-    enums, slow to convert."""
-    old = before.layout
-    cols: list[object] = []
-    for (start, width) in old.column_kinds():
-        cols += _stretch(before.col_status, start, width, old.hours, layout.hours)
-    rows: list[object] = []
-    for (start, width) in old.row_kinds():
-        rows += _stretch(before.row_status, start, width, old.hours, layout.hours)
+def _seed_basis(system: System, hours: np.ndarray, layout: Layout) -> highspy.HighsBasis:
+    """Solve the first hours alone and stretch their optimal basis over the whole block."""
+    seed: BlockLp = block_lp(system, hours, {})
+    highs = _new_highs()
+    seed.pass_to(highs)
+    highs.run()
+    basis = highs.getBasis()
+    old = seed.layout
+    cols: list[highspy.HighsBasisStatus] = []
+    for start, width in old.column_kinds():
+        cols += _stretch(basis.col_status, start, width, old.hours, layout.hours)
+    rows: list[highspy.HighsBasisStatus] = []
+    for start, width in old.row_kinds():
+        rows += _stretch(basis.row_status, start, width, old.hours, layout.hours)
     budget_rows = old.reserve_row + old.hours
-    rows += before.row_status[budget_rows : budget_rows + layout.budgets]
-    basis = highspy.HighsBasis()
-    basis.col_status = cols
-    basis.row_status = rows
-    basis.valid = True
-    return basis
+    rows += basis.row_status[budget_rows : budget_rows + layout.budgets]
+    start_basis = highspy.HighsBasis()
+    start_basis.col_status = cols
+    start_basis.row_status = rows
+    start_basis.valid = True
+    return start_basis
 
 
 def _stretch(status: list, start: int, width: int, old_hours: int, new_hours: int) -> list:
-    """`width` statuses per hour from `start`, for `new_hours` hours."""
+    """`width` statuses per hour from `start`, for `new_hours` hours; hours beyond the old
+    block repeat its last day. Plain list slices: the statuses are pybind enums, slow to
+    convert."""
     kept = status[start : start + min(old_hours, new_hours) * width]
     if new_hours <= old_hours or width == 0:
         return kept
@@ -109,38 +155,6 @@ def _stretch(status: list, start: int, width: int, old_hours: int, new_hours: in
     last_day = status[start + old_hours * width - day : start + old_hours * width]
     missing = (new_hours - old_hours) * width
     return kept + (last_day * (missing // day + 1))[:missing]
-
-
-def _solve(
-    system: System,
-    hours: np.ndarray,
-    cache: MatrixCache,
-    start: highspy.HighsBasis | None = None,
-) -> _Piece:
-    lp = block_lp(system, hours, cache)
-    layout = lp.layout
-    highs = highspy.Highs()
-    highs.setOptionValue("output_flag", False)
-    highs.setOptionValue("presolve", "off")
-    highs.setOptionValue("simplex_dual_edge_weight_strategy", 1)
-    lp.pass_to(highs)
-    if start is not None and highs.setBasis(start) != highspy.HighsStatus.kOk:
-        highs.clearSolver()
-    highs.run()
-    status = highs.getModelStatus()
-    if status != highspy.HighsModelStatus.kOptimal:
-        raise DispatchError(_failure(system, hours, highs.modelStatusToString(status)))
-    solution = highs.getSolution()
-    basis = highs.getBasis()
-    dual = np.asarray(solution.row_dual)
-    return _Piece(
-        parts=_by_kind(np.asarray(solution.col_value), layout),
-        price=dual[: layout.reserve_row].reshape(layout.hours, layout.zones),
-        col_status=basis.col_status,
-        row_status=basis.row_status,
-        objective_pkr=highs.getInfo().objective_function_value,
-        layout=layout,
-    )
 
 
 def _by_kind(x: np.ndarray, layout: Layout) -> tuple[np.ndarray, ...]:

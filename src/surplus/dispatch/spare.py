@@ -32,10 +32,11 @@ _INT_ROOM = 2**30
 
 
 def spare_mw(system: System, solution: Solution) -> np.ndarray:
-    """Spare MW, hours × zones."""
+    """Spare MW on the solution's hours × zones. The hours must be whole months (or all the
+    dataset holds of them), since the water left in a budget is a month's figure."""
     n_zones = len(system.zones)
-    if len(system.snapshots) == 0 or n_zones == 0:
-        return np.zeros((len(system.snapshots), n_zones))
+    if len(solution.hours) == 0 or n_zones == 0:
+        return np.zeros((len(solution.hours), n_zones))
     tails, heads, caps = _residual_edges(system, solution)
     supply = caps[:, tails == _SOURCE].sum(axis=1)
     scale = min(_MAX_UNITS_PER_MW, _INT_ROOM / max(float(supply.max()), 1e-9))
@@ -48,11 +49,11 @@ def spare_mw(system: System, solution: Solution) -> np.ndarray:
 def _unit_headroom_mw(system: System, solution: Solution) -> np.ndarray:
     """How much more each unit could make each hour: availability, and for budgeted units the
     month's unused water (shared by no other hour, since the others stay as dispatched)."""
-    up = np.maximum(system.unit_available_mw - solution.unit_mw, 0.0)
+    up = np.maximum(system.unit_available_mw[solution.hours] - solution.unit_mw, 0.0)
     budgeted = np.flatnonzero(system.unit_budget >= 0)
     if len(budgeted) == 0:
         return up
-    months = system.hour_month - 1
+    months = system.hour_month[solution.hours] - 1
     used = np.zeros((12, len(budgeted)))
     np.add.at(used, months, solution.unit_mw[:, budgeted])
     left = system.budget_mwh[system.unit_budget[budgeted]].T - used
@@ -65,11 +66,12 @@ def _residual_edges(system: System, solution: Solution) -> tuple[np.ndarray, ...
     zones = np.arange(len(system.zones))
     nodes = _FIRST_ZONE + zones
     up = _unit_headroom_mw(system, solution)
-    down = np.maximum(solution.unit_mw - system.unit_min_mw, 0.0)
+    hours = solution.hours
+    down = np.maximum(solution.unit_mw - system.unit_min_mw[hours], 0.0)
     reserve = system.unit_reserve
     by_zone = _zone_sum(system.unit_zone, len(zones))
-    held = (system.unit_available_mw - solution.unit_mw)[:, reserve].sum(axis=1)
-    pool = np.maximum(held - system.reserve_mw, 0.0)
+    held = (system.unit_available_mw[hours] - solution.unit_mw)[:, reserve].sum(axis=1)
+    pool = np.maximum(held - system.reserve_mw[hours], 0.0)
     frm = _FIRST_ZONE + system.corridor_from
     to = _FIRST_ZONE + system.corridor_to
     flow = solution.flow_mw
@@ -97,8 +99,9 @@ def _zone_sum(unit_zone: np.ndarray, n_zones: int) -> np.ndarray:
 
 
 class _HourlyGraph:
-    """One copy of the residual network per hour, fed by a super-source; the sink edge of the
-    chosen zone in each hour leads to a super-sink. Built once, re-used for every zone."""
+    """One copy of the residual network per hour, fed by a super-source, with an edge from
+    every zone of every hour to a super-sink. The compressed matrix is built once; each
+    zone's turn only opens that zone's sink edges."""
 
     def __init__(
         self, tails: np.ndarray, heads: np.ndarray, caps: np.ndarray, supply: np.ndarray
@@ -107,41 +110,51 @@ class _HourlyGraph:
         codes, unique = pd.factorize(pairs)
         merged = np.zeros((caps.shape[0], len(unique)), dtype=np.int64)
         np.add.at(merged.T, codes, caps.T)
-        u_tails = unique.get_level_values(0).to_numpy()
-        u_heads = unique.get_level_values(1).to_numpy()
-        self.hours = caps.shape[0]
-        self.width = int(max(u_tails.max(), u_heads.max())) + 1
-        offsets = (np.arange(self.hours) * self.width)[:, None]
-        self.super_source = self.hours * self.width
+        hours = caps.shape[0]
+        width = int(max(tails.max(), heads.max())) + 1
+        offsets = (np.arange(hours) * width)[:, None]
+        self.super_source = hours * width
         self.super_sink = self.super_source + 1
-        starts = offsets.ravel()
-        self.tails = np.concatenate(
+        zones = np.arange(_FIRST_ZONE, width)
+        sink_tails = (zones[None, :] + offsets).ravel()
+        edge_tails = np.concatenate(
             [
-                (u_tails + offsets).ravel(),
-                np.full(self.hours, self.super_source),
-                np.zeros(self.hours, dtype=np.int64),
+                (unique.get_level_values(0).to_numpy() + offsets).ravel(),
+                np.full(hours, self.super_source),
+                sink_tails,
             ]
         )
-        self.heads = np.concatenate(
-            [(u_heads + offsets).ravel(), starts + _SOURCE, np.full(self.hours, self.super_sink)]
+        edge_heads = np.concatenate(
+            [
+                (unique.get_level_values(1).to_numpy() + offsets).ravel(),
+                offsets.ravel() + _SOURCE,
+                np.full(len(sink_tails), self.super_sink),
+            ]
         )
-        self.base = np.concatenate([merged.ravel(), supply, np.zeros(self.hours, np.int64)])
-        self.supply = supply
-        self.sink_edges = np.arange(len(self.base) - self.hours, len(self.base))
+        edge_caps = np.concatenate([merged.ravel(), supply, np.zeros(len(sink_tails), np.int64)])
+        is_sink = np.zeros(len(edge_caps), dtype=bool)
+        is_sink[-len(sink_tails) :] = True
+        keep = (edge_caps > 0) | is_sink
+        order = np.lexsort((edge_heads[keep], edge_tails[keep]))
+        self.size = self.super_sink + 1
+        self.indices = edge_heads[keep][order].astype(np.int32)
+        self.indptr = np.searchsorted(edge_tails[keep][order], np.arange(self.size + 1)).astype(
+            np.int32
+        )
+        self.data = np.minimum(edge_caps[keep][order], _INT_ROOM).astype(np.int32)
+        sink_zone = np.where(is_sink[keep][order], edge_tails[keep][order] % width, -1)
+        self.sink_slots = {int(z): np.flatnonzero(sink_zone == z) for z in zones}
+        self.supply = np.minimum(supply, _INT_ROOM).astype(np.int32)
+        self.hours, self.width = hours, width
 
     def max_flow(self, node: int) -> np.ndarray:
-        """Per hour, the most flow from the source to `node`, in integer units."""
-        tails = self.tails.copy()
-        tails[self.sink_edges] = np.arange(self.hours) * self.width + node
-        caps = self.base.copy()
-        caps[self.sink_edges] = self.supply
-        size = self.super_sink + 1
-        keep = caps > 0
-        keep[self.sink_edges] = True
-        graph = sp.csr_matrix(
-            (np.minimum(caps[keep], _INT_ROOM).astype(np.int32), (tails[keep], self.heads[keep])),
-            shape=(size, size),
-        )
-        result = maximum_flow(graph, self.super_source, self.super_sink)
-        into_sink = result.flow[:, [self.super_sink]].toarray().ravel()
-        return into_sink[tails[self.sink_edges]].astype(float)
+        """Per hour, the most flow from the source to zone `node`, in integer units."""
+        data = self.data.copy()
+        data[self.sink_slots[node]] = self.supply
+        graph = sp.csr_matrix((data, self.indices, self.indptr), shape=(self.size, self.size))
+        flow = maximum_flow(graph, self.super_source, self.super_sink).flow
+        first, last = flow.indptr[self.super_source], flow.indptr[self.super_source + 1]
+        per_hour = np.zeros(self.hours)
+        out = flow.data[first:last] > 0
+        per_hour[flow.indices[first:last][out] // self.width] = flow.data[first:last][out]
+        return per_hour

@@ -76,6 +76,8 @@ def prepare(dataset: Dataset, flexible_loads: Sequence[FlexibleLoad] = ()) -> Sy
     plants = dataset.operating_plants
     zones = pd.Index(dataset.zones.index)
     snapshots = dataset.snapshots
+    if len(snapshots) == 0:
+        raise DispatchError("the dataset has no hours to dispatch")
     local = snapshots.tz_convert(dataset.info.timezone)
     available = dataset.available_mw().to_numpy(float)
     minimum = available * plants["must_run"].to_numpy(float)

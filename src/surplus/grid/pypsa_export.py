@@ -59,15 +59,20 @@ def export_pypsa(dataset: Dataset, out_path: str | Path) -> Path:
     return path
 
 
-def optimize(network: Any, solver_name: str = "highs", **solver_options: Any) -> float:
-    """Solve the network with the budgets and reserve of its `meta`; returns the objective."""
+def optimize(
+    network: Any, solver_name: str = "highs", io_api: str = "direct", **solver_options: Any
+) -> float:
+    """Solve the network with the budgets and reserve of its `meta`; returns the objective.
+
+    `io_api="direct"` hands the model to the solver in memory (PyPSA's fastest path for
+    HiGHS); `"lp"` writes an LP file first, as PyPSA does by default."""
     status, condition = _quietly(
         lambda: network.optimize(
             solver_name=solver_name,
             extra_functionality=add_dispatch_constraints,
             include_objective_constant=False,
             log_to_console=False,
-            io_api="direct",
+            io_api=io_api,
             progress=False,
             solver_options=solver_options,
         )
