@@ -19,7 +19,6 @@ import asyncio
 import os
 import platform
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -90,11 +89,29 @@ def running_vtn(database_url: str, mqtt_url: str, workers: int):  # type: ignore
     upgrade(engine)
     engine.dispose()
     vtn = Vtn(database_url, mqtt_url, workers, port=free_port())
-    env = {**os.environ, "SURPLUS_DATABASE_URL": database_url, "SURPLUS_SECRET_KEY": SECRET,
-           "SURPLUS_ENVIRONMENT": "test", "SURPLUS_MQTT_URL": mqtt_url}
-    command = [sys.executable, "-m", "uvicorn", "surplus.api.app:create_app", "--factory",
-               "--host", "127.0.0.1", "--port", str(vtn.port), "--workers", str(workers),
-               "--log-level", "warning", "--no-access-log"]
+    env = {
+        **os.environ,
+        "SURPLUS_DATABASE_URL": database_url,
+        "SURPLUS_SECRET_KEY": SECRET,
+        "SURPLUS_ENVIRONMENT": "test",
+        "SURPLUS_MQTT_URL": mqtt_url,
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "surplus.api.app:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(vtn.port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
     vtn.process = subprocess.Popen(command, env=env)
     try:
         for _ in range(300):
@@ -113,24 +130,42 @@ def bl_setup(vtn: Vtn) -> tuple[str, str, str]:
     """BL's token, a program and an event on it."""
     _, bl = vtn.token("bl", "bench-bl")
     headers = {"Authorization": f"Bearer {bl}"}
-    program = httpx.post(f"{vtn.url}/programs", headers=headers,
-                         json={"programName": f"bench-{time.time_ns()}"}).json()["id"]
-    event = httpx.post(f"{vtn.url}/events", headers=headers,
-                       json={"programID": program, "intervals": []}).json()["id"]
+    program = httpx.post(
+        f"{vtn.url}/programs", headers=headers, json={"programName": f"bench-{time.time_ns()}"}
+    ).json()["id"]
+    event = httpx.post(
+        f"{vtn.url}/events", headers=headers, json={"programID": program, "intervals": []}
+    ).json()["id"]
     return bl, program, event
 
 
 # -- 1. report posts ------------------------------------------------------------------------
 
 
-async def post_reports(vtn: Vtn, tokens: list[str], event_id: str, seconds: float) -> dict[str, float]:
+async def post_reports(
+    vtn: Vtn, tokens: list[str], event_id: str, seconds: float
+) -> dict[str, float]:
     latencies: list[float] = []
     errors = 0
     stop_at = time.perf_counter() + seconds
-    body = {"eventID": event_id, "clientName": "bench", "resources": [
-        {"resourceName": "AGGREGATED_REPORT", "intervals": [
-            {"id": 0, "payloads": [{"type": "USAGE", "values": [123.4]},
-                                   {"type": "DEMAND", "values": [61.0]}]}]}]}
+    body = {
+        "eventID": event_id,
+        "clientName": "bench",
+        "resources": [
+            {
+                "resourceName": "AGGREGATED_REPORT",
+                "intervals": [
+                    {
+                        "id": 0,
+                        "payloads": [
+                            {"type": "USAGE", "values": [123.4]},
+                            {"type": "DEMAND", "values": [61.0]},
+                        ],
+                    }
+                ],
+            }
+        ],
+    }
 
     async def ven(http: httpx.AsyncClient, token: str) -> None:
         nonlocal errors
@@ -152,8 +187,13 @@ async def post_reports(vtn: Vtn, tokens: list[str], event_id: str, seconds: floa
         began = time.perf_counter()
         await asyncio.gather(*(ven(http, token) for token in tokens))
         elapsed = time.perf_counter() - began
-    return {"posts": len(latencies), "errors": errors, "per_s": len(latencies) / elapsed,
-            "p50_ms": percentile(latencies, 0.5) * 1000, "p99_ms": percentile(latencies, 0.99) * 1000}
+    return {
+        "posts": len(latencies),
+        "errors": errors,
+        "per_s": len(latencies) / elapsed,
+        "p50_ms": percentile(latencies, 0.5) * 1000,
+        "p99_ms": percentile(latencies, 0.99) * 1000,
+    }
 
 
 # -- 2a. fan-out by MQTT --------------------------------------------------------------------
@@ -179,16 +219,27 @@ def mqtt_fanout(vtn: Vtn, bl: str, program_id: str, count: int) -> dict[str, flo
 
     for i in range(count):
         client = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=f"bench-ven-{i}")
-        client.on_message, client.on_subscribe, client.on_connect = on_message, on_subscribe, on_connect
+        client.on_message, client.on_subscribe, client.on_connect = (
+            on_message,
+            on_subscribe,
+            on_connect,
+        )
         client.connect(host, int(port), keepalive=120)
         client.loop_start()
         clients.append(client)
     for _ in range(count):
         subscribed.acquire(timeout=60)
     started = time.perf_counter()
-    httpx.post(f"{vtn.url}/events", headers={"Authorization": f"Bearer {bl}"},
-               json={"programID": program_id, "intervals": [
-                   {"id": 0, "payloads": [{"type": "IMPORT_CAPACITY_LIMIT", "values": [0.0]}]}]})
+    httpx.post(
+        f"{vtn.url}/events",
+        headers={"Authorization": f"Bearer {bl}"},
+        json={
+            "programID": program_id,
+            "intervals": [
+                {"id": 0, "payloads": [{"type": "IMPORT_CAPACITY_LIMIT", "values": [0.0]}]}
+            ],
+        },
+    )
     deadline = time.perf_counter() + 30
     while len(arrivals) < count and time.perf_counter() < deadline:
         time.sleep(0.01)
@@ -202,10 +253,15 @@ def delays(arrivals: list[float], started: float, count: int) -> dict[str, float
     values = sorted(a - started for a in arrivals)
     if not values:
         return {"received": 0, "p50_s": float("nan"), "p99_s": float("nan"), "max_s": float("nan")}
-    return {"received": len(values), "p50_s": percentile(values, 0.5),
-            "p99_s": percentile(values, 0.99), "max_s": values[-1],
-            "at_99pct_s": values[max(0, int(0.99 * count) - 1)] if len(values) >= 0.99 * count
-            else float("inf")}
+    return {
+        "received": len(values),
+        "p50_s": percentile(values, 0.5),
+        "p99_s": percentile(values, 0.99),
+        "max_s": values[-1],
+        "at_99pct_s": values[max(0, int(0.99 * count) - 1)]
+        if len(values) >= 0.99 * count
+        else float("inf"),
+    }
 
 
 # -- 2b. fan-out by webhook -----------------------------------------------------------------
@@ -220,8 +276,9 @@ def receiver(arrivals: list[float]):  # type: ignore[no-untyped-def]
 
     app = Starlette(routes=[Route("/hook/{n}", hook, methods=["POST"])])
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           access_log=False))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
@@ -237,13 +294,27 @@ def webhook_fanout(vtn: Vtn, bl: str, program_id: str, tokens: list[str]) -> dic
     arrivals: list[float] = []
     with receiver(arrivals) as hook_base, httpx.Client(timeout=30) as http:
         for n, token in enumerate(tokens):
-            http.post(f"{vtn.url}/subscriptions", headers={"Authorization": f"Bearer {token}"},
-                      json={"clientName": f"ven-{n}", "programID": program_id, "objectOperations": [
-                          {"objects": ["EVENT"], "operations": ["CREATE"],
-                           "callbackUrl": f"{hook_base}/hook/{n}"}]}).raise_for_status()
+            http.post(
+                f"{vtn.url}/subscriptions",
+                headers={"Authorization": f"Bearer {token}"},
+                json={
+                    "clientName": f"ven-{n}",
+                    "programID": program_id,
+                    "objectOperations": [
+                        {
+                            "objects": ["EVENT"],
+                            "operations": ["CREATE"],
+                            "callbackUrl": f"{hook_base}/hook/{n}",
+                        }
+                    ],
+                },
+            ).raise_for_status()
         started = time.perf_counter()
-        http.post(f"{vtn.url}/events", headers={"Authorization": f"Bearer {bl}"},
-                  json={"programID": program_id, "intervals": []}).raise_for_status()
+        http.post(
+            f"{vtn.url}/events",
+            headers={"Authorization": f"Bearer {bl}"},
+            json={"programID": program_id, "intervals": []},
+        ).raise_for_status()
         deadline = time.perf_counter() + 60
         while len(arrivals) < len(tokens) and time.perf_counter() < deadline:
             time.sleep(0.01)
@@ -270,28 +341,36 @@ def backends() -> list[tuple[str, str]]:
 
 def run(args: argparse.Namespace) -> None:
     mqtt_url = os.environ.get("SURPLUS_MQTT_URL", "mqtt://127.0.0.1:1883")
-    print(f"# {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} CPUs, Python {platform.python_version()}, "
-          f"{args.workers} uvicorn worker(s), loopback")
+    print(
+        f"# {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"{args.workers} uvicorn worker(s), loopback"
+    )
     for name, url in backends():
         with running_vtn(url, mqtt_url, args.workers) as vtn:
             bl, program_id, event_id = bl_setup(vtn)
             tokens = [vtn.token("ven", f"ven-{i}")[1] for i in range(args.vens)]
             asyncio.run(post_reports(vtn, tokens[:10], event_id, 1.0))  # warm-up
             result = asyncio.run(post_reports(vtn, tokens, event_id, args.seconds))
-            print(f"{name}: {args.vens} VENs posting reports for {args.seconds:.0f} s: "
-                  f"{result['per_s']:.0f} posts/s, p50 {result['p50_ms']:.1f} ms, "
-                  f"p99 {result['p99_ms']:.1f} ms ({result['posts']:.0f} ok, {result['errors']:.0f} failed)")
+            print(
+                f"{name}: {args.vens} VENs posting reports for {args.seconds:.0f} s: "
+                f"{result['per_s']:.0f} posts/s, p50 {result['p50_ms']:.1f} ms, "
+                f"p99 {result['p99_ms']:.1f} ms ({result['posts']:.0f} ok, {result['errors']:.0f} failed)"
+            )
             if args.fanout:
                 fan = mqtt_fanout(vtn, bl, program_id, args.fanout)
-                print(f"{name}: event to {args.fanout} VENs by MQTT: received {fan['received']:.0f}, "
-                      f"p50 {fan['p50_s']*1000:.0f} ms, p99 {fan['p99_s']*1000:.0f} ms, "
-                      f"max {fan['max_s']*1000:.0f} ms")
+                print(
+                    f"{name}: event to {args.fanout} VENs by MQTT: received {fan['received']:.0f}, "
+                    f"p50 {fan['p50_s'] * 1000:.0f} ms, p99 {fan['p99_s'] * 1000:.0f} ms, "
+                    f"max {fan['max_s'] * 1000:.0f} ms"
+                )
                 hook_tokens = [vtn.token("ven", f"hook-{i}")[1] for i in range(args.fanout)]
                 fan = webhook_fanout(vtn, bl, program_id, hook_tokens)
-                print(f"{name}: event to {args.fanout} VENs by webhook: received {fan['received']:.0f}, "
-                      f"p50 {fan['p50_s']*1000:.0f} ms, p99 {fan['p99_s']*1000:.0f} ms, "
-                      f"max {fan['max_s']*1000:.0f} ms")
+                print(
+                    f"{name}: event to {args.fanout} VENs by webhook: received {fan['received']:.0f}, "
+                    f"p50 {fan['p50_s'] * 1000:.0f} ms, p99 {fan['p99_s'] * 1000:.0f} ms, "
+                    f"max {fan['max_s'] * 1000:.0f} ms"
+                )
 
 
 def main() -> None:

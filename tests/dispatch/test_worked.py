@@ -7,7 +7,7 @@ import pytest
 
 from surplus.dispatch import DispatchError, FlexibleLoad, dispatch
 from surplus.grid.model import ReserveRule
-from tests.dispatch.systems import make_dataset, two_zones_congested
+from tests.dispatch.systems import hours, make_dataset, two_zones_congested
 
 
 def approx(value: object) -> object:
@@ -215,3 +215,37 @@ def test_identical_plants_share_output_by_capacity() -> None:
     result = dispatch(make_dataset(["a"], twins, {"a": [200.0]}))
     assert result.generation_mw.iloc[0].tolist() == approx([50.0, 150.0])
     assert np.allclose(result.utilisation().to_numpy(), [0.5, 0.5])
+
+
+def test_budgets_follow_local_months_across_a_clock_change() -> None:
+    # Berlin's March 2025 has 743 hours (clocks go forward on the 30th); the window holds
+    # all of March and 72 hours of April, whose budget is pro-rated to 72 of 720 hours.
+    index = hours(743 + 72, start="2025-03-01T00:00+01:00")
+    data = make_dataset(
+        ["a"],
+        [
+            {
+                "plant": "dam",
+                "zone": "a",
+                "fuel": "hydro",
+                "capacity_mw": 100.0,
+                "variable_cost_pkr_per_mwh": 0.0,
+            },
+            {
+                "plant": "gas",
+                "zone": "a",
+                "capacity_mw": 200.0,
+                "variable_cost_pkr_per_mwh": 20_000.0,
+            },
+        ],
+        {"a": np.full(len(index), 150.0)},
+        hydro_budgets=[("dam", 3, 30_000.0), ("dam", 4, 36_000.0)],
+        index=index,
+        timezone="Europe/Berlin",
+    )
+    result = dispatch(data)
+    month = result.generation_mw.index.tz_convert("Europe/Berlin").month
+    dam = result.generation_mw["dam"].groupby(month).sum()
+    assert (month == 3).sum() == 743
+    assert dam.loc[3] == approx(30_000.0)
+    assert dam.loc[4] == approx(36_000.0 * 72 / 720)

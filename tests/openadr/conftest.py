@@ -3,10 +3,10 @@ client and two VEN clients holding real tokens."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-import warnings
 
 import pytest
 from sqlalchemy.engine import Engine

@@ -78,12 +78,25 @@ class Server:
             "SURPLUS_ENVIRONMENT": "test",
             "SURPLUS_MQTT_URL": self.mqtt_url,
         }
-        command = [sys.executable, "-m", "uvicorn", "surplus.api.app:create_app", "--factory",
-                   "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning",
-                   "--workers", str(workers)]
+        command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "surplus.api.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--log-level",
+            "warning",
+            "--workers",
+            str(workers),
+        ]
         if self.log_path is None:
-            self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                                            stderr=subprocess.DEVNULL)
+            self.process = subprocess.Popen(
+                command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
         else:
             with open(self.log_path, "ab") as log:  # the child keeps its own copy
                 self.process = subprocess.Popen(command, env=env, stdout=log, stderr=log)

@@ -41,8 +41,11 @@ def _token(server: Server, role: str, name: str) -> str:
 def _setup_event(server: Server, bl_token: str) -> str:
     headers = {"Authorization": f"Bearer {bl_token}"}
     program = httpx.post(f"{server.base_url}/programs", json={"programName": "p"}, headers=headers)
-    event = httpx.post(f"{server.base_url}/events", headers=headers, json={
-        "programID": program.json()["id"], "intervals": []})
+    event = httpx.post(
+        f"{server.base_url}/events",
+        headers=headers,
+        json={"programID": program.json()["id"], "intervals": []},
+    )
     return str(event.json()["id"])
 
 
@@ -53,13 +56,24 @@ def _post_until_acknowledged(
     with httpx.Client(timeout=5) as http:
         for n in range(REPORTS_PER_VEN):
             key = f"{token[-12:]}-{n}"
-            body = {"eventID": event_id, "clientName": "site", "reportName": key, "resources": [
-                {"resourceName": "AGGREGATED_REPORT", "intervals": [
-                    {"id": 0, "payloads": [{"type": "USAGE", "values": [n]}]}]}]}
+            body = {
+                "eventID": event_id,
+                "clientName": "site",
+                "reportName": key,
+                "resources": [
+                    {
+                        "resourceName": "AGGREGATED_REPORT",
+                        "intervals": [{"id": 0, "payloads": [{"type": "USAGE", "values": [n]}]}],
+                    }
+                ],
+            }
             while not stop.is_set():
                 try:
-                    response = http.post(f"{server.base_url}/reports", json=body,
-                                         headers={**headers, "Idempotency-Key": key})
+                    response = http.post(
+                        f"{server.base_url}/reports",
+                        json=body,
+                        headers={**headers, "Idempotency-Key": key},
+                    )
                 except httpx.HTTPError:
                     time.sleep(0.05)
                     continue
@@ -76,9 +90,12 @@ def test_reports_acknowledged_before_a_crash_are_stored_exactly_once(server: Ser
     tokens = [_token(server, "ven", f"site-{i}") for i in range(VENS)]
     acked: list[dict[str, str]] = [{} for _ in tokens]
     stop = threading.Event()
-    threads = [threading.Thread(target=_post_until_acknowledged,
-                                args=(server, token, event_id, acked[i], stop))
-               for i, token in enumerate(tokens)]
+    threads = [
+        threading.Thread(
+            target=_post_until_acknowledged, args=(server, token, event_id, acked[i], stop)
+        )
+        for i, token in enumerate(tokens)
+    ]
     for thread in threads:
         thread.start()
     total = VENS * REPORTS_PER_VEN
@@ -98,7 +115,9 @@ def test_reports_acknowledged_before_a_crash_are_stored_exactly_once(server: Ser
     assert len(everything) == total
     engine = make_engine(server.database_url)
     with make_sessionmaker(engine)() as session:
-        stored = dict(session.execute(select(ReportRow.idempotency_key, ReportRow.id)).tuples().all())
+        stored = dict(
+            session.execute(select(ReportRow.idempotency_key, ReportRow.id)).tuples().all()
+        )
         rows = session.scalar(select(func.count()).select_from(ReportRow))
     engine.dispose()
     assert rows == total  # no duplicate from a retried post

@@ -22,8 +22,9 @@ PROGRAM = "zone-A-curtailment"
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
-    vtn = Server(f"sqlite:///{tmp_path / 'vtn.db'}", mqtt_url=broker_url(),
-                 log_path=tmp_path / "server.log")
+    vtn = Server(
+        f"sqlite:///{tmp_path / 'vtn.db'}", mqtt_url=broker_url(), log_path=tmp_path / "server.log"
+    )
     vtn.prepare()
     yield vtn
     vtn.stop()
@@ -43,8 +44,14 @@ def test_independent_client_full_cycle(server: Server) -> None:
     ven = VenClient(url=server.base_url, client_id=ven_id, client_secret=ven_secret).start()
     try:
         assert bl.create_program({"programName": PROGRAM, "targets": ["zone-A"]}).status_code == 201
-        granted = bl.create_ven({"objectType": "BL_VEN_REQUEST", "clientID": ven_id,
-                                 "venName": "site-1", "targets": ["zone-A"]})
+        granted = bl.create_ven(
+            {
+                "objectType": "BL_VEN_REQUEST",
+                "clientID": ven_id,
+                "venName": "site-1",
+                "targets": ["zone-A"],
+            }
+        )
         assert granted.status_code == 201, granted.text
 
         ven.register("site-1")
@@ -61,11 +68,17 @@ def test_independent_client_full_cycle(server: Server) -> None:
         webhook.start()
         ven.subscribe([PROGRAM], ["EVENT"], ["CREATE"], webhook)
 
-        created = bl.create_event({
-            "programID": program.id, "eventName": "curtail-14h", "targets": ["zone-A"],
-            "intervalPeriod": {"start": "2026-11-24T14:00:00Z", "duration": "PT2H"},
-            "intervals": [{"id": 0, "payloads": [{"type": "IMPORT_CAPACITY_LIMIT", "values": [250.0]}]}],
-        })
+        created = bl.create_event(
+            {
+                "programID": program.id,
+                "eventName": "curtail-14h",
+                "targets": ["zone-A"],
+                "intervalPeriod": {"start": "2026-11-24T14:00:00Z", "duration": "PT2H"},
+                "intervals": [
+                    {"id": 0, "payloads": [{"type": "IMPORT_CAPACITY_LIMIT", "values": [250.0]}]}
+                ],
+            }
+        )
         assert created.status_code == 201, created.text
         event_id = created.json()["id"]
 
@@ -74,11 +87,21 @@ def test_independent_client_full_cycle(server: Server) -> None:
         assert by_mqtt and {_event_id(m.raw_payload) for m in by_mqtt} == {event_id}
         assert by_webhook and _event_id(by_webhook[0].raw_payload) == event_id
 
-        report = ven.create_report({
-            "eventID": event_id, "clientName": "site-1", "reportName": "usage-14h",
-            "resources": [{"resourceName": "AGGREGATED_REPORT", "intervals": [
-                {"id": 0, "payloads": [{"type": "USAGE", "values": [240.5]}]}]}],
-        })
+        report = ven.create_report(
+            {
+                "eventID": event_id,
+                "clientName": "site-1",
+                "reportName": "usage-14h",
+                "resources": [
+                    {
+                        "resourceName": "AGGREGATED_REPORT",
+                        "intervals": [
+                            {"id": 0, "payloads": [{"type": "USAGE", "values": [240.5]}]}
+                        ],
+                    }
+                ],
+            }
+        )
         assert report.status_code == 201, report.text
         assert [r.id for r in ven.reports(eventID=event_id)] == [report.json()["id"]]
     finally:

@@ -103,6 +103,10 @@ def _new_highs() -> highspy.Highs:
 def _optimum(highs: highspy.Highs, system: System, hours: np.ndarray, layout: Layout) -> Solution:
     highs.run()
     status = highs.getModelStatus()
+    if status != highspy.HighsModelStatus.kOptimal:  # once more from scratch, then give up
+        highs.clearSolver()
+        highs.run()
+        status = highs.getModelStatus()
     if status != highspy.HighsModelStatus.kOptimal:
         raise DispatchError(_failure(system, hours, highs.modelStatusToString(status)))
     solution = highs.getSolution()

@@ -9,8 +9,9 @@ unused capacity forward and the current flow's reversal backward. Every other zo
 served demand and every other hour stay as dispatched. The spare MW of zone z is the
 maximum flow from the source to z.
 
-All hours for one zone are one graph (a disjoint copy per hour under a common source and
-sink), solved by scipy's maximum flow on integer capacities. Capacities are rounded down to
+All the hours given (a month, as the dispatch calls it) are one graph for each zone: a
+disjoint copy per hour under a common source and sink, solved by scipy's maximum flow on
+integer capacities. Capacities are rounded down to
 a grid fine enough (at most a microwatt, and never coarser than 2^-30 of the largest hourly
 supply), so the answer is feasible, never negative, and short of the true figure by at
 most a few grid steps.

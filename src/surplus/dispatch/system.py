@@ -82,20 +82,8 @@ def prepare(dataset: Dataset, flexible_loads: Sequence[FlexibleLoad] = ()) -> Sy
     available = dataset.available_mw().to_numpy(float)
     minimum = available * plants["must_run"].to_numpy(float)
     budget_plants = _budget_plants(dataset, plants.index)
-    unit_of = _unit_keys(plants, budget_plants)
-    keys, plant_unit = np.unique(unit_of, return_inverse=True)
-    capacity = plants["capacity_mw"].to_numpy(float)
-    unit_capacity = np.bincount(plant_unit, capacity, len(keys))
-    share = np.divide(
-        capacity,
-        unit_capacity[plant_unit],
-        np.ones_like(capacity),
-        where=unit_capacity[plant_unit] > 0,
-    )
-    first = np.unique(plant_unit, return_index=True)[1]
-    unit_budget = np.full(len(keys), -1)
-    for row, plant in enumerate(budget_plants):
-        unit_budget[plant_unit[plants.index.get_loc(plant)]] = row
+    plant_unit, share, first, unit_budget = _units(plants, budget_plants)
+    n_units = len(first)
     corridors = dataset.corridors
     flex_names, flex_zone, flex_load_mw, flex_value = _flexible(dataset, flexible_loads, zones)
     return System(
@@ -108,8 +96,8 @@ def prepare(dataset: Dataset, flexible_loads: Sequence[FlexibleLoad] = ()) -> Sy
         unit_zone=zones.get_indexer(plants["zone"].to_numpy()[first]),
         unit_cost=plants["variable_cost_pkr_per_mwh"].to_numpy(float)[first],
         unit_reserve=plants["provides_reserve"].to_numpy(bool)[first],
-        unit_available_mw=_sum_columns(available, plant_unit, len(keys)),
-        unit_min_mw=_sum_columns(minimum, plant_unit, len(keys)),
+        unit_available_mw=_sum_columns(available, plant_unit, n_units),
+        unit_min_mw=_sum_columns(minimum, plant_unit, n_units),
         unit_budget=unit_budget,
         budget_mwh=_budget_table(dataset, budget_plants, local),
         hour_month=local.month.to_numpy(),
@@ -125,6 +113,22 @@ def prepare(dataset: Dataset, flexible_loads: Sequence[FlexibleLoad] = ()) -> Sy
         flexible_load_mw=flex_load_mw,
         flexible_value=flex_value,
     )
+
+
+def _units(
+    plants: pd.DataFrame, budget_plants: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each plant's unit, its share of the unit's capacity, each unit's first plant, and
+    each unit's budget row (-1: none)."""
+    keys, plant_unit = np.unique(_unit_keys(plants, budget_plants), return_inverse=True)
+    capacity = plants["capacity_mw"].to_numpy(float)
+    unit_capacity = np.bincount(plant_unit, capacity, len(keys))[plant_unit]
+    share = np.divide(capacity, unit_capacity, np.ones_like(capacity), where=unit_capacity > 0)
+    first = np.unique(plant_unit, return_index=True)[1]
+    unit_budget = np.full(len(keys), -1)
+    for row, plant in enumerate(budget_plants):
+        unit_budget[plant_unit[plants.index.get_loc(plant)]] = row
+    return plant_unit, share, first, unit_budget
 
 
 def _sum_columns(values: np.ndarray, groups: np.ndarray, count: int) -> np.ndarray:

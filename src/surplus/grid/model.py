@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from surplus.errors import SurplusError
+
 
 @dataclass(frozen=True)
 class Source:
@@ -110,6 +112,9 @@ class Dataset:
 
     def subset(self, start: str | pd.Timestamp, end: str | pd.Timestamp) -> Dataset:
         """The same system over the hours in [start, end), for checks on a short window."""
+        first, last = pd.Timestamp(start), pd.Timestamp(end)
+        if first.tzinfo is None or last.tzinfo is None:
+            raise SurplusError(f"a window needs time-zone-aware stamps, got {start} to {end}")
         index = self.snapshots
-        mask = (index >= pd.Timestamp(start)) & (index < pd.Timestamp(end))
+        mask = (index >= first) & (index < last)
         return replace(self, demand_mw=self.demand_mw[mask], availability=self.availability[mask])

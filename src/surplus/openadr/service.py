@@ -42,14 +42,18 @@ class Context:
     now: datetime = field(default_factory=utc_now)
     after_commit: Callable[[], None] | None = None
     notifications: int = 0
+    _grants: frozenset[str] | None = None
 
     def require(self, scope: str) -> None:
         if not has_scope(self.caller, scope):
             raise OpenADRProblem(403, f"this operation needs scope {scope}")
 
     def grants(self) -> frozenset[str]:
-        found = repository.granted_targets(self.session, [self.caller.client_id])
-        return found.get(self.caller.client_id, frozenset())
+        """Targets BL granted the caller (looked up once per request)."""
+        if self._grants is None:
+            found = repository.granted_targets(self.session, [self.caller.client_id])
+            self._grants = found.get(self.caller.client_id, frozenset())
+        return self._grants
 
 
 # -- writing ------------------------------------------------------------------------------
