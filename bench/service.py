@@ -28,11 +28,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 import httpx
-import paho.mqtt.client as paho
 import uvicorn
 from sqlalchemy import text
 from starlette.applications import Starlette
@@ -197,55 +195,85 @@ async def post_reports(
 
 
 # -- 2a. fan-out by MQTT --------------------------------------------------------------------
+# 1,000 paho clients need 1,000 threads, which on two cores takes minutes to set up; the
+# subscribers here are a minimal MQTT 3.1.1 client on asyncio streams, all in one thread.
+
+
+def _packet(kind: int, body: bytes) -> bytes:
+    length, encoded = len(body), bytearray()
+    while True:
+        digit, length = length % 128, length // 128
+        encoded.append(digit | (0x80 if length else 0))
+        if not length:
+            return bytes([kind]) + bytes(encoded) + body
+
+
+def _text(value: str) -> bytes:
+    raw = value.encode()
+    return len(raw).to_bytes(2, "big") + raw
+
+
+async def _read_packet(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    kind = (await reader.readexactly(1))[0]
+    length, shift = 0, 0
+    while True:
+        digit = (await reader.readexactly(1))[0]
+        length += (digit & 0x7F) << shift
+        shift += 7
+        if not digit & 0x80:
+            return kind, await reader.readexactly(length)
+
+
+async def _subscriber(
+    host: str, port: int, name: str, topic: str, ready: list[int], arrivals: list[float]
+) -> None:
+    reader, writer = await asyncio.open_connection(host, port)
+    connect = _text("MQTT") + bytes([4, 0x02]) + (300).to_bytes(2, "big") + _text(name)
+    writer.write(_packet(0x10, connect))
+    await _read_packet(reader)  # CONNACK
+    writer.write(_packet(0x82, (1).to_bytes(2, "big") + _text(topic) + bytes([0])))
+    await _read_packet(reader)  # SUBACK
+    ready.append(1)
+    while True:
+        kind, _ = await _read_packet(reader)
+        if kind >> 4 == 3:  # PUBLISH
+            arrivals.append(time.perf_counter())
+            writer.close()
+            return
 
 
 def mqtt_fanout(vtn: Vtn, bl: str, program_id: str, count: int) -> dict[str, float]:
     host, port = vtn.mqtt_url.removeprefix("mqtt://").split(":")
     topic = f"openadr3/programs/{program_id}/events/create"
     arrivals: list[float] = []
-    lock = threading.Lock()
-    subscribed = threading.Semaphore(0)
-    clients = []
+    ready: list[int] = []
+    started = 0.0
 
-    def on_message(client: Any, userdata: Any, message: Any) -> None:
-        with lock:
-            arrivals.append(time.perf_counter())
+    async def main() -> None:
+        nonlocal started
+        tasks = [
+            asyncio.create_task(_subscriber(host, int(port), f"ven-{i}", topic, ready, arrivals))
+            for i in range(count)
+        ]
+        while len(ready) < count:
+            await asyncio.sleep(0.01)
+        started = time.perf_counter()
+        async with httpx.AsyncClient(timeout=30) as http:
+            await http.post(
+                f"{vtn.url}/events",
+                headers={"Authorization": f"Bearer {bl}"},
+                json={
+                    "programID": program_id,
+                    "intervals": [
+                        {"id": 0, "payloads": [{"type": "IMPORT_CAPACITY_LIMIT", "values": [0.0]}]}
+                    ],
+                },
+            )
+        await asyncio.wait(tasks, timeout=30)
+        for task in tasks:
+            task.cancel()
 
-    def on_subscribe(*_: Any) -> None:
-        subscribed.release()
-
-    def on_connect(client: Any, userdata: Any, flags: Any, reason: Any, properties: Any) -> None:
-        client.subscribe(topic, qos=1)
-
-    for i in range(count):
-        client = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=f"bench-ven-{i}")
-        client.on_message, client.on_subscribe, client.on_connect = (
-            on_message,
-            on_subscribe,
-            on_connect,
-        )
-        client.connect(host, int(port), keepalive=120)
-        client.loop_start()
-        clients.append(client)
-    for _ in range(count):
-        subscribed.acquire(timeout=60)
-    started = time.perf_counter()
-    httpx.post(
-        f"{vtn.url}/events",
-        headers={"Authorization": f"Bearer {bl}"},
-        json={
-            "programID": program_id,
-            "intervals": [
-                {"id": 0, "payloads": [{"type": "IMPORT_CAPACITY_LIMIT", "values": [0.0]}]}
-            ],
-        },
-    )
-    deadline = time.perf_counter() + 30
-    while len(arrivals) < count and time.perf_counter() < deadline:
-        time.sleep(0.01)
-    for client in clients:
-        client.loop_stop()
-        client.disconnect()
+    asyncio.run(main())
     return delays(arrivals, started, count)
 
 
@@ -339,38 +367,43 @@ def backends() -> list[tuple[str, str]]:
     return found
 
 
+def show_fanout(name: str, channel: str, count: int, fan: dict[str, float]) -> None:
+    print(
+        f"{name}: event to {count} VENs by {channel}: received {fan['received']:.0f}, "
+        f"p50 {fan['p50_s'] * 1000:.0f} ms, p99 {fan['p99_s'] * 1000:.0f} ms, "
+        f"max {fan['max_s'] * 1000:.0f} ms"
+    )
+
+
+def measure(name: str, vtn: Vtn, args: argparse.Namespace) -> None:
+    bl, program_id, event_id = bl_setup(vtn)
+    tokens = [vtn.token("ven", f"ven-{i}")[1] for i in range(args.vens)]
+    asyncio.run(post_reports(vtn, tokens[:10], event_id, 1.0))  # warm-up
+    result = asyncio.run(post_reports(vtn, tokens, event_id, args.seconds))
+    print(
+        f"{name}: {args.vens} VENs posting reports for {args.seconds:.0f} s: "
+        f"{result['per_s']:.0f} posts/s, p50 {result['p50_ms']:.1f} ms, "
+        f"p99 {result['p99_ms']:.1f} ms ({result['posts']:.0f} ok, {result['errors']:.0f} failed)"
+    )
+    if args.fanout:
+        show_fanout(name, "MQTT", args.fanout, mqtt_fanout(vtn, bl, program_id, args.fanout))
+        hook_tokens = [vtn.token("ven", f"hook-{i}")[1] for i in range(args.fanout)]
+        fan = webhook_fanout(vtn, bl, program_id, hook_tokens)
+        show_fanout(name, "webhook", args.fanout, fan)
+
+
 def run(args: argparse.Namespace) -> None:
     mqtt_url = os.environ.get("SURPLUS_MQTT_URL", "mqtt://127.0.0.1:1883")
+    cpu = platform.processor() or platform.machine()
     print(
-        f"# {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.processor() or platform.machine()}, "
-        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, "
-        f"{args.workers} uvicorn worker(s), loopback"
+        f"# {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {cpu}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, {args.workers} uvicorn worker(s), loopback"
     )
     for name, url in backends():
+        if args.only and name.lower() != args.only:
+            continue
         with running_vtn(url, mqtt_url, args.workers) as vtn:
-            bl, program_id, event_id = bl_setup(vtn)
-            tokens = [vtn.token("ven", f"ven-{i}")[1] for i in range(args.vens)]
-            asyncio.run(post_reports(vtn, tokens[:10], event_id, 1.0))  # warm-up
-            result = asyncio.run(post_reports(vtn, tokens, event_id, args.seconds))
-            print(
-                f"{name}: {args.vens} VENs posting reports for {args.seconds:.0f} s: "
-                f"{result['per_s']:.0f} posts/s, p50 {result['p50_ms']:.1f} ms, "
-                f"p99 {result['p99_ms']:.1f} ms ({result['posts']:.0f} ok, {result['errors']:.0f} failed)"
-            )
-            if args.fanout:
-                fan = mqtt_fanout(vtn, bl, program_id, args.fanout)
-                print(
-                    f"{name}: event to {args.fanout} VENs by MQTT: received {fan['received']:.0f}, "
-                    f"p50 {fan['p50_s'] * 1000:.0f} ms, p99 {fan['p99_s'] * 1000:.0f} ms, "
-                    f"max {fan['max_s'] * 1000:.0f} ms"
-                )
-                hook_tokens = [vtn.token("ven", f"hook-{i}")[1] for i in range(args.fanout)]
-                fan = webhook_fanout(vtn, bl, program_id, hook_tokens)
-                print(
-                    f"{name}: event to {args.fanout} VENs by webhook: received {fan['received']:.0f}, "
-                    f"p50 {fan['p50_s'] * 1000:.0f} ms, p99 {fan['p99_s'] * 1000:.0f} ms, "
-                    f"max {fan['max_s'] * 1000:.0f} ms"
-                )
+            measure(name, vtn, args)
 
 
 def main() -> None:
@@ -379,6 +412,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--fanout", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--only", choices=["sqlite", "postgresql"], default=None)
     run(parser.parse_args())
 
 

@@ -8,12 +8,17 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from surplus.economics.assess import Assumptions, assess_tariff, generation_marginal_cost
+from surplus.economics.assess import (
+    Assumptions,
+    TariffOutcome,
+    assess_tariff,
+    generation_marginal_cost,
+)
 from surplus.economics.programme import Programme, Site
 from surplus.economics.public_finance import CapacityPayments
 from surplus.economics.reserve import ReservePolicy
 from surplus.economics.subsidy import ServingCost
-from surplus.economics.tariffs import DynamicTariff, FixedTariff
+from surplus.economics.tariffs import DynamicTariff, FixedTariff, Tariff
 from surplus.loads import DataCentre, MinerFleet, constant_scenario
 from tests.dispatch.systems import make_dataset
 from tests.economics.tiny import merit_order_dispatch
@@ -53,19 +58,22 @@ def miners_only() -> Programme:
     return Programme((Site("coal", "z", fleet, None),))
 
 
-def test_flat_tariff_fails_in_the_hour_the_oil_plant_runs() -> None:
+def flat_outcome(btc_price_usd: float, tariff: Tariff | None = None) -> TariffOutcome:
+    """The miners on `tariff` (flat Rs 23/kWh by default), dispatched by the hand oracle."""
     dataset = system()
-    scenario = constant_scenario(dataset.snapshots, 200_000.0)  # miners want to run
-    base = merit_order_dispatch(dataset)
-    outcome = assess_tariff(
+    return assess_tariff(
         dataset,
         miners_only(),
-        FixedTariff("flat", 23_000.0),
-        scenario,
-        base,
+        tariff or FixedTariff("flat", 23_000.0),
+        constant_scenario(dataset.snapshots, btc_price_usd),
+        merit_order_dispatch(dataset),
         merit_order_dispatch,
         ASSUME,
     )
+
+
+def test_flat_tariff_fails_in_the_hour_the_oil_plant_runs() -> None:
+    outcome = flat_outcome(200_000.0)  # at this BTC price the miners want to run
     # Hour 0: coal at the margin, cost to serve 10,000 + 1,000 network → passes.
     # Hour 1: 150 MW of oil for the miners: price 30,000 + 1,000 → fails on 200 MWh.
     test = outcome.subsidy_price
@@ -90,17 +98,7 @@ def test_flat_tariff_fails_in_the_hour_the_oil_plant_runs() -> None:
 
 
 def test_parties_balance() -> None:
-    dataset = system()
-    scenario = constant_scenario(dataset.snapshots, 200_000.0)
-    outcome = assess_tariff(
-        dataset,
-        miners_only(),
-        FixedTariff("flat", 23_000.0),
-        scenario,
-        merit_order_dispatch(dataset),
-        merit_order_dispatch,
-        ASSUME,
-    )
+    outcome = flat_outcome(200_000.0)
     parties = outcome.parties.set_index("party")
     miners = outcome.loads[0]
     assert parties.loc["operators", "net_pkr"] == pytest.approx(
@@ -113,8 +111,6 @@ def test_parties_balance() -> None:
 
 
 def test_dynamic_tariff_passes_by_construction() -> None:
-    dataset = system()
-    scenario = constant_scenario(dataset.snapshots, 200_000.0)
     tariff = DynamicTariff(
         "dyn",
         adder_pkr_per_mwh=500.0,
@@ -122,31 +118,13 @@ def test_dynamic_tariff_passes_by_construction() -> None:
         network_charge_pkr_per_mwh=1_000.0,
         loss_share=0.0,
     )
-    outcome = assess_tariff(
-        dataset,
-        miners_only(),
-        tariff,
-        scenario,
-        merit_order_dispatch(dataset),
-        merit_order_dispatch,
-        ASSUME,
-    )
+    outcome = flat_outcome(200_000.0, tariff)
     assert outcome.subsidy_price.passes
     assert outcome.hourly["tariff_pkr_per_mwh"].tolist() == [11_500.0, 31_500.0]
 
 
 def test_unprofitable_miners_stay_off_a_flat_tariff() -> None:
-    dataset = system()
-    scenario = constant_scenario(dataset.snapshots, 10_000.0)  # hashprice far below the tariff
-    outcome = assess_tariff(
-        dataset,
-        miners_only(),
-        FixedTariff("flat", 23_000.0),
-        scenario,
-        merit_order_dispatch(dataset),
-        merit_order_dispatch,
-        ASSUME,
-    )
+    outcome = flat_outcome(10_000.0)  # hashprice far below the tariff
     assert outcome.finance.energy_sold_mwh == 0.0
     assert outcome.subsidy_price.passes
 

@@ -55,3 +55,9 @@ def test_a_bad_window_is_reported() -> None:
     assert "--start" in result.output and "Traceback" not in result.output
     result = CliRunner().invoke(app, ["--start", "2030-01-01"])
     assert result.exit_code == 1 and "window" in result.output
+
+
+def test_the_summary_in_the_command_list_is_one_line() -> None:
+    # typer lists each command with its docstring's first paragraph, line breaks kept.
+    summary = (economics_command.__doc__ or "").strip().split("\n\n")[0]
+    assert summary and "\n" not in summary

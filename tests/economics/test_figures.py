@@ -4,28 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from surplus.economics.assess import assess_tariff
+from surplus.economics.assess import TariffOutcome
 from surplus.economics.figures import cost_vs_tariff_figure, miner_profit_figure
 from surplus.economics.sweeps import miner_profit_by_price, reserve_table
-from surplus.economics.tariffs import FixedTariff
-from surplus.loads import constant_scenario
-from tests.economics.test_assess import ASSUME, miners_only, system
-from tests.economics.tiny import merit_order_dispatch
+from surplus.loads import BitcoinScenario, constant_scenario
+from tests.economics.test_assess import ASSUME, flat_outcome, miners_only, system
 
 
-def outcome():  # type: ignore[no-untyped-def]
-    dataset = system()
-    scenario = constant_scenario(dataset.snapshots, 200_000.0)
-    result = assess_tariff(
-        dataset,
-        miners_only(),
-        FixedTariff("flat", 23_000.0),
-        scenario,
-        merit_order_dispatch(dataset),
-        merit_order_dispatch,
-        ASSUME,
-    )
-    return result, scenario
+def outcome() -> tuple[TariffOutcome, BitcoinScenario]:
+    return flat_outcome(200_000.0), constant_scenario(system().snapshots, 200_000.0)
 
 
 def test_cost_vs_tariff_marks_the_failing_hour() -> None:

@@ -77,3 +77,34 @@ def test_bad_programme_figures_are_refused() -> None:
     with pytest.raises(InputError) as error:
         default_programme(PLANTS, programme_mw=-1.0, miner_share=1.5)
     assert {p.column for p in error.value.problems} == {"programme_mw", "miner_share"}
+
+
+def test_the_reserve_share_comes_off_the_miners_value() -> None:
+    # 100 USD/MWh mined, 2 % pool fee, 5 USD/MWh opex: 93 USD kept without a reserve; a
+    # 10 % share of coins mined and a 2 USD/MWh levy leave 100 × 0.88 − 5 − 2 = 81 USD.
+    from surplus.economics.reserve import ReservePolicy
+    from surplus.loads import MinerFleet
+
+    fleet = MinerFleet("m", grid_mw=10.0, pool_fee_share=0.02, opex_usd_per_mwh=5.0)
+    hashprice = pd.Series(100.0 * 24 * fleet.grid_mw / fleet.hashrate_phs, HOURS)
+    alone = miner_cash_value_pkr_per_mwh(fleet, hashprice, 1.0)
+    taxed = miner_cash_value_pkr_per_mwh(fleet, hashprice, 1.0, ReservePolicy(0.1, 2.0))
+    assert alone.tolist() == pytest.approx([93.0] * 3)
+    assert taxed.tolist() == pytest.approx([81.0] * 3)
+
+
+def test_a_miner_that_pays_only_without_the_reserve_stays_off() -> None:
+    from surplus.economics.reserve import ReservePolicy
+
+    programme = default_programme(PLANTS)
+    fleet, _ = programme.fleets[0]
+    scenario = constant_scenario(HOURS, 90_000.0)
+    hashprice = scenario.hashprice_usd_per_phs_day(programme.hashrate_ehs)
+    value = float(miner_cash_value_pkr_per_mwh(fleet, hashprice, 280.0).iloc[0])
+    reserve = ReservePolicy(0.1, 0.0)
+    taxed = float(miner_cash_value_pkr_per_mwh(fleet, hashprice, 280.0, reserve).iloc[0])
+    tariff = FixedTariff("between", (value + taxed) / 2)
+    free = dispatch_loads(programme, tariff, scenario, 280.0, BIDS)[0]
+    bound = dispatch_loads(programme, tariff, scenario, 280.0, BIDS, reserve)[0]
+    assert np.all(free.load_mw == fleet.grid_mw)  # type: ignore[operator]
+    assert np.all(bound.load_mw == 0.0)  # type: ignore[operator]

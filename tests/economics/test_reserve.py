@@ -44,3 +44,20 @@ def test_a_share_gives_the_same_coins_at_any_price() -> None:
 def test_bad_policy_is_refused() -> None:
     with pytest.raises(InputError, match="reserve_share"):
         ReservePolicy(1.5, 0.0)
+
+
+def test_miners_hourly_sums_only_the_miner_fleets() -> None:
+    from surplus.economics.reserve import miners_hourly
+    from surplus.loads import DataCentre, MinerFleet, datacentre_economics, miner_economics
+
+    hours = YEAR[:3]
+    none = pd.Series(0.0, hours)
+    loads = [
+        miner_economics(MinerFleet("a", grid_mw=10.0), none, 0.0, 40.0, 280.0, 50_000.0),
+        miner_economics(MinerFleet("b", grid_mw=30.0), none, 0.0, 40.0, 280.0, 50_000.0),
+        datacentre_economics(DataCentre("dc", it_mw=100.0), none, 0.0, 280.0),
+    ]
+    assert miners_hourly(loads, "served_mw", hours).tolist() == [40.0, 40.0, 40.0]
+    mined = loads[0].hourly["btc_mined"] + loads[1].hourly["btc_mined"]
+    assert miners_hourly(loads, "btc_mined", hours).tolist() == pytest.approx(mined.tolist())
+    assert miners_hourly(loads[2:], "served_mw", hours).tolist() == [0.0, 0.0, 0.0]

@@ -103,3 +103,29 @@ def test_min_flat_tariff_is_the_threshold(cost: np.ndarray, served: np.ndarray) 
     assert at.passes and not below.passes
     # The shortfall falls as the flat tariff rises.
     assert probe.shortfall_pkr >= below.shortfall_pkr >= at.shortfall_pkr == 0
+
+
+def test_p99_flat_tariff_leaves_out_the_dearest_hour_of_a_hundred() -> None:
+    # 99 hours cost 10,000 to serve and one hour 50,000: passing every hour takes 50,000,
+    # passing 99 of 100 takes 10,000. Hours with nothing served do not count.
+    hours = pd.date_range("2026-01-01", periods=102, freq="h", tz="UTC")
+    cost = pd.DataFrame({"m": [10_000.0] * 99 + [50_000.0, 90_000.0, 90_000.0]}, hours)
+    served = pd.DataFrame({"m": [5.0] * 100 + [0.0, 0.0]}, hours)
+    result = subsidy_test(served, pd.DataFrame({"m": 0.0}, hours), cost, ServingCost(0, 0))
+    assert result.min_flat_tariff_pkr_per_mwh == 50_000
+    assert result.flat_tariff_p99_pkr_per_mwh == 10_000
+    two_dear = cost.copy()
+    two_dear.iloc[98, 0] = 40_000.0
+    result = subsidy_test(served, pd.DataFrame({"m": 0.0}, hours), two_dear, ServingCost(0, 0))
+    assert result.flat_tariff_p99_pkr_per_mwh == 40_000
+
+
+def test_average_cost_ignores_hours_nothing_was_served() -> None:
+    # The delta measure has no cost in an hour with nothing served (NaN): 10 MWh served at a
+    # change in system cost of 100,000 PKR is 10,000 PKR/MWh, overall and for the load.
+    served = frame({"m": [10.0, 0.0]})
+    cost = incremental_cost_per_mwh(pd.Series([100_000.0, 0.0], HOURS[:2]), served)
+    result = subsidy_test(served, frame({"m": [20_000.0, 20_000.0]}), cost, ServingCost(0, 0))
+    assert result.average_cost_pkr_per_mwh == 10_000.0
+    assert result.by_load.loc["m", "average_cost_pkr_per_mwh"] == 10_000.0
+    assert result.passes

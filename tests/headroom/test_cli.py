@@ -97,3 +97,13 @@ def test_peak_window_option_changes_the_threshold(tmp_path: Path) -> None:
     # with May in the window the threshold is 100 MW and 4.8 = 50 - 2330/L gives L = 51.5 MW.
     assert default == pytest.approx(2310 / 45.2, rel=1e-6)
     assert widened == pytest.approx(2330 / 45.2, rel=1e-6)
+
+
+@pytest.mark.parametrize("command", ["headroom_command", "sites_command"])
+def test_the_summary_in_the_command_list_is_one_line(command: str) -> None:
+    # typer lists each command with its docstring's first paragraph, line breaks kept.
+    import surplus.headroom.cli as cli
+
+    doc = getattr(cli, command).__doc__ or ""
+    summary = doc.strip().split("\n\n")[0]
+    assert summary and "\n" not in summary

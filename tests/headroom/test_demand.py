@@ -99,3 +99,18 @@ def test_demand_headroom_ignores_row_and_column_order() -> None:
     pd.testing.assert_frame_equal(
         base.sort_index(), other.set_index(["region", "budget"]).sort_index(), rtol=1e-12
     )
+
+
+def test_thresholds_frame_lists_each_region_with_its_windows() -> None:
+    from surplus.headroom.table import thresholds_frame
+
+    index = pd.date_range("2023-01-01", "2023-12-31 23:00", freq="h", tz="UTC")
+    values = np.full(len(index), 50.0)
+    values[index.get_loc(pd.Timestamp("2023-07-10 15:00", tz="UTC"))] = 100.0
+    values[index.get_loc(pd.Timestamp("2023-01-10 15:00", tz="UTC"))] = 80.0
+    rules = {"r": SeasonRule(winter_peak_months=NOV_TO_MAR)}
+    result = demand_headroom(pd.DataFrame({"r": values}, index=index), [0.0], "UTC", rules)
+    row = thresholds_frame(result, rules).loc["r"]
+    assert (row["summer MW"], row["winter MW"]) == (100.0, 80.0)
+    assert row["winter set by months"] == "Nov-Mar"
+    assert row["hours above threshold"] == 0

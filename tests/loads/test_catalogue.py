@@ -59,4 +59,4 @@ def test_dataclass_defaults_come_from_the_catalogue(cls, catalogue) -> None:  # 
 
 def test_fy25_capacity_payment_per_kwh() -> None:
     # Reference: Rs 1,806.18 bn over 126,705 GWh is about Rs 14.3/kWh.
-    assert CapacityPayments().per_mwh / 1000 == pytest.approx(14.26, abs=0.01)
+    assert CapacityPayments().pkr_per_mwh / 1000 == pytest.approx(14.26, abs=0.01)

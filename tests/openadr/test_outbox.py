@@ -4,6 +4,7 @@ back-off, give-up and recovery after a crash (all with a mock HTTP transport).""
 from __future__ import annotations
 
 import asyncio
+import threading
 import json
 from datetime import timedelta
 
@@ -175,3 +176,37 @@ def test_a_crash_mid_delivery_loses_nothing(vtn: Vtn) -> None:
     assert claim_due(factory, now + timedelta(seconds=59), 10, policy) == []
     again = claim_due(factory, now + timedelta(seconds=61), 10, policy)
     assert [d.id for d in again] == [claimed[0].id]
+
+
+def test_concurrent_workers_never_claim_the_same_row(vtn: Vtn) -> None:
+    factory = make_sessionmaker(vtn.engine)
+    now = utc_now()
+    with factory() as session:
+        session.add_all(
+            OutboxRow(
+                created_at=now,
+                channel="WEBHOOK",
+                destination=f"http://x.test/{i}",
+                bearer_token=None,
+                payload="{}",
+                status="PENDING",
+                attempts=0,
+                next_attempt_at=now,
+            )
+            for i in range(120)
+        )
+        session.commit()
+    claimed: list[int] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        while batch := claim_due(factory, now, 7, RetryPolicy()):
+            with lock:
+                claimed.extend(d.id for d in batch)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(claimed) == 120 and len(set(claimed)) == 120

@@ -172,7 +172,7 @@ BAD_BODIES = [
     b'{"programName": "ok", "intervalPeriod": {"duration": "1 hour"}}',
     b'{"programName": "ok", "intervalPeriod": {"start": "yesterday"}}',
     b'{"programName": "ok", "targets": [""]}',
-    b'{"programName": "ok", "payloadDescriptors": [{"objectType": "NOPE", "payloadType": "PRICE"}]}',
+    b'{"programName": "ok", "payloadDescriptors": [{"objectType": "NO", "payloadType": "P"}]}',
     b'{"programName": "ok", "programDescriptions": [{"URL": "no scheme"}]}',
     '{"programName": "\u00e9"'.encode(),
 ]

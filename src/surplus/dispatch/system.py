@@ -79,6 +79,7 @@ def prepare(dataset: Dataset, flexible_loads: Sequence[FlexibleLoad] = ()) -> Sy
     if len(snapshots) == 0:
         raise DispatchError("the dataset has no hours to dispatch")
     local = snapshots.tz_convert(dataset.info.timezone)
+    _check_months_once(local)
     available = dataset.available_mw().to_numpy(float)
     minimum = available * plants["must_run"].to_numpy(float)
     budget_plants = _budget_plants(dataset, plants.index)
@@ -113,6 +114,18 @@ def prepare(dataset: Dataset, flexible_loads: Sequence[FlexibleLoad] = ()) -> Sy
         flexible_load_mw=flex_load_mw,
         flexible_value=flex_value,
     )
+
+
+def _check_months_once(local: pd.DatetimeIndex) -> None:
+    """Budgets are per calendar month and each month is one block: a month that comes back
+    (a dataset longer than a year, or hours out of order) would get its water twice."""
+    months = local.month.to_numpy()
+    block_months = months[np.r_[0, np.flatnonzero(np.diff(months)) + 1]]
+    if len(np.unique(block_months)) < len(block_months):
+        raise DispatchError(
+            "the dispatch takes hours in order within one year: a local calendar month "
+            f"appears twice (months from {local[0]:%Y-%m} to {local[-1]:%Y-%m})"
+        )
 
 
 def _units(

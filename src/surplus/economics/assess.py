@@ -26,7 +26,12 @@ from surplus.economics.public_finance import (
     public_finance,
     system_cost_pkr,
 )
-from surplus.economics.reserve import ReserveAccrual, ReservePolicy, reserve_accrual
+from surplus.economics.reserve import (
+    ReserveAccrual,
+    ReservePolicy,
+    miners_hourly,
+    reserve_accrual,
+)
 from surplus.economics.subsidy import (
     ServingCost,
     SubsidyTest,
@@ -115,7 +120,8 @@ def assess_tariff(
         float(dataset.operating_plants["variable_cost_pkr_per_mwh"].max()),
         dataset.info.value_of_lost_load_per_mwh,
     )
-    result = dispatch(dataset, dispatch_loads(programme, tariff, scenario, rate, bids))
+    bidding = dispatch_loads(programme, tariff, scenario, rate, bids, assumptions.reserve)
+    result = dispatch(dataset, bidding)
     served = served_by_model(programme, result.flexible_served_mw)
     zones = zone_of(programme)
     marginal = generation_marginal_cost(
@@ -149,7 +155,7 @@ def assess_tariff(
         finance=finance,
         reserve=reserve,
         parties=gains_and_payments(loads, finance, by_price, reserve, rate),
-        hourly=_hourly(served, tariffs, serving.per_mwh(mc)),
+        hourly=_hourly(served, tariffs, serving.cost_pkr_per_mwh(mc)),
     )
 
 
@@ -188,10 +194,8 @@ def _load_accounts(
 def _reserve(
     loads: Sequence[LoadEconomics], scenario: BitcoinScenario, policy: ReservePolicy
 ) -> ReserveAccrual:
-    miners = [load for load in loads if load.kind == "miner"]
-    index = scenario.index
-    mined = sum((m.hourly["btc_mined"] for m in miners), pd.Series(0.0, index=index))
-    energy = sum((m.hourly["served_mw"] for m in miners), pd.Series(0.0, index=index))
+    mined = miners_hourly(loads, "btc_mined", scenario.index)
+    energy = miners_hourly(loads, "served_mw", scenario.index)
     return reserve_accrual(policy, mined, energy, scenario.btc_price_usd)
 
 

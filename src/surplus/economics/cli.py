@@ -105,8 +105,9 @@ def economics_command(
     start: Annotated[str | None, typer.Option(help="First hour (UTC), e.g. 2025-01-01.")] = None,
     end: Annotated[str | None, typer.Option(help="End (exclusive, UTC).")] = None,
 ) -> None:
-    """Compare the floated Rs 23/kWh, the industrial B3 rate and a dynamic tariff for the
-    2,000 MW programme: subsidy test, the government's position, operators' profit."""
+    """Compare Rs 23/kWh, industrial B3 and a dynamic tariff for the 2,000 MW programme.
+
+    For each tariff: the subsidy test, the government's position and operators' profit."""
     from surplus.dispatch import dispatch
     from surplus.grid.load import load_dataset
 
@@ -156,6 +157,12 @@ def _print(comparison: Comparison, grid_mw: float, hashrate_ehs: float) -> None:
     summary.index.name = "figure"
     print_frame(
         summary.astype(object), "Tariffs compared (Rs bn, GWh, Rs/kWh over the period)", digits=2
+    )
+    console.print(
+        "[dim]min_flat_tariff: the cost to serve in the dearest served load-hour of the period, "
+        "so a few hours can set it; flat_tariff_p99 passes all but the dearest 1 % of served "
+        "hours. Costs are capped at the dearest running plant (the value of lost load never "
+        "sets them).[/]"
     )
     parties = pd.concat([o.parties.assign(tariff=o.tariff) for o in comparison.outcomes])
     net = parties.pivot(index="party", columns="tariff", values="net_pkr") / 1e9

@@ -87,6 +87,7 @@ def summary_row(outcome: TariffOutcome, hours: int) -> dict[str, Any]:
         "failing_gwh": test.failing_mwh / 1e3,
         "shortfall_bn_pkr": test.shortfall_pkr / 1e9,
         "min_flat_tariff_rs_per_kwh": test.min_flat_tariff_pkr_per_mwh / 1e3,
+        "flat_tariff_p99_rs_per_kwh": test.flat_tariff_p99_pkr_per_mwh / 1e3,
         "average_cost_rs_per_kwh": test.average_cost_pkr_per_mwh / 1e3,
         "failing_months_delta": int(outcome.delta_by_month["fails"].sum()),
         "shortfall_delta_bn_pkr": float(outcome.delta_by_month["shortfall_pkr"].sum()) / 1e9,
@@ -98,7 +99,7 @@ def summary_row(outcome: TariffOutcome, hours: int) -> dict[str, Any]:
         )
         / 1e3,
         "miners_profit_bn_pkr": outcome.profit_pkr("miner") / 1e9,
-        "miners_cash_profit_bn_pkr": sum(m.profit_pkr + m.capital_charge_pkr for m in miners) / 1e9,
+        "miners_cash_profit_bn_pkr": sum(m.cash_profit_pkr for m in miners) / 1e9,
         "datacentres_profit_bn_pkr": outcome.profit_pkr("datacentre") / 1e9,
         "fx_net_musd": f.fx_net_usd / 1e6,
         "reserve_btc_per_year": outcome.reserve.btc_per_year,

@@ -61,6 +61,7 @@ def _test(test: Any) -> dict[str, Any]:
         "failing_mwh": test.failing_mwh,
         "shortfall_pkr": test.shortfall_pkr,
         "min_flat_tariff_pkr_per_mwh": test.min_flat_tariff_pkr_per_mwh,
+        "flat_tariff_p99_pkr_per_mwh": test.flat_tariff_p99_pkr_per_mwh,
         "average_cost_pkr_per_mwh": test.average_cost_pkr_per_mwh,
     }
 

@@ -19,14 +19,18 @@ import pandas as pd
 
 from surplus.dispatch.flexible import FlexibleLoad, default_value_pkr_per_mwh
 from surplus.economics.catalogue import PROGRAMME
+from surplus.economics.reserve import ReservePolicy
 from surplus.economics.tariffs import DynamicTariff, Tariff, price_pkr_per_mwh
 from surplus.errors import InputError, Problem
+from surplus.headroom.sites import NAMED_PLANTS
 from surplus.loads.bitcoin import BitcoinScenario
+from surplus.loads.catalogue import DATA_CENTRE
 from surplus.loads.datacentre import DataCentre
 from surplus.loads.miner import MinerFleet
 
-PROGRAMME_PLANTS = ("sahiwal", "port_qasim", "china_power_hub")
-"""The three imported-coal plants named as the source of the first 2,000 MW [COINDESK]."""
+PROGRAMME_PLANTS = NAMED_PLANTS
+"""The three imported-coal plants named as the source of the first 2,000 MW [COINDESK];
+declared once, in `surplus.headroom.sites`."""
 
 FIRM, FLEX = ":firm", ":flex"
 
@@ -84,7 +88,7 @@ def default_programme(
     for plant in plant_names:
         miner_mw, dc_mw = per_site * miner_share, per_site * (1.0 - miner_share)
         fleet = MinerFleet(f"miners_{plant}", grid_mw=miner_mw) if miner_mw > 0 else None
-        pue = DataCentre("probe").pue
+        pue = DATA_CENTRE.default("pue")
         centre = DataCentre(f"dc_{plant}", it_mw=dc_mw / pue) if dc_mw > 0 else None
         sites.append(Site(plant, str(plants.loc[plant, "zone"]), fleet, centre))
     return Programme(tuple(sites))
@@ -105,12 +109,20 @@ class BidValues:
 
 
 def miner_cash_value_pkr_per_mwh(
-    fleet: MinerFleet, hashprice_usd_per_phs_day: pd.Series, usd_exchange_rate: float
+    fleet: MinerFleet,
+    hashprice_usd_per_phs_day: pd.Series,
+    usd_exchange_rate: float,
+    reserve: ReservePolicy | None = None,
 ) -> pd.Series:
-    """What one MWh at the meter earns the fleet, less its running costs (no capital)."""
+    """What one MWh at the meter earns the fleet, less its running costs and what it hands
+    to the reserve (its share of the coins mined, before the pool fee, and any levy); no
+    capital. A fleet runs only where this beats its tariff."""
+    reserve = reserve or ReservePolicy(0.0, 0.0)
     phs_per_mw = fleet.hashrate_phs / fleet.grid_mw
-    revenue_usd = phs_per_mw * hashprice_usd_per_phs_day / 24.0 * (1.0 - fleet.pool_fee_share)
-    return (revenue_usd - fleet.opex_usd_per_mwh) * usd_exchange_rate
+    mined_usd = phs_per_mw * hashprice_usd_per_phs_day / 24.0
+    kept_usd = mined_usd * (1.0 - fleet.pool_fee_share - reserve.share_of_mined)
+    costs_usd = fleet.opex_usd_per_mwh + reserve.fee_usd_per_mwh
+    return (kept_usd - costs_usd) * usd_exchange_rate
 
 
 def dispatch_loads(
@@ -119,13 +131,15 @@ def dispatch_loads(
     scenario: BitcoinScenario,
     usd_exchange_rate: float,
     bids: BidValues,
+    reserve: ReservePolicy | None = None,
 ) -> list[FlexibleLoad]:
-    """The flexible loads handed to the dispatch for one tariff."""
+    """The flexible loads handed to the dispatch for one tariff; miners weigh what they hand
+    to the `reserve` (none when left out)."""
     hashprice = scenario.hashprice_usd_per_phs_day(programme.hashrate_ehs)
     index = hashprice.index
     loads = []
     for fleet, zone in programme.fleets:
-        value = miner_cash_value_pkr_per_mwh(fleet, hashprice, usd_exchange_rate)
+        value = miner_cash_value_pkr_per_mwh(fleet, hashprice, usd_exchange_rate, reserve)
         if isinstance(tariff, DynamicTariff):
             bid = tariff.highest_marginal_cost_pkr_per_mwh(float(value.mean()))
             willing = np.full(len(index), np.isfinite(bid))

@@ -22,6 +22,7 @@ import pandas as pd
 
 from surplus.economics.catalogue import IMPORTED_FUELS, PUBLIC
 from surplus.economics.subsidy import ServingCost
+from surplus.loads.accounts import period_years
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class CapacityPayments:
         PUBLIC.check("capacity payments", self)
 
     @property
-    def per_mwh(self) -> float:
+    def pkr_per_mwh(self) -> float:
         return self.capacity_payments_pkr / self.consumer_energy_mwh
 
 
@@ -95,7 +96,7 @@ def public_finance(
     contribution_price = revenue - by_price - network
     contribution_delta = revenue - by_delta - network
     contribution = contribution_price if delta_cost_pkr is None else contribution_delta
-    years = len(served.index) / 8760.0
+    years = period_years(pd.DatetimeIndex(served.index))
     yearly = contribution / years if years else 0.0
     return PublicFinance(
         energy_sold_mwh=energy,
@@ -105,7 +106,7 @@ def public_finance(
         network_cost_pkr=network,
         contribution_price_pkr=contribution_price,
         contribution_delta_pkr=contribution_delta,
-        capacity_pkr_per_mwh_before=capacity.per_mwh,
+        capacity_pkr_per_mwh_before=capacity.pkr_per_mwh,
         capacity_pkr_per_mwh_after=(capacity.capacity_payments_pkr - yearly)
         / capacity.consumer_energy_mwh,
         fx_earned_usd=fx_earned_usd,

@@ -7,12 +7,13 @@ cheap.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
 from surplus.economics.catalogue import PROGRAMME
-from surplus.loads.accounts import as_hourly, period_years
+from surplus.loads.accounts import LoadEconomics, as_hourly, period_years
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,18 @@ class ReserveAccrual:
     @property
     def btc(self) -> float:
         return self.btc_from_share + self.btc_from_fee
+
+
+def miners_hourly(
+    loads: Sequence[LoadEconomics], column: str, index: pd.DatetimeIndex
+) -> pd.Series:
+    """One hourly column (`btc_mined`, `served_mw`) summed over the miner fleets; zero
+    every hour when there are none."""
+    total = pd.Series(0.0, index=index, name=column)
+    for load in loads:
+        if load.kind == "miner":
+            total = total + load.hourly[column].reindex(index).fillna(0.0)
+    return total
 
 
 def reserve_accrual(

@@ -30,7 +30,9 @@ class ServingCost:
     def __post_init__(self) -> None:
         TARIFFS.check("serving cost", self)
 
-    def per_mwh(self, marginal_cost_pkr_per_mwh: pd.DataFrame) -> pd.DataFrame:
+    def cost_pkr_per_mwh(self, marginal_cost_pkr_per_mwh: pd.DataFrame) -> pd.DataFrame:
+        """Cost to serve at the meter: marginal generation cost grossed up for losses, plus
+        the network cost."""
         return marginal_cost_pkr_per_mwh / (1.0 - self.loss_share) + self.network_cost_pkr_per_mwh
 
 
@@ -49,7 +51,11 @@ class SubsidyTest:
     failing_mwh: float
     shortfall_pkr: float
     min_flat_tariff_pkr_per_mwh: float
-    """Lowest flat tariff that passes every hour: the highest cost to serve in a served hour."""
+    """Lowest flat tariff that passes every hour: the highest cost to serve in a served hour.
+    A handful of dear hours can set it; read it beside `flat_tariff_p99_pkr_per_mwh`."""
+    flat_tariff_p99_pkr_per_mwh: float
+    """Lowest flat tariff that passes at least 99 % of served hours (the dearest 1 % left
+    out): how far the minimum flat tariff rests on a few hours."""
     average_cost_pkr_per_mwh: float
     """Energy-weighted cost to serve: the flat tariff that breaks even over the period."""
     by_load: pd.DataFrame
@@ -71,12 +77,14 @@ def subsidy_test(
     (1, 10.0, 50.0, 25.0)
     """
     _check_aligned(served_mw, tariff_pkr_per_mwh, marginal_cost_pkr_per_mwh)
-    cost = serving.per_mwh(marginal_cost_pkr_per_mwh)
+    cost = serving.cost_pkr_per_mwh(marginal_cost_pkr_per_mwh)
     served = served_mw.clip(lower=0.0)
     is_served = served > _SERVED_MW
     fails = is_served & (tariff_pkr_per_mwh < cost - _TOLERANCE_PKR_PER_MWH)
     shortfall = ((cost - tariff_pkr_per_mwh).clip(lower=0.0) * served).where(fails, 0.0)
     served_cost = cost.where(is_served)
+    # Unserved hours carry no cost: the delta measure's cost is NaN there, and NaN × 0 is NaN.
+    cost_pkr = (cost * served).where(is_served, 0.0)
     energy = served.sum()
     by_load = pd.DataFrame(
         {
@@ -85,7 +93,7 @@ def subsidy_test(
             "failing_mwh": served.where(fails, 0.0).sum(),
             "shortfall_pkr": shortfall.sum(),
             "min_flat_tariff_pkr_per_mwh": served_cost.max(),
-            "average_cost_pkr_per_mwh": (cost * served).sum() / energy.where(energy > 0),
+            "average_cost_pkr_per_mwh": cost_pkr.sum() / energy.where(energy > 0),
         }
     )
     hourly = pd.DataFrame(
@@ -103,8 +111,9 @@ def subsidy_test(
         failing_mwh=float(by_load["failing_mwh"].sum()),
         shortfall_pkr=float(by_load["shortfall_pkr"].sum()),
         min_flat_tariff_pkr_per_mwh=_nanmax(served_cost.to_numpy()),
+        flat_tariff_p99_pkr_per_mwh=_nanquantile(hourly["max_cost_pkr_per_mwh"].to_numpy(), 0.99),
         average_cost_pkr_per_mwh=(
-            float((cost * served).to_numpy().sum()) / total_energy if total_energy > 0 else np.nan
+            float(cost_pkr.to_numpy().sum()) / total_energy if total_energy > 0 else np.nan
         ),
         by_load=by_load,
         hourly=hourly,
@@ -123,6 +132,12 @@ def incremental_cost_per_mwh(delta_cost_pkr: pd.Series, served_mw: pd.DataFrame)
 def _nanmax(values: np.ndarray) -> float:
     finite = values[~np.isnan(values)]
     return float(finite.max()) if finite.size else float("nan")
+
+
+def _nanquantile(values: np.ndarray, q: float) -> float:
+    """The smallest value at or below which at least `q` of the finite values lie."""
+    finite = values[~np.isnan(values)]
+    return float(np.quantile(finite, q, method="inverted_cdf")) if finite.size else float("nan")
 
 
 def _check_aligned(*frames: pd.DataFrame) -> None:

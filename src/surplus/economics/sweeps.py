@@ -10,7 +10,7 @@ import pandas as pd
 
 from surplus.economics.assess import TariffOutcome
 from surplus.economics.programme import Programme
-from surplus.economics.reserve import ReservePolicy, reserve_by_price
+from surplus.economics.reserve import ReservePolicy, miners_hourly, reserve_by_price
 from surplus.loads.bitcoin import BitcoinScenario
 from surplus.loads.miner import miner_economics
 
@@ -42,7 +42,7 @@ def miner_profit_by_price(
                 usd_exchange_rate,
             )
             profit += result.profit_pkr
-            cash += result.profit_pkr + result.capital_charge_pkr
+            cash += result.cash_profit_pkr
         rows.append(
             {
                 "tariff": outcome.tariff,
@@ -60,11 +60,11 @@ def reserve_table(
     policy: ReservePolicy,
     prices_usd: Sequence[float] = DEFAULT_PRICES_USD,
 ) -> pd.DataFrame:
-    miners = [load for load in outcome.loads if load.kind == "miner"]
-    if not miners:
+    if not any(load.kind == "miner" for load in outcome.loads):
         return pd.DataFrame(columns=["tariff", "btc_price_usd", "btc_per_year"])
-    mined = sum(m.hourly["btc_mined"] for m in miners[1:]) + miners[0].hourly["btc_mined"]
-    energy = sum(m.hourly["served_mw"] for m in miners[1:]) + miners[0].hourly["served_mw"]
+    index = pd.DatetimeIndex(outcome.hourly.index)
+    mined = miners_hourly(outcome.loads, "btc_mined", index)
+    energy = miners_hourly(outcome.loads, "served_mw", index)
     table = reserve_by_price(policy, mined, energy, list(prices_usd))
     table.insert(0, "tariff", outcome.tariff)
     return table

@@ -128,7 +128,8 @@ def headroom_command(
         typer.Option(
             "--timezone",
             help="Local time zone of regions other than the 22 US balancing "
-            "authorities (their zones are built in).",
+            "authorities (their zones are built in): it sets the months of the seasonal "
+            "thresholds and the month and hour reported. Pass e.g. Asia/Karachi; UTC otherwise.",
         ),
     ] = "UTC",
     summer_peak: Annotated[
@@ -148,8 +149,10 @@ def headroom_command(
         ),
     ] = None,
 ) -> None:
-    """Curtailment-enabled headroom: the largest constant new load each region takes within
-    each curtailment budget, and when it would be curtailed."""
+    """Curtailment-enabled headroom: the largest new load each region takes per budget.
+
+    The load is constant; each budget caps the share of its energy that may be curtailed.
+    The table also says when the curtailed hours fall (local month and hour)."""
     budgets = tuple(budget) if budget else DEFAULT_BUDGETS
     if demand is None:
         dataset, base = dispatched(path)
@@ -209,9 +212,11 @@ def sites_command(
         typer.Option("--out", help="Write the zone headroom table as CSV.", show_default=False),
     ] = None,
 ) -> None:
-    """Rank candidate sites (every zone and the named plants) by firm and flexible headroom,
-    the price of the energy they would take and when they would be curtailed; then serve
-    the new load at the named sites together and compare with each site alone."""
+    """Rank candidate sites by headroom and price; test the named sites together.
+
+    Every zone and named plant is ranked by firm and flexible headroom, the price of the
+    energy it would take and when it would be curtailed; then the new load is served at the
+    named sites together and compared with each site alone."""
     if total_mw <= 0:
         raise HeadroomError(f"--total-mw must be above 0, got {total_mw}")
     dataset, base = dispatched(path)

@@ -53,8 +53,6 @@ def rich_table(result: HeadroomTable, title: str) -> Table:
         table.add_column(header, justify="left" if i < 2 else "right")
     for item in result.items:
         stats = item.curtailment
-        month = stats.busiest_month
-        hour = stats.busiest_hour_of_day
         table.add_row(
             item.region,
             budget_label(item.budget),
@@ -66,8 +64,7 @@ def rich_table(result: HeadroomTable, title: str) -> Table:
             f"{stats.events_per_year:,.1f}",
             f"{stats.mean_event_hours:.1f}",
             f"{stats.longest_event_hours}",
-            std_calendar.month_abbr[month] if month else "",
-            f"{hour:02d}:00" if hour is not None else "",
+            *_when(stats),
         )
     return table
 
@@ -145,31 +142,26 @@ def joint_table(answer: JointAnswer, title: str) -> Table:
     return frame_table(joint_frame(answer), title, digits=1)
 
 
-def thresholds_table(result: DemandHeadroom, rules: Mapping[str, SeasonRule]) -> Table:
+def thresholds_frame(result: DemandHeadroom, rules: Mapping[str, SeasonRule]) -> pd.DataFrame:
     """The seasonal thresholds behind a demand-history run, and hours already above them."""
-    table = Table(title="Seasonal peak thresholds", title_justify="left", header_style="bold")
-    for i, header in enumerate(
-        [
-            "region",
-            "summer MW",
-            "set by months",
-            "winter MW",
-            "set by months",
-            "hours above threshold",
-        ]
-    ):
-        table.add_column(header, justify="right" if i in (1, 3, 5) else "left")
+    rows = []
     for region, used in result.thresholds.items():
         rule = rules.get(region, SeasonRule())
-        table.add_row(
-            region,
-            f"{used.summer_mw:,.0f}",
-            _months(rule.summer_peak_months),
-            f"{used.winter_mw:,.0f}",
-            _months(rule.winter_peak_months),
-            f"{result.hours_above_threshold[region]:,}",
+        rows.append(
+            {
+                "region": region,
+                "summer MW": used.summer_mw,
+                "summer set by months": _months(rule.summer_peak_months),
+                "winter MW": used.winter_mw,
+                "winter set by months": _months(rule.winter_peak_months),
+                "hours above threshold": int(result.hours_above_threshold[region]),
+            }
         )
-    return table
+    return pd.DataFrame(rows).set_index("region")
+
+
+def thresholds_table(result: DemandHeadroom, rules: Mapping[str, SeasonRule]) -> Table:
+    return frame_table(thresholds_frame(result, rules), "Seasonal peak thresholds")
 
 
 def _months(months: frozenset[int]) -> str:

@@ -51,6 +51,11 @@ class LoadEconomics:
     uptime_achieved: float = 1.0
     meets_uptime: bool = True
 
+    @property
+    def cash_profit_pkr(self) -> float:
+        """Profit before the capital charge: what running earns once the machines are bought."""
+        return self.profit_pkr + self.capital_charge_pkr
+
 
 def as_hourly(value: float | pd.Series, index: pd.DatetimeIndex, name: str) -> pd.Series:
     """A constant or a series as a float series on `index`; a series must cover every hour."""

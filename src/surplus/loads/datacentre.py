@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from surplus.loads.accounts import (
+    HOURS_PER_YEAR,
     LoadEconomics,
     as_hourly,
     capital_recovery_factor,
@@ -96,7 +97,7 @@ def datacentre_economics(
     curtailed = checked_curtailment(curtailed_mw, centre.grid_mw, f"data centre {centre.name}")
     served = centre.grid_mw - curtailed
     tariff = as_hourly(tariff_pkr_per_mwh, index, "tariff_pkr_per_mwh")
-    capital_usd_per_hour = centre.annual_capital_charge_usd / 8760.0
+    capital_usd_per_hour = centre.annual_capital_charge_usd / HOURS_PER_YEAR
     hourly = pd.DataFrame(
         {
             "served_mw": served,

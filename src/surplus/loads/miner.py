@@ -16,6 +16,7 @@ import pandas as pd
 
 from surplus.errors import InputError, Problem
 from surplus.loads.accounts import (
+    HOURS_PER_YEAR,
     LoadEconomics,
     as_hourly,
     capital_recovery_factor,
@@ -138,7 +139,7 @@ def miner_economics(
     hashprice = as_hourly(hashprice_usd_per_phs_day, index, "hashprice_usd_per_phs_day")
     gross_usd = productive * phs_per_mw * hashprice / 24.0
     tariff = as_hourly(tariff_pkr_per_mwh, index, "tariff_pkr_per_mwh")
-    capital_usd_per_hour = fleet.annual_capital_charge_usd / 8760.0
+    capital_usd_per_hour = fleet.annual_capital_charge_usd / HOURS_PER_YEAR
     hourly = pd.DataFrame(
         {
             "served_mw": served,

@@ -29,7 +29,7 @@ def _factory(app: FastAPI, settings: Settings) -> sessionmaker[Session]:
     factory = getattr(app.state, "sessionmaker", None)
     if factory is None:
         factory = make_sessionmaker(make_engine(settings.database_url))
-    return factory  # type: ignore[no-any-return]
+    return factory
 
 
 @contextlib.asynccontextmanager

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, insert, or_, select
 from sqlalchemy.orm import Session
 
 from surplus.openadr import repository
@@ -77,7 +77,7 @@ def _as_seen_by(
 
 
 def webhook_rows(session: Session, change: Change, now: datetime) -> list[dict[str, Any]]:
-    program_filter = SubscriptionRow.program_id.is_(None)
+    program_filter: ColumnElement[bool] = SubscriptionRow.program_id.is_(None)
     if change.program_id is not None:
         program_filter = or_(program_filter, SubscriptionRow.program_id == change.program_id)
     subscriptions = list(session.scalars(select(SubscriptionRow).where(program_filter)))
@@ -135,5 +135,5 @@ def enqueue(session: Session, change: Change, now: datetime, mqtt_enabled: bool)
     if mqtt_enabled:
         rows += mqtt_rows(session, change, now)
     if rows:
-        session.execute(OutboxRow.__table__.insert(), rows)
+        session.execute(insert(OutboxRow), rows)
     return len(rows)

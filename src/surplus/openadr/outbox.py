@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from surplus.openadr.mqtt import Publisher
@@ -69,21 +69,41 @@ class Outcome:
 def claim_due(
     factory: sessionmaker[Session], now: datetime, batch: int, policy: RetryPolicy
 ) -> list[Delivery]:
+    """Lease up to `batch` due rows to this worker.
+
+    The lease is a conditional UPDATE … RETURNING: a row another worker leased in the
+    meantime no longer matches `next_attempt_at <= now`, so two workers (or processes)
+    never both get it, on SQLite (whose driver runs the SELECT outside the write
+    transaction) as on PostgreSQL (where SKIP LOCKED also keeps them from waiting).
+    """
+    lease_end = now + timedelta(seconds=policy.lease_s)
+    due = (OutboxRow.status == PENDING, OutboxRow.next_attempt_at <= now)
     with factory() as session, session.begin():
-        rows = session.scalars(
-            select(OutboxRow)
-            .where(OutboxRow.status == PENDING, OutboxRow.next_attempt_at <= now)
+        candidates = (
+            select(OutboxRow.id)
+            .where(*due)
             .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
             .limit(batch)
             .with_for_update(skip_locked=True)
-        ).all()
-        lease_end = now + timedelta(seconds=policy.lease_s)
-        for row in rows:
-            row.next_attempt_at = lease_end
-        return [
-            Delivery(r.id, r.channel, r.destination, r.bearer_token, r.payload, r.attempts)
-            for r in rows
-        ]
+        )
+        ids = list(session.scalars(candidates))
+        if not ids:
+            return []
+        claimed = session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(ids), *due)
+            .values(next_attempt_at=lease_end)
+            .returning(
+                OutboxRow.id,
+                OutboxRow.channel,
+                OutboxRow.destination,
+                OutboxRow.bearer_token,
+                OutboxRow.payload,
+                OutboxRow.attempts,
+            )
+        ).tuples()
+        deliveries = [Delivery(*row) for row in claimed]
+    return sorted(deliveries, key=lambda delivery: delivery.id)
 
 
 def record_outcomes(
@@ -125,8 +145,8 @@ async def post_webhook(http: httpx.AsyncClient, delivery: Delivery) -> Outcome:
         elapsed = (time.perf_counter() - started) * 1000
         return Outcome(delivery, f"{type(error).__name__}: {error}"[:500], None, elapsed)
     elapsed = (time.perf_counter() - started) * 1000
-    error = None if response.is_success else f"callback answered HTTP {response.status_code}"
-    return Outcome(delivery, error, response.status_code, elapsed)
+    refused = None if response.is_success else f"callback answered HTTP {response.status_code}"
+    return Outcome(delivery, refused, response.status_code, elapsed)
 
 
 class OutboxWorker:

@@ -8,6 +8,7 @@ targets on vens and resources, since those targets grant access to programs and 
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -193,7 +194,7 @@ def search_subscriptions(
     ctx: Context,
     program_id: str | None,
     client_name: str | None,
-    objects: list[str] | None,
+    objects: Sequence[str] | None,
     page: Page,
 ) -> list[dict[str, Any]]:
     ctx.require("read_ven_objects")

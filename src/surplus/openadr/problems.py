@@ -53,12 +53,12 @@ def as_problem(request: Request, error: Exception) -> Response | None:
         detail = "invalid request: " + validation_detail(list(error.errors()))
         return problem(400, detail, instance=instance)
     if isinstance(error, AuthError):
-        headers = {"WWW-Authenticate": f'Bearer error="{error.error}"'}
+        challenge = {"WWW-Authenticate": f'Bearer error="{error.error}"'}
         return problem(
-            error.status, error.description, headers=headers, instance=instance, error=error.error
+            error.status, error.description, headers=challenge, instance=instance, error=error.error
         )
     if isinstance(error, HTTPException | StarletteHTTPException):
-        headers = error.headers
+        headers = dict(error.headers) if error.headers else None
         return problem(error.status_code, str(error.detail), headers=headers, instance=instance)
     return None
 

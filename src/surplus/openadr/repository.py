@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, exists, not_, or_, select
+from sqlalchemy import ColumnElement, and_, delete, exists, insert, not_, or_, select
 from sqlalchemy.orm import Session
 
 from surplus.store.openadr_tables import (
@@ -72,7 +72,7 @@ def set_targets(session: Session, object_type: str, object_id: str, targets: Ite
         for target in sorted(set(targets))
     ]
     if rows:
-        session.execute(TargetRow.__table__.insert(), rows)
+        session.execute(insert(TargetRow), rows)
 
 
 def remove(session: Session, object_type: str, row: Any) -> None:

@@ -62,22 +62,20 @@ class Context:
 def _record(
     ctx: Context, object_type: str, operation: str, row: Any, program_id: str | None
 ) -> dict[str, Any]:
-    """Audit and notify one write; returns the representation."""
+    """Notify and audit one write; returns the representation.
+
+    The audit entry comes last: it locks the audit chain's head until commit, so doing
+    the notification work first keeps that lock (which serialises all writers) short.
+    """
     obj = repository.represent(object_type, row)
-    audit.record(
-        ctx.session,
-        ctx.caller.actor,
-        f"openadr.{operation.lower()}",
-        object_type.lower(),
-        row.id,
-        obj,
-    )
     program_targets = None
     if object_type == "EVENT" and program_id is not None:
         program = repository.get(ctx.session, "PROGRAM", program_id)
         program_targets = program.body.get("targets") if program is not None else None
     change = notify.Change(object_type, operation, obj, program_id, program_targets)
     ctx.notifications += notify.enqueue(ctx.session, change, ctx.now, ctx.mqtt_enabled)
+    action = f"openadr.{operation.lower()}"
+    audit.record(ctx.session, ctx.caller.actor, action, object_type.lower(), row.id, obj)
     return obj
 
 

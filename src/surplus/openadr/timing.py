@@ -1,7 +1,8 @@
 """When an event ends, from its intervalPeriod and intervals (User Guide 7.3), for `active=`.
 
-Durations use 365-day years and 30-day months; "P9999Y" means never ending. An event
-whose end cannot be worked out (no start) counts as active.
+Durations use 365-day years and 30-day months; "P9999Y" means never ending, and a start
+of 0001-01-01 means "now". An event whose end cannot be worked out (no start, a "now"
+start) counts as active.
 """
 
 from __future__ import annotations
@@ -63,7 +64,8 @@ def event_end(event: dict[str, Any]) -> datetime | None:
     if not ends:
         if default_start is None or default_duration >= FOREVER:
             return None
-        return _parse_time(default_start) + default_duration
+        start = _parse_time(default_start)
+        return None if start.year < 2 else start + default_duration
     return max(ends)
 
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from surplus.report.summary import NAMED_PLANTS, Assessment
+from surplus.headroom.sites import NAMED_PLANTS
+from surplus.report.summary import Assessment
 
 
 @dataclass(frozen=True)

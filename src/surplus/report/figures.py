@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from surplus.report.summary import NAMED_PLANTS, Assessment
+from surplus.headroom.sites import NAMED_PLANTS
+from surplus.report.summary import Assessment
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 

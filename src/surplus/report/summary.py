@@ -9,29 +9,15 @@ import numpy as np
 import pandas as pd
 
 from surplus.grid.model import Dataset
+from surplus.headroom.sites import NAMED_PLANTS, SEASONS
 
 if TYPE_CHECKING:
     from surplus.dispatch import DispatchResult
 
-SEASONS = {
-    12: "winter",
-    1: "winter",
-    2: "winter",
-    3: "spring",
-    4: "spring",
-    5: "spring",
-    6: "summer",
-    7: "summer",
-    8: "summer",
-    9: "autumn",
-    10: "autumn",
-    11: "autumn",
-}
+SEASON_OF_MONTH = {month: label.split()[0] for label, months in SEASONS for month in months}
 """Meteorological seasons of the northern hemisphere, by local month."""
-SEASON_ORDER = ["winter", "spring", "summer", "autumn"]
+SEASON_ORDER = [label.split()[0] for label, _ in SEASONS]
 SPARE_THRESHOLDS_MW = (500, 1000, 2000)
-NAMED_PLANTS = ("sahiwal", "china_power_hub", "port_qasim")
-"""The three imported-coal plants the programme names as the source of its first 2,000 MW."""
 
 
 @dataclass(frozen=True)
@@ -112,7 +98,7 @@ def summarise(dataset: Dataset, result: DispatchResult) -> Assessment:
     """Every table of the assessment from one dispatch."""
     spare = result.spare_mw
     month = _local_month(dataset)
-    season = np.array([SEASONS[m] for m in month])
+    season = np.array([SEASON_OF_MONTH[m] for m in month])
     by_season = (spare.groupby(season).sum() / 1000.0).T.reindex(columns=SEASON_ORDER)
     by_season["year"] = by_season.sum(axis=1)
     by_month = (spare.groupby(month).sum() / 1000.0).T

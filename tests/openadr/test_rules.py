@@ -1,0 +1,107 @@
+"""The pure rules: scopes, targeting, topic names, durations and event ends, back-off."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from surplus.openadr.access import (
+    Caller,
+    effective_targets,
+    has_scope,
+    hide_targets,
+    visible_by_targets,
+)
+from surplus.openadr.outbox import RetryPolicy
+from surplus.openadr.timing import FOREVER, event_end, has_ended, parse_duration
+from surplus.openadr.topics import topic_set, topics_for_change
+
+VEN_SCOPES = frozenset({"read_targets", "read_ven_objects", "write_reports"})
+BL_SCOPES = frozenset({"read_all", "write_programs", "write_events"})
+targets = st.frozensets(st.sampled_from(["a", "b", "c", "d"]))
+
+
+def test_scopes_by_role() -> None:
+    ven = Caller("v", False, VEN_SCOPES, "client:v")
+    bl = Caller("b", True, BL_SCOPES, "client:b")
+    assert has_scope(ven, "read_all")  # /notifiers is open to VENs
+    assert not has_scope(ven, "read_bl")
+    assert not has_scope(ven, "write_programs")
+    assert has_scope(bl, "read_bl") and has_scope(bl, "read_ven_objects")
+    assert not has_scope(bl, "write_reports")
+
+
+@given(granted=targets, requested=st.none() | targets, obj=targets)
+def test_a_ven_never_sees_a_target_it_was_not_granted(
+    granted: frozenset[str], requested: frozenset[str] | None, obj: frozenset[str]
+) -> None:
+    effective = effective_targets(granted, requested)
+    assert effective <= granted
+    shown = hide_targets(sorted(obj), effective)
+    assert set(shown or ()) <= granted
+    if visible_by_targets(obj, effective, filtered=requested is not None) and obj:
+        assert shown  # a visible targeted object shows at least one target
+
+
+def test_untargeted_objects_are_public_unless_a_filter_is_asked() -> None:
+    assert visible_by_targets(None, frozenset(), filtered=False)
+    assert not visible_by_targets([], frozenset({"a"}), filtered=True)
+    assert not visible_by_targets(["b"], frozenset({"a"}), filtered=False)
+
+
+def test_topics_of_an_event_change() -> None:
+    obj = {"id": "e1", "programID": "p1", "targets": ["zone-A"]}
+    assert topics_for_change("EVENT", "CREATE", obj, ["v7"]) == [
+        "openadr3/events/create",
+        "openadr3/programs/p1/events/create",
+        "openadr3/vens/v7/events/create",
+    ]
+    assert topics_for_change("PROGRAM", "CREATE", {"id": "p1"}, []) == ["openadr3/programs/create"]
+    assert "openadr3/programs/p1/update" in topics_for_change("PROGRAM", "UPDATE", {"id": "p1"}, [])
+    assert topic_set("programs", "p1", with_create=False) == {
+        "UPDATE": "openadr3/programs/p1/update",
+        "DELETE": "openadr3/programs/p1/delete",
+        "ALL": "openadr3/programs/p1/+",
+    }
+
+
+def test_durations() -> None:
+    assert parse_duration("PT1H30M") == timedelta(hours=1, minutes=30)
+    assert parse_duration("P1W") == timedelta(days=7)
+    assert parse_duration("P1Y2M3DT4.5S") == timedelta(days=365 + 60 + 3, seconds=4.5)
+    assert parse_duration("-PT15M") == -timedelta(minutes=15)
+    assert parse_duration("P9999Y") == FOREVER
+
+
+def test_event_end_from_intervals() -> None:
+    event = {
+        "intervalPeriod": {"start": "2026-01-01T00:00:00Z", "duration": "PT1H"},
+        "intervals": [{"id": 0, "payloads": []}, {"id": 1, "payloads": []}],
+    }
+    assert event_end(event) == datetime(2026, 1, 1, 2, tzinfo=UTC)
+    moved = {
+        **event,
+        "intervals": [
+            {
+                "id": 0,
+                "payloads": [],
+                "intervalPeriod": {"start": "2026-01-02T00:00:00Z", "duration": "PT30M"},
+            }
+        ],
+    }
+    assert event_end(moved) == datetime(2026, 1, 2, 0, 30, tzinfo=UTC)
+    assert event_end({"intervals": [{"id": 0, "payloads": []}]}) is None
+    assert not has_ended(
+        {"intervalPeriod": {"start": "0001-01-01T00:00:00Z", "duration": "PT1H"}}, datetime.now(UTC)
+    )
+    assert has_ended(event, datetime(2026, 1, 1, 2, tzinfo=UTC))
+
+
+@given(attempts=st.integers(min_value=1, max_value=40))
+def test_back_off_doubles_until_the_cap(attempts: int) -> None:
+    policy = RetryPolicy(base_delay_s=1.5, max_delay_s=300.0)
+    delay = policy.delay_s(attempts)
+    assert 1.5 <= delay <= 300.0
+    assert policy.delay_s(attempts + 1) == min(300.0, 2 * delay)

@@ -1,0 +1,68 @@
+"""The computing packages stay pure: no web, database or network imports, and an honest
+public surface (STYLE.md, "A pure core, I/O at the edges")."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+from pathlib import Path
+
+import pytest
+
+import surplus
+
+COMPUTING = ("grid", "dispatch", "headroom", "loads", "economics")
+FORBIDDEN = frozenset(
+    {"fastapi", "starlette", "sqlalchemy", "alembic", "httpx", "requests", "socket", "urllib",
+     "paho", "uvicorn"}
+)  # fmt: skip
+
+
+def imported_modules(source: str) -> list[str]:
+    """Absolute module names a source file imports, at any depth (functions included)."""
+    names: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.append(node.module)
+    return names
+
+
+def forbidden_imports(source: str) -> list[str]:
+    return [name for name in imported_modules(source) if name.split(".")[0] in FORBIDDEN]
+
+
+def test_the_walker_sees_top_level_nested_and_from_imports() -> None:
+    source = (
+        "import os\nimport httpx.client\nfrom fastapi import FastAPI\n"
+        "def f():\n    from sqlalchemy.orm import Session\n    import numpy\n"
+        "from . import sibling\nfrom surplus.grid import load_dataset\n"
+    )
+    assert forbidden_imports(source) == ["httpx.client", "fastapi", "sqlalchemy.orm"]
+
+
+def _modules(package: str) -> list[Path]:
+    paths = sorted((Path(surplus.__file__).parent / package).rglob("*.py"))
+    assert paths, f"no modules found for surplus.{package}"
+    return paths
+
+
+@pytest.mark.parametrize("package", COMPUTING)
+def test_computing_package_imports_no_service_code(package: str) -> None:
+    found = {
+        str(path.relative_to(Path(surplus.__file__).parent)): bad
+        for path in _modules(package)
+        if (bad := forbidden_imports(path.read_text(encoding="utf-8")))
+    }
+    assert found == {}
+
+
+@pytest.mark.parametrize("package", COMPUTING)
+def test_public_names_are_listed_once_and_exist(package: str) -> None:
+    module = importlib.import_module(f"surplus.{package}")
+    names = list(module.__all__)
+    assert names and len(names) == len(set(names))
+    missing = [name for name in names if not hasattr(module, name)]
+    assert missing == []
+    assert module.__doc__ and module.__doc__.strip()
