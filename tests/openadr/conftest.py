@@ -6,7 +6,6 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -108,14 +107,3 @@ def any_engine(
 def any_vtn(any_engine: Engine) -> Iterator[Vtn]:
     """A VTN on each backend (PostgreSQL when SURPLUS_TEST_POSTGRES_URL is set)."""
     yield from start_vtn(any_engine)
-
-
-SPEC_PATH = (
-    Path(__file__).resolve().parents[2]
-    / ".."
-    / "shared"
-    / "reference"
-    / "openadr3"
-    / "3.1.0"
-    / "openadr3.yaml"
-)

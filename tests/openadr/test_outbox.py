@@ -4,8 +4,8 @@ back-off, give-up and recovery after a crash (all with a mock HTTP transport).""
 from __future__ import annotations
 
 import asyncio
-import threading
 import json
+import threading
 from datetime import timedelta
 
 import httpx

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,7 +15,9 @@ from surplus.openadr.access import (
     hide_targets,
     visible_by_targets,
 )
+from surplus.openadr.callbacks import check_callback_url
 from surplus.openadr.outbox import RetryPolicy
+from surplus.openadr.problems import OpenADRProblem
 from surplus.openadr.timing import FOREVER, event_end, has_ended, parse_duration
 from surplus.openadr.topics import topic_set, topics_for_change
 
@@ -105,3 +108,18 @@ def test_back_off_doubles_until_the_cap(attempts: int) -> None:
     delay = policy.delay_s(attempts)
     assert 1.5 <= delay <= 300.0
     assert policy.delay_s(attempts + 1) == min(300.0, 2 * delay)
+
+
+def test_callback_urls_in_production_must_be_public_https() -> None:
+    check_callback_url("https://ven.example.com/hook", production=True)
+    check_callback_url("http://127.0.0.1:9000/hook", production=False)
+    for url, production in (
+        ("http://ven.example.com/hook", True),
+        ("https://10.0.0.5/hook", True),
+        ("https://127.0.0.1/hook", True),
+        ("ftp://ven.example.com/hook", False),
+        ("https:///no-host", False),
+    ):
+        with pytest.raises(OpenADRProblem) as refused:
+            check_callback_url(url, production)
+        assert refused.value.status == 400

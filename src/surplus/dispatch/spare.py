@@ -20,7 +20,6 @@ most a few grid steps.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import maximum_flow
 
@@ -107,43 +106,39 @@ class _HourlyGraph:
     def __init__(
         self, tails: np.ndarray, heads: np.ndarray, caps: np.ndarray, supply: np.ndarray
     ) -> None:
-        pairs = pd.MultiIndex.from_arrays([tails, heads])
-        codes, unique = pd.factorize(pairs)
-        merged = np.zeros((caps.shape[0], len(unique)), dtype=np.int64)
-        np.add.at(merged.T, codes, caps.T)
         hours = caps.shape[0]
         width = int(max(tails.max(), heads.max())) + 1
-        offsets = (np.arange(hours) * width)[:, None]
         self.super_source = hours * width
         self.super_sink = self.super_source + 1
-        zones = np.arange(_FIRST_ZONE, width)
-        sink_tails = (zones[None, :] + offsets).ravel()
-        edge_tails = np.concatenate(
-            [
-                (unique.get_level_values(0).to_numpy() + offsets).ravel(),
-                np.full(hours, self.super_source),
-                sink_tails,
-            ]
-        )
-        edge_heads = np.concatenate(
-            [
-                (unique.get_level_values(1).to_numpy() + offsets).ravel(),
-                offsets.ravel() + _SOURCE,
-                np.full(len(sink_tails), self.super_sink),
-            ]
-        )
-        edge_caps = np.concatenate([merged.ravel(), supply, np.zeros(len(sink_tails), np.int64)])
-        is_sink = np.zeros(len(edge_caps), dtype=bool)
-        is_sink[-len(sink_tails) :] = True
-        keep = (edge_caps > 0) | is_sink
-        order = np.lexsort((edge_heads[keep], edge_tails[keep]))
         self.size = self.super_sink + 1
-        self.indices = edge_heads[keep][order].astype(np.int32)
-        self.indptr = np.searchsorted(edge_tails[keep][order], np.arange(self.size + 1)).astype(
-            np.int32
-        )
-        self.data = np.minimum(edge_caps[keep][order], _INT_ROOM).astype(np.int32)
-        sink_zone = np.where(is_sink[keep][order], edge_tails[keep][order] % width, -1)
+        # One copy's edges, parallel ones merged, each zone's sink edge (local head `width`)
+        # after its other edges: sorted by tail then head, as compressed rows want.
+        stride = width + 1
+        zones = np.arange(_FIRST_ZONE, width)
+        pair_keys, codes = np.unique(tails * stride + heads, return_inverse=True)
+        keys = np.concatenate([pair_keys, zones * stride + width])
+        order = np.argsort(keys, kind="stable")
+        local_tail, local_head = np.divmod(keys[order], stride)
+        merged = np.zeros((hours, len(keys)), dtype=np.int64)
+        for column, code in enumerate(codes):
+            merged[:, code] += caps[:, column]
+        merged = merged[:, order]
+        is_sink = local_head == width
+        keep = (merged > 0) | is_sink
+        hour, edge = np.nonzero(keep)
+        offset = hour * width
+        fed = np.flatnonzero(supply > 0)
+        edge_tails = offset + local_tail[edge]
+        self.indices = np.concatenate(
+            [np.where(is_sink[edge], self.super_sink, offset + local_head[edge]), fed * width]
+        ).astype(np.int32)
+        counts = np.bincount(edge_tails, minlength=self.size)
+        counts[self.super_source] = len(fed)
+        self.indptr = np.zeros(self.size + 1, dtype=np.int32)
+        np.cumsum(counts, out=self.indptr[1:])
+        edge_caps = np.concatenate([merged[hour, edge], supply[fed]])
+        self.data = np.minimum(edge_caps, _INT_ROOM).astype(np.int32)
+        sink_zone = np.where(is_sink[edge], local_tail[edge], -1)
         self.sink_slots = {int(z): np.flatnonzero(sink_zone == z) for z in zones}
         self.supply = np.minimum(supply, _INT_ROOM).astype(np.int32)
         self.hours, self.width = hours, width

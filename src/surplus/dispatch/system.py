@@ -15,6 +15,7 @@ import pandas as pd
 
 from surplus.dispatch.flexible import FlexibleLoad, default_value_pkr_per_mwh
 from surplus.errors import SurplusError
+from surplus.grid.budgets import monthly_hydro_budgets_mwh
 from surplus.grid.model import Dataset
 
 RESERVE_SHORTFALL_FACTOR = 2.0
@@ -47,7 +48,8 @@ class System:
     unit_budget: np.ndarray
     """Row of `budget_mwh` for a unit with an energy budget, else -1."""
     budget_mwh: np.ndarray
-    """Budget units × 12 local months, MWh, pro-rated to the hours present; inf: no budget."""
+    """Budget units × 12 local months, MWh, pro-rated to the hours present; inf: no budget.
+    See `surplus.grid.budgets`."""
     hour_month: np.ndarray
     corridor_from: np.ndarray
     corridor_to: np.ndarray
@@ -82,7 +84,8 @@ def prepare(dataset: Dataset, flexible_loads: Sequence[FlexibleLoad] = ()) -> Sy
     _check_months_once(local)
     available = dataset.available_mw().to_numpy(float)
     minimum = available * plants["must_run"].to_numpy(float)
-    budget_plants = _budget_plants(dataset, plants.index)
+    budgets = monthly_hydro_budgets_mwh(dataset)
+    budget_plants = list(budgets.columns)
     plant_unit, share, first, unit_budget = _units(plants, budget_plants)
     n_units = len(first)
     corridors = dataset.corridors
@@ -100,7 +103,7 @@ def prepare(dataset: Dataset, flexible_loads: Sequence[FlexibleLoad] = ()) -> Sy
         unit_available_mw=_sum_columns(available, plant_unit, n_units),
         unit_min_mw=_sum_columns(minimum, plant_unit, n_units),
         unit_budget=unit_budget,
-        budget_mwh=_budget_table(dataset, budget_plants, local),
+        budget_mwh=np.ascontiguousarray(budgets.to_numpy(float).T),
         hour_month=local.month.to_numpy(),
         corridor_from=zones.get_indexer(corridors["from_zone"].to_numpy()),
         corridor_to=zones.get_indexer(corridors["to_zone"].to_numpy()),
@@ -145,16 +148,12 @@ def _units(
 
 
 def _sum_columns(values: np.ndarray, groups: np.ndarray, count: int) -> np.ndarray:
-    out = np.zeros((values.shape[0], count))
-    np.add.at(out.T, groups, values.T)
-    return out
-
-
-def _budget_plants(dataset: Dataset, operating: pd.Index) -> list[str]:
-    budgets = dataset.hydro_budgets
-    if budgets.empty:
-        return []
-    return [p for p in pd.unique(budgets["plant"]) if p in operating]
+    """Columns of `values` summed by group, in column order (a loop over a few hundred
+    columns is much faster than `np.add.at`, and adds in the same order)."""
+    out = np.zeros((count, values.shape[0]))
+    for column, group in zip(values.T, groups, strict=True):
+        out[group] += column
+    return out.T.copy()
 
 
 def _unit_keys(plants: pd.DataFrame, budget_plants: list[str]) -> np.ndarray:
@@ -170,27 +169,6 @@ def _unit_keys(plants: pd.DataFrame, budget_plants: list[str]) -> np.ndarray:
     own = plants.index.isin(budget_plants)
     keys[own] = "budget|" + plants.index[own].astype(str)
     return keys.to_numpy(str)
-
-
-def _budget_table(dataset: Dataset, plants: list[str], local: pd.DatetimeIndex) -> np.ndarray:
-    """Monthly budgets scaled by the share of the month's hours the dataset covers, so a
-    window of a few days gets the matching part of its month's water."""
-    table = np.full((len(plants), 12), np.inf)
-    if not plants:
-        return table
-    present = np.bincount(local.month.to_numpy(), minlength=13)[1:]
-    budgets = dataset.hydro_budgets
-    rows = {p: i for i, p in enumerate(plants)}
-    for plant, month, energy in budgets[["plant", "month", "energy_mwh"]].itertuples(False):
-        if plant not in rows or present[int(month) - 1] == 0:
-            continue
-        year = int(local[local.month == month][0].year)
-        start = pd.Timestamp(year=year, month=int(month), day=1, tz=local.tz)
-        hours_in_month = (start + pd.offsets.MonthBegin(1) - start) / pd.Timedelta(hours=1)
-        table[rows[plant], int(month) - 1] = (
-            float(energy) * present[int(month) - 1] / hours_in_month
-        )
-    return table
 
 
 def _flexible(

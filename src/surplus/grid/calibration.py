@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from surplus.grid.budgets import monthly_hydro_budgets_mwh
 from surplus.grid.model import Dataset
 
 COLUMNS = ("metric", "unit", "dataset", "published", "low", "high", "source", "ok")
@@ -130,7 +131,7 @@ def available_energy_gwh(fuel: str, month: int | None = None) -> Callable[[Datas
         names = plants.index[plants["fuel"] == fuel]
         available = dataset.available_mw()[names]
         monthly = available.groupby(dataset.local_snapshots.month).sum()
-        budgets = _budget_table(dataset)
+        budgets = monthly_hydro_budgets_mwh(dataset, pro_rated=False)
         for plant in names.intersection(budgets.columns):
             monthly[plant] = np.minimum(monthly[plant], budgets[plant].reindex(monthly.index))
         if month is not None:
@@ -138,17 +139,6 @@ def available_energy_gwh(fuel: str, month: int | None = None) -> Callable[[Datas
         return float(monthly.to_numpy().sum()) / 1000
 
     return measure
-
-
-def _budget_table(dataset: Dataset) -> pd.DataFrame:
-    """Hydro budgets as months x plants, MWh; inf where a month is missing."""
-    budgets = dataset.hydro_budgets
-    if "plant" not in budgets.columns:
-        budgets = budgets.reset_index()
-    if budgets.empty:
-        return pd.DataFrame(index=range(1, 13))
-    table = budgets.pivot_table(index="month", columns="plant", values="energy_mwh", aggfunc="sum")
-    return table.reindex(range(1, 13)).fillna(np.inf)
 
 
 # --- Pakistan ----------------------------------------------------------------------------

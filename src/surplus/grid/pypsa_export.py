@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from surplus.grid.budgets import monthly_hydro_budgets_mwh
 from surplus.grid.model import Dataset
 
 RESERVE_SHORTFALL_FACTOR = 2.0
@@ -173,19 +174,14 @@ def _meta(dataset: Dataset) -> dict[str, Any]:
 def _budget_windows(dataset: Dataset) -> list[list[Any]]:
     """[plant, first hour position, end position, MWh] per budget and local month, pro-rated
     to the hours present as the dispatch does."""
-    budgets = dataset.hydro_budgets
-    operating = set(dataset.operating_plants.index)
-    local = dataset.local_snapshots
-    months = local.month.to_numpy()
+    table = monthly_hydro_budgets_mwh(dataset)
+    months = dataset.local_snapshots.month.to_numpy()
     windows: list[list[Any]] = []
-    for plant, month, energy in budgets[["plant", "month", "energy_mwh"]].itertuples(False):
-        where = np.flatnonzero(months == int(month))
-        if plant not in operating or len(where) == 0:
-            continue
-        start = pd.Timestamp(year=int(local[where[0]].year), month=int(month), day=1, tz=local.tz)
-        full = (start + pd.offsets.MonthBegin(1) - start) / pd.Timedelta(hours=1)
-        energy_mwh = float(energy) * len(where) / full
-        windows.append([str(plant), int(where[0]), int(where[-1]) + 1, energy_mwh])
+    for plant in table.columns:
+        for month, energy_mwh in table[plant].items():
+            where = np.flatnonzero(months == month)
+            if len(where) and np.isfinite(energy_mwh):
+                windows.append([str(plant), int(where[0]), int(where[-1]) + 1, float(energy_mwh)])
     return windows
 
 

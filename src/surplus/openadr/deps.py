@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
+import asyncio
+import weakref
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Path, Query, Request
@@ -16,6 +17,7 @@ from surplus.auth import current_client
 from surplus.auth.principal import Principal
 from surplus.openadr import models
 from surplus.openadr.access import Caller
+from surplus.openadr.callbacks import CallbackCheck
 from surplus.openadr.service import Context
 
 ID_PATTERN = r"^[a-zA-Z0-9_-]*$"
@@ -37,28 +39,36 @@ def caller(principal: Principal = Depends(current_client)) -> Caller:
     return Caller(principal.client_id, principal.role == "bl", principal.scopes, principal.actor)
 
 
-# Writes queue here rather than in the database. Every write ends by taking the audit
-# chain's head lock; with dozens of threads waiting on it, the holder fights them all for
-# the GIL between its last statements and its commit, and throughput collapses. A few
-# slots keep the pipeline full while the rest wait without running.
-WRITE_SLOTS = threading.BoundedSemaphore(4)
-
-
 def context(
     request: Request, session: Session = Depends(get_session), who: Caller = Depends(caller)
-) -> Iterator[Context]:
+) -> Context:
     worker = getattr(request.app.state, "openadr_worker", None)
-    ctx = Context(
+    return Context(
         session,
         who,
         mqtt_enabled=bool(request.app.state.settings.mqtt_url),
         after_commit=worker.wake if worker is not None else None,
     )
+
+
+# Writes queue here, on the event loop, rather than in the database. Every write ends by
+# taking the audit chain's head lock; with dozens of threads waiting on it, the holder
+# fights them all for the GIL between its last statements and its commit, and throughput
+# collapses. A few slots keep the pipeline full; the rest wait without holding a thread.
+WRITE_SLOTS = 4
+_gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def write_gate(request: Request) -> AsyncIterator[None]:
     if request.method == "GET":
-        yield ctx
+        yield
         return
-    with WRITE_SLOTS:
-        yield ctx
+    loop = asyncio.get_running_loop()
+    gate = _gates.setdefault(loop, asyncio.Semaphore(WRITE_SLOTS))
+    async with gate:
+        yield
 
 
 async def raw_body(request: Request) -> bytes:
@@ -73,5 +83,10 @@ def ok(content: Any, status: int = 200) -> JSONResponse:
     return JSONResponse(content, status_code=status)
 
 
-def production(request: Request) -> bool:
-    return bool(request.app.state.settings.environment == "production")
+def callback_check(request: Request) -> CallbackCheck:
+    """Production checks callback URLs in full (echo challenge included); tests may set
+    `app.state.openadr_http_transport` to answer that challenge."""
+    return CallbackCheck(
+        production=request.app.state.settings.environment == "production",
+        transport=getattr(request.app.state, "openadr_http_transport", None),
+    )

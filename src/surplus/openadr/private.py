@@ -7,15 +7,14 @@ targets on vens and resources, since those targets grant access to programs and 
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from surplus.openadr import models, repository
+from surplus.openadr.callbacks import CallbackCheck, check_callback
 from surplus.openadr.problems import OpenADRProblem
 from surplus.openadr.repository import Page
 from surplus.openadr.service import (
@@ -124,27 +123,11 @@ def search_reports(
 # -- subscriptions ------------------------------------------------------------------------
 
 
-def check_callback_url(url: str, production: bool) -> None:
-    """Webhook URLs must be http(s); in production https only, and not a private address
-    (Definition, Security/Webhooks: SSRF)."""
-    parts = urlsplit(url)
-    allowed = ("https",) if production else ("http", "https")
-    if parts.scheme not in allowed or not parts.hostname:
-        raise OpenADRProblem(400, f"callbackUrl must be an {' or '.join(allowed)} URL with a host")
-    if production:
-        try:
-            address = ipaddress.ip_address(parts.hostname)
-        except ValueError:
-            return
-        if not address.is_global:
-            raise OpenADRProblem(400, "callbackUrl may not point at a private or local address")
-
-
 def _subscription_fields(
-    ctx: Context, request: models.SubscriptionRequest, production: bool
+    ctx: Context, request: models.SubscriptionRequest, check: CallbackCheck
 ) -> dict[str, Any]:
     for entry in request.objectOperations:
-        check_callback_url(entry.callbackUrl, production)
+        check_callback(entry.callbackUrl, check)
     if request.programID is not None:
         try:
             _targeted_row(ctx, "PROGRAM", request.programID)
@@ -154,10 +137,10 @@ def _subscription_fields(
 
 
 def create_subscription(
-    ctx: Context, request: models.SubscriptionRequest, production: bool
+    ctx: Context, request: models.SubscriptionRequest, check: CallbackCheck
 ) -> dict[str, Any]:
     ctx.require("write_subscriptions")
-    body = {**_subscription_fields(ctx, request, production), "clientID": ctx.caller.client_id}
+    body = {**_subscription_fields(ctx, request, check), "clientID": ctx.caller.client_id}
     row = SubscriptionRow(
         id=repository.new_id(),
         body=body,
@@ -170,11 +153,11 @@ def create_subscription(
 
 
 def update_subscription(
-    ctx: Context, subscription_id: str, request: models.SubscriptionRequest, production: bool
+    ctx: Context, subscription_id: str, request: models.SubscriptionRequest, check: CallbackCheck
 ) -> dict[str, Any]:
     ctx.require("write_subscriptions")
     row = _owned_row(ctx, "SUBSCRIPTION", subscription_id)
-    body = {**_subscription_fields(ctx, request, production), "clientID": row.client_id}
+    body = {**_subscription_fields(ctx, request, check), "clientID": row.client_id}
     row.client_name, row.program_id = request.clientName, request.programID
     return _update(ctx, "SUBSCRIPTION", row, body, request.programID)
 

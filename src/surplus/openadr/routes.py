@@ -28,14 +28,20 @@ from surplus.openadr.deps import (
     ObjectIdQuery,
     Skip,
     TargetsQuery,
+    callback_check,
     ok,
-    production,
+    write_gate,
 )
 from surplus.openadr.lifespan import openadr_lifespan
 from surplus.openadr.problems import ProblemRoute
 from surplus.openadr.repository import Page
 
-router = APIRouter(route_class=ProblemRoute, lifespan=openadr_lifespan, tags=["openadr"])
+router = APIRouter(
+    route_class=ProblemRoute,
+    lifespan=openadr_lifespan,
+    tags=["openadr"],
+    dependencies=[Depends(write_gate)],
+)
 
 # -- programs -----------------------------------------------------------------------------
 
@@ -162,7 +168,7 @@ def search_subscriptions(
 @router.post("/subscriptions", operation_id="createSubscription", status_code=201)
 def create_subscription(request: Request, ctx: Ctx, body: Body) -> JSONResponse:
     subscription = models.SubscriptionRequest.model_validate_json(body)
-    return ok(private.create_subscription(ctx, subscription, production(request)), 201)
+    return ok(private.create_subscription(ctx, subscription, callback_check(request)), 201)
 
 
 @router.get("/subscriptions/{subscriptionID}", operation_id="searchSubscriptionByID")
@@ -175,8 +181,8 @@ def update_subscription(
     request: Request, ctx: Ctx, subscriptionID: ObjectIdPath, body: Body
 ) -> JSONResponse:
     subscription = models.SubscriptionRequest.model_validate_json(body)
-    in_production = production(request)
-    return ok(private.update_subscription(ctx, subscriptionID, subscription, in_production))
+    check = callback_check(request)
+    return ok(private.update_subscription(ctx, subscriptionID, subscription, check))
 
 
 @router.delete("/subscriptions/{subscriptionID}", operation_id="deleteSubscription")
