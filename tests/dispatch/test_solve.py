@@ -26,3 +26,17 @@ def test_pipelined_dispatch_matches_the_plain_solve() -> None:
     plain = solve(prepare(data))
     assert result.objective_pkr == pytest.approx(plain.objective_pkr, rel=1e-9)
     assert len(result.spare_mw) == len(data.snapshots)
+
+
+def test_only_changed_bounds_are_handed_over_yet_every_bound_is_the_months() -> None:
+    # 31, 28 and 31 days and a part month: padding hours switch on and off between months.
+    system = prepare(synthetic_grid(n_hours=24 * 100, n_plants=30, seed=4))
+    solver = MonthSolver(system)
+    for hours in system.blocks():
+        solver.solve(hours)
+        assert solver.highs is not None and solver.last is not None
+        held = solver.highs.getLp()
+        assert np.array_equal(np.asarray(held.col_lower_), solver.last.col_lower)
+        assert np.array_equal(np.asarray(held.col_upper_), solver.last.col_upper)
+        assert np.array_equal(np.asarray(held.row_lower_), solver.last.row_lower)
+        assert np.array_equal(np.asarray(held.row_upper_), solver.last.row_upper)
