@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
 from surplus.headroom.sites import NAMED_PLANTS
@@ -40,21 +41,24 @@ def surplus_heatmap(assessment: Assessment) -> go.Figure:
     return figure
 
 
-def duration_curves(assessment: Assessment) -> go.Figure:
-    """Spare capacity of each zone sorted from the highest hour to the lowest."""
-    spare = assessment.result.spare_mw
+def _duration_figure(frame: pd.DataFrame, title: str, unit: str) -> go.Figure:
+    """Each column sorted from its highest hour to its lowest, one line per column."""
     figure = go.Figure()
-    hours, keep = _duration_points(len(spare))
-    for zone in spare.columns:
-        ordered = np.sort(spare[zone].to_numpy())[::-1][keep]
-        figure.add_trace(go.Scatter(x=hours, y=ordered, name=str(zone), mode="lines"))
+    hours, keep = _duration_points(len(frame))
+    for column in frame.columns:
+        ordered = np.sort(frame[column].to_numpy())[::-1][keep]
+        figure.add_trace(go.Scatter(x=hours, y=ordered, name=str(column), mode="lines"))
     figure.update_layout(
-        title="Duration curve of spare deliverable capacity per zone",
-        xaxis_title="hours of the year at or above",
-        yaxis_title="MW",
-        height=480,
+        title=title, xaxis_title="hours of the year at or above", yaxis_title=unit, height=460
     )
     return figure
+
+
+def duration_curves(assessment: Assessment) -> go.Figure:
+    """Spare capacity of each zone: how many hours each level is available."""
+    return _duration_figure(
+        assessment.result.spare_mw, "Duration curve of spare deliverable capacity per zone", "MW"
+    )
 
 
 def plant_map(assessment: Assessment) -> go.Figure:
@@ -166,26 +170,12 @@ def congestion(assessment: Assessment) -> go.Figure:
 
 
 def price_duration(assessment: Assessment) -> go.Figure:
-    """Marginal cost per zone, sorted: how often each price level is reached."""
-    prices = assessment.result.price_pkr_per_mwh
-    figure = go.Figure()
-    hours = np.arange(1, len(prices) + 1)
-    for zone in prices.columns:
-        figure.add_trace(
-            go.Scatter(
-                x=hours,
-                y=np.sort(prices[zone].to_numpy())[::-1] / 1000.0,
-                name=str(zone),
-                mode="lines",
-            )
-        )
-    figure.update_layout(
-        title="Duration curve of marginal cost per zone",
-        xaxis_title="hours of the year at or above",
-        yaxis_title="Rs/kWh",
-        height=440,
+    """Marginal cost per zone: how often each price level is reached."""
+    return _duration_figure(
+        assessment.result.price_pkr_per_mwh / 1000.0,
+        "Duration curve of marginal cost per zone",
+        "Rs/kWh",
     )
-    return figure
 
 
 def monthly_utilisation(assessment: Assessment) -> go.Figure:
