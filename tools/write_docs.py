@@ -1,7 +1,9 @@
-"""Regenerate the documentation sections that are derived from code catalogues."""
+"""Regenerate the documents derived from code: the dataset format's column tables and the
+service's OpenAPI document."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from surplus.grid.schema_docs import replace_generated
@@ -9,9 +11,21 @@ from surplus.grid.schema_docs import replace_generated
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def openapi_json() -> str:
+    """The service's OpenAPI document, as checked in at docs/openapi.json."""
+    from surplus.api.app import create_app
+    from surplus.settings import Settings
+
+    app = create_app(Settings(database_url="sqlite://"))
+    return json.dumps(app.openapi(), indent=2, sort_keys=True) + "\n"
+
+
 def main() -> None:
     path = ROOT / "docs" / "dataset-format.md"
     path.write_text(replace_generated(path.read_text()))
+    print(f"updated {path}")
+    path = ROOT / "docs" / "openapi.json"
+    path.write_text(openapi_json())
     print(f"updated {path}")
 
 
