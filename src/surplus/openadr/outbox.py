@@ -110,8 +110,13 @@ def record_outcomes(
     factory: sessionmaker[Session], outcomes: list[Outcome], policy: RetryPolicy, now: datetime
 ) -> None:
     with factory() as session, session.begin():
+        # One SELECT for the whole batch rather than one per delivery.
+        ids = [outcome.delivery.id for outcome in outcomes]
+        rows = {
+            row.id: row for row in session.scalars(select(OutboxRow).where(OutboxRow.id.in_(ids)))
+        }
         for outcome in outcomes:
-            row = session.get(OutboxRow, outcome.delivery.id)
+            row = rows.get(outcome.delivery.id)
             if row is None:
                 continue
             session.add(

@@ -38,6 +38,7 @@ def _own_filter(ctx: Context, row: Any) -> list[Any]:
 
 def _report_event(ctx: Context, event_id: str) -> str:
     """The program of the reported event, which the reporting VEN must be able to read."""
+    loaded = repository.load_event_and_program(ctx.session, event_id)  # noqa: F841 (held)
     try:
         row, _ = _targeted_row(ctx, "EVENT", event_id)
     except OpenADRProblem:

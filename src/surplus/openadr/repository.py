@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, exists, insert, not_, or_, select
+from sqlalchemy import ColumnElement, and_, delete, exists, insert, not_, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from surplus.store.openadr_tables import (
@@ -60,6 +60,17 @@ def get(session: Session, object_type: str, object_id: str) -> Any:
     return session.get(ROWS[object_type], object_id)
 
 
+def load_event_and_program(session: Session, event_id: str) -> tuple[Any, Any] | None:
+    """An event and its program in one query. While the caller holds them, `get` finds
+    both in the session (its identity map only keeps rows someone references)."""
+    found = session.execute(
+        select(EventRow, ProgramRow)
+        .outerjoin(ProgramRow, ProgramRow.id == EventRow.program_id)
+        .where(EventRow.id == event_id)
+    ).first()
+    return (found[0], found[1]) if found is not None else None
+
+
 def set_targets(session: Session, object_type: str, object_id: str, targets: Iterable[str]) -> None:
     """Replace the indexed copy of an object's targets."""
     session.execute(
@@ -88,14 +99,14 @@ def granted_targets(session: Session, client_ids: Sequence[str]) -> dict[str, fr
     grants: dict[str, set[str]] = {client_id: set() for client_id in client_ids}
     if not client_ids:
         return {}
-    for kind, row in (("VEN", VenRow), ("RESOURCE", ResourceRow)):
-        query = (
-            select(row.client_id, TargetRow.target)
-            .join(TargetRow, and_(TargetRow.object_type == kind, TargetRow.object_id == row.id))
-            .where(row.client_id.in_(client_ids))
-        )
-        for client_id, target in session.execute(query):
-            grants[client_id].add(target)
+    parts = [
+        select(row.client_id, TargetRow.target)
+        .join(TargetRow, and_(TargetRow.object_type == kind, TargetRow.object_id == row.id))
+        .where(row.client_id.in_(client_ids))
+        for kind, row in (("VEN", VenRow), ("RESOURCE", ResourceRow))
+    ]
+    for client_id, target in session.execute(union_all(*parts)):  # one round trip
+        grants[client_id].add(target)
     return {client_id: frozenset(targets) for client_id, targets in grants.items()}
 
 

@@ -103,31 +103,34 @@ def record(
         payload = json.loads(canonical_json(payload))
     except (TypeError, ValueError) as error:
         raise SurplusError(f"audit payload must be plain JSON (no NaN): {error}") from error
-    # Touch the head first: on PostgreSQL this takes its row lock, on SQLite the write
-    # lock, so two writers cannot both read the same previous hash.
-    session.execute(
-        update(AuditHead).where(AuditHead.singleton == HEAD_ROW).values(last_id=AuditHead.last_id)
-    )
-    head = session.execute(
-        select(AuditHead)
+    # Lock and read the head in one statement: on PostgreSQL the UPDATE takes its row lock,
+    # on SQLite the write lock, so two writers cannot both read the same previous hash.
+    last_id, last_hash = session.execute(
+        update(AuditHead)
         .where(AuditHead.singleton == HEAD_ROW)
-        .execution_options(populate_existing=True)
-    ).scalar_one()
+        .values(last_id=AuditHead.last_id)
+        .returning(AuditHead.last_id, AuditHead.last_hash)
+        .execution_options(synchronize_session=False)
+    ).one()
     entry = AuditEntry(
-        id=head.last_id + 1,
+        id=last_id + 1,
         at=utc_now(),
         actor=actor,
         action=action,
         object_type=object_type,
         object_id=str(object_id),
         payload=payload,
-        prev_hash=head.last_hash,
+        prev_hash=last_hash,
     )
-    entry.hash = entry_hash(head.last_hash, entry)
+    entry.hash = entry_hash(last_hash, entry)
     session.add(entry)
-    head.last_id = entry.id
-    head.last_hash = entry.hash
     session.flush()
+    session.execute(
+        update(AuditHead)
+        .where(AuditHead.singleton == HEAD_ROW)
+        .values(last_id=entry.id, last_hash=entry.hash)
+        .execution_options(synchronize_session=False)
+    )
     return entry
 
 
