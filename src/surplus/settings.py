@@ -8,6 +8,9 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET = "change-me-development-only"
+# Tokens are HMAC-signed with this key: a short one (an empty variable, a word) can be
+# guessed offline from any one token, and then every token forged.
+MIN_PRODUCTION_SECRET_CHARS = 32
 
 
 class Settings(BaseSettings):
@@ -32,9 +35,16 @@ class Settings(BaseSettings):
     )
 
     def check_for_production(self) -> None:
-        """Refuse to serve production with the development secret."""
-        if self.environment == "production" and self.secret_key == DEFAULT_SECRET:
+        """Refuse to serve production with the development secret or a guessable one."""
+        if self.environment != "production":
+            return
+        if self.secret_key == DEFAULT_SECRET:
             raise ValueError("SURPLUS_SECRET_KEY must be set in production")
+        if len(self.secret_key) < MIN_PRODUCTION_SECRET_CHARS:
+            raise ValueError(
+                f"SURPLUS_SECRET_KEY must have at least {MIN_PRODUCTION_SECRET_CHARS} "
+                "characters in production"
+            )
 
 
 @lru_cache

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
+from surplus.api.app import create_app
 from surplus.auth import (
     SCOPES_BY_ROLE,
     AuthError,
@@ -19,6 +20,7 @@ from surplus.auth import (
     verify_token,
 )
 from surplus.auth.tokens import signing_key
+from surplus.settings import DEFAULT_SECRET, Settings
 from surplus.store.clients import Client
 
 Headers = dict[str, str]
@@ -157,3 +159,15 @@ def test_verify_token_rejects_tampered_role(app: FastAPI) -> None:
     )
     with pytest.raises(AuthError):
         verify_token(f"{header}.{forged_payload}.{signature}", settings)
+
+
+@pytest.mark.parametrize("secret", [DEFAULT_SECRET, "", "short-but-not-default"])
+def test_production_refuses_a_default_or_guessable_secret(secret: str) -> None:
+    settings = Settings(environment="production", secret_key=secret)
+    with pytest.raises(ValueError, match="SURPLUS_SECRET_KEY"):
+        create_app(settings)
+
+
+def test_production_accepts_a_long_secret_and_development_any() -> None:
+    Settings(environment="production", secret_key="x" * 32).check_for_production()
+    Settings(environment="development", secret_key="").check_for_production()

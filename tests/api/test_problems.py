@@ -96,6 +96,31 @@ def test_unknown_ids_are_404(client: TestClient, bl: Headers) -> None:
     _assert_problem(client.delete("/api/v1/sites/4040", headers=bl), 404)
 
 
+def test_integers_beyond_the_columns_are_422_not_500(
+    client: TestClient, bl: Headers, operator_id: int, db: Session
+) -> None:
+    """Ids wider than a 32-bit key and offsets wider than 64 bits used to reach the driver."""
+    huge = 2**63
+    day = "start=2024-01-01T00:00Z&end=2024-01-02T00:00Z"
+    for path in [
+        f"/api/v1/sites/{huge}",
+        f"/api/v1/sites/{2**31}",
+        f"/api/v1/sites?offset={huge}",
+        f"/api/v1/sites?operator_id={huge}",
+        f"/api/v1/audit?offset={huge}",
+        f"/api/v1/sites/{huge}/readings?{day}",
+    ]:
+        _assert_problem(client.get(path, headers=bl), 422)
+    before = _counts(db)
+    _assert_problem(client.patch(f"/api/v1/sites/{huge}", json={"zone": "X"}, headers=bl), 422)
+    _assert_problem(client.delete(f"/api/v1/sites/{huge}", headers=bl), 422)
+    site = {**SITE, "operator_id": 2**31}
+    _assert_problem(client.post("/api/v1/sites", json=site, headers=bl), 422)
+    reading = {"site_id": huge, "kind": "meter", "read_at": "2024-01-01T00:00Z", "power_mw": 1.0}
+    _assert_problem(client.post("/api/v1/readings", json={"readings": [reading]}, headers=bl), 422)
+    assert _counts(db) == before
+
+
 def test_non_numeric_id_is_422(client: TestClient, bl: Headers) -> None:
     _assert_problem(client.get("/api/v1/sites/abc", headers=bl), 422)
 

@@ -10,6 +10,8 @@ from pydantic import BaseModel
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from surplus.api.ids import OFFSET_MAX
+
 MAX_LIMIT = 1000
 
 Item = TypeVar("Item")
@@ -29,7 +31,7 @@ class PageParams(BaseModel):
 
 def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")] = 100,
-    offset: Annotated[int, Query(ge=0, description="Items to skip")] = 0,
+    offset: Annotated[int, Query(ge=0, le=OFFSET_MAX, description="Items to skip")] = 0,
 ) -> PageParams:
     return PageParams(limit=limit, offset=offset)
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from surplus.api import crud
 from surplus.api.deps import get_session
+from surplus.api.ids import ROW_ID_MAX, ROW_ID_MIN
 from surplus.api.pagination import Page, PageParams, fetch_page, page_params
 from surplus.auth import Principal, require_role
 from surplus.store.base import Base
@@ -62,7 +63,10 @@ def resource_router(spec: Resource) -> APIRouter:
     )
     who_dep = Depends(require_role("bl"))
     item_path = f"/{{{noun}_id}}"
-    ItemId = Annotated[int, Path(alias=f"{noun}_id", description=f"Id of the {noun}")]
+    ItemId = Annotated[
+        int,
+        Path(alias=f"{noun}_id", description=f"Id of the {noun}", ge=ROW_ID_MIN, le=ROW_ID_MAX),
+    ]
     session_dep = Depends(get_session)
 
     @router.post("", status_code=201, response_model=Out, summary=f"Create a {noun}")

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from surplus.openadr import models, repository
 from surplus.openadr.callbacks import CallbackCheck, check_callback
@@ -22,7 +21,6 @@ from surplus.openadr.service import (
     _create,
     _delete,
     _owned_row,
-    _target_conditions,
     _targeted_row,
     _update,
 )
@@ -367,6 +365,3 @@ def search_resources(
         conditions.append(repository.has_target_in("RESOURCE", ResourceRow.id, targets))
     rows = repository.fetch(ctx.session, "RESOURCE", conditions, page)
     return [repository.represent("RESOURCE", row) for row in rows]
-
-
-__all__ = ["IntegrityError", "_target_conditions"]

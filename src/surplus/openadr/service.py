@@ -155,6 +155,14 @@ def _owned_row(ctx: Context, object_type: str, object_id: str) -> Any:
     return row
 
 
+def _stored_row(ctx: Context, object_type: str, object_id: str) -> Any:
+    """A program or event for BL to change, else 404."""
+    row = repository.get(ctx.session, object_type, object_id)
+    if row is None:
+        raise not_found(object_type, object_id)
+    return row
+
+
 def _targeted_row(ctx: Context, object_type: str, object_id: str) -> tuple[Any, dict[str, Any]]:
     row = repository.get(ctx.session, object_type, object_id)
     obj = _visible_targeted(ctx, object_type, row) if row is not None else None
@@ -204,9 +212,7 @@ def create_program(ctx: Context, request: models.ProgramRequest) -> dict[str, An
 
 def update_program(ctx: Context, program_id: str, request: models.ProgramRequest) -> dict[str, Any]:
     ctx.require("write_programs")
-    row = repository.get(ctx.session, "PROGRAM", program_id)
-    if row is None:
-        raise not_found("PROGRAM", program_id)
+    row = _stored_row(ctx, "PROGRAM", program_id)
     _program_name_free(ctx, request.programName, program_id)
     row.program_name = request.programName
     return _update(ctx, "PROGRAM", row, request.to_json(), program_id)
@@ -215,9 +221,7 @@ def update_program(ctx: Context, program_id: str, request: models.ProgramRequest
 def delete_program(ctx: Context, program_id: str) -> dict[str, Any]:
     """Deleting a program deletes its events too (each notified)."""
     ctx.require("write_programs")
-    row = repository.get(ctx.session, "PROGRAM", program_id)
-    if row is None:
-        raise not_found("PROGRAM", program_id)
+    row = _stored_row(ctx, "PROGRAM", program_id)
     for event in ctx.session.scalars(select(EventRow).where(EventRow.program_id == program_id)):
         _delete(ctx, "EVENT", event, program_id, finish=False)
     return _delete(ctx, "PROGRAM", row, program_id)
@@ -257,9 +261,7 @@ def create_event(ctx: Context, request: models.EventRequest) -> dict[str, Any]:
 
 def update_event(ctx: Context, event_id: str, request: models.EventRequest) -> dict[str, Any]:
     ctx.require("write_events")
-    row = repository.get(ctx.session, "EVENT", event_id)
-    if row is None:
-        raise not_found("EVENT", event_id)
+    row = _stored_row(ctx, "EVENT", event_id)
     _program_exists(ctx, request.programID)
     row.program_id = request.programID
     return _update(ctx, "EVENT", row, request.to_json(), request.programID)
@@ -267,9 +269,7 @@ def update_event(ctx: Context, event_id: str, request: models.EventRequest) -> d
 
 def delete_event(ctx: Context, event_id: str) -> dict[str, Any]:
     ctx.require("write_events")
-    row = repository.get(ctx.session, "EVENT", event_id)
-    if row is None:
-        raise not_found("EVENT", event_id)
+    row = _stored_row(ctx, "EVENT", event_id)
     return _delete(ctx, "EVENT", row, row.program_id)
 
 

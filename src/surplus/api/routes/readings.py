@@ -7,12 +7,13 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Response
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, FiniteFloat, model_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from surplus.api.deps import get_session
+from surplus.api.ids import ROW_ID_MAX, ROW_ID_MIN, RowId
 from surplus.api.pagination import Page, PageParams, fetch_page, page_params
 from surplus.auth import Principal, current_client
 from surplus.store import audit
@@ -32,7 +33,7 @@ KIND_NAMES = {code: name for name, code in KIND_CODES.items()}
 class ReadingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    site_id: int
+    site_id: RowId
     kind: KindName
     read_at: AwareDatetime = Field(description="Start of the minute, with a time zone")
     power_mw: FiniteFloat | None = Field(default=None, ge=-100_000, le=100_000)
@@ -176,7 +177,7 @@ class RangeQuery(BaseModel):
 
 @router.get("/sites/{site_id}/readings", response_model=Page[ReadingOut] | Page[HourlyOut])
 def get_readings(
-    site_id: int,
+    site_id: Annotated[int, Path(ge=ROW_ID_MIN, le=ROW_ID_MAX)],
     query: Annotated[RangeQuery, Query()],
     page: Annotated[PageParams, Depends(page_params)],
     session: Annotated[Session, Depends(get_session)],

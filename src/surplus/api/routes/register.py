@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, field_validator, model_validator
 
+from surplus.api.ids import RowId
 from surplus.api.resource import Resource, resource_router
 from surplus.store.programme import Allocation, Application, Operator, Site
 
@@ -50,7 +51,7 @@ class OperatorFilters(Filters):
 
 # -- sites -----------------------------------------------------------------------------------
 class SiteIn(Strict):
-    operator_id: int
+    operator_id: RowId
     name: str = Name
     zone: str = Field(min_length=1, max_length=64, description="Grid zone or DISCO")
     latitude_deg: FiniteFloat = Field(ge=-90, le=90)
@@ -60,7 +61,7 @@ class SiteIn(Strict):
 
 
 class SitePatch(Strict):
-    operator_id: int | None = None
+    operator_id: RowId | None = None
     name: str | None = Field(default=None, min_length=1, max_length=200)
     zone: str | None = Field(default=None, min_length=1, max_length=64)
     latitude_deg: FiniteFloat | None = Field(default=None, ge=-90, le=90)
@@ -75,15 +76,15 @@ class SiteOut(SiteIn):
 
 
 class SiteFilters(Filters):
-    operator_id: int | None = None
+    operator_id: RowId | None = None
     zone: str | None = Field(default=None, max_length=64)
     ven_id: str | None = Field(default=None, max_length=128)
 
 
 # -- applications ----------------------------------------------------------------------------
 class ApplicationIn(Strict):
-    operator_id: int
-    site_id: int
+    operator_id: RowId
+    site_id: RowId
     requested_mw: FiniteFloat = PositiveMw
     load_kind: LoadKind
     status: ApplicationStatus = "submitted"
@@ -103,8 +104,8 @@ class ApplicationOut(ApplicationIn):
 
 
 class ApplicationFilters(Filters):
-    operator_id: int | None = None
-    site_id: int | None = None
+    operator_id: RowId | None = None
+    site_id: RowId | None = None
     status: ApplicationStatus | None = None
 
 
@@ -118,8 +119,8 @@ def _finite_json(terms: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 class AllocationIn(Strict):
-    application_id: int
-    site_id: int
+    application_id: RowId
+    site_id: RowId
     allocated_mw: FiniteFloat = PositiveMw
     tariff_rule: str = Field(min_length=1, max_length=64, description="Name of the tariff rule")
     curtailment_rights: str = Field(min_length=1, max_length=64)
@@ -155,8 +156,8 @@ class AllocationOut(AllocationIn):
 
 
 class AllocationFilters(Filters):
-    application_id: int | None = None
-    site_id: int | None = None
+    application_id: RowId | None = None
+    site_id: RowId | None = None
     status: AllocationStatus | None = None
 
 
