@@ -33,40 +33,23 @@ def year_index(year: int, timezone: str) -> pd.DatetimeIndex:
 def _parse_stamps(raw: RawTable, found: Collector) -> pd.Series:
     text = raw.frame["timestamp"]
     stamps = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
-    for position in np.flatnonzero(stamps.isna().to_numpy()):
-        found.add(
-            Problem(
-                raw.file,
-                raw.row(position),
-                "timestamp",
-                "an ISO 8601 time with UTC offset, e.g. 2025-01-01T00:00+05:00",
-                repr(text.iloc[position]),
+
+    def refuse(rows: pd.Series, expected: str) -> None:
+        """Report each flagged row and blank its stamp, so later checks skip it."""
+        for position in np.flatnonzero(rows.to_numpy()):
+            found.add(
+                Problem(
+                    raw.file, raw.row(position), "timestamp", expected, repr(text.iloc[position])
+                )
             )
-        )
-    naive = ~text.str.contains(HAS_OFFSET) & stamps.notna()
-    for position in np.flatnonzero(naive.to_numpy()):
-        found.add(
-            Problem(
-                raw.file,
-                raw.row(position),
-                "timestamp",
-                "an explicit UTC offset (naive times are ambiguous)",
-                repr(text.iloc[position]),
-            )
-        )
-        stamps.iloc[position] = pd.NaT
-    off_hour = stamps.notna() & (stamps != stamps.dt.floor("h"))
-    for position in np.flatnonzero(off_hour.to_numpy()):
-        found.add(
-            Problem(
-                raw.file,
-                raw.row(position),
-                "timestamp",
-                "the start of an hour",
-                repr(text.iloc[position]),
-            )
-        )
-        stamps.iloc[position] = pd.NaT
+            stamps.iloc[position] = pd.NaT
+
+    refuse(stamps.isna(), "an ISO 8601 time with UTC offset, e.g. 2025-01-01T00:00+05:00")
+    refuse(
+        ~text.str.contains(HAS_OFFSET) & stamps.notna(),
+        "an explicit UTC offset (naive times are ambiguous)",
+    )
+    refuse(stamps.notna() & (stamps != stamps.dt.floor("h")), "the start of an hour")
     return stamps
 
 

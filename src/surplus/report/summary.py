@@ -74,12 +74,9 @@ def _local_month(dataset: Dataset) -> np.ndarray:
 
 
 def utilisation(dataset: Dataset, result: DispatchResult) -> pd.DataFrame:
-    """Capacity factor of each operating plant over the year and by local month."""
+    """Each operating plant's capacity factor over the year and by local month (`m01`…)."""
     plants = dataset.operating_plants
-    generation = result.generation_mw[plants.index]
-    capacity = plants["capacity_mw"].replace(0.0, np.nan)
-    month = _local_month(dataset)
-    by_month = generation.groupby(month).mean().div(capacity, axis=1).T
+    by_month = result.utilisation_by_month()[plants.index].T
     by_month.columns = [f"m{m:02d}" for m in by_month.columns]
     table = pd.DataFrame(
         {
@@ -87,8 +84,8 @@ def utilisation(dataset: Dataset, result: DispatchResult) -> pd.DataFrame:
             "zone": plants["zone"],
             "fuel": plants["fuel"],
             "capacity_mw": plants["capacity_mw"],
-            "energy_gwh": generation.sum() / 1000.0,
-            "utilisation": generation.mean() / capacity,
+            "energy_gwh": result.generation_mw[plants.index].sum() / 1000.0,
+            "utilisation": result.utilisation()[plants.index],
         }
     )
     return table.join(by_month)
