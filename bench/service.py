@@ -1,13 +1,16 @@
 """Speed of the OpenADR VTN on loopback, for SQLite and PostgreSQL.
 
-1. Report posts per second sustained by N concurrent VEN clients (httpx async, one token
-   each, a bounded run), with p50/p99 latency.
-2. Time for one event to reach M subscribed VENs: by MQTT (M paho connections to the
-   broker, subscribed to the program's event topic) and by webhook (M subscriptions, one
+1. Report posts per second from N VEN clients (wrk, one connection and token each): flat
+   out, and paced at an offered rate; p50/p99 latency and server CPU per post; and the
+   requests/s of an endpoint that does nothing, the ceiling of the HTTP stack itself.
+2. Time for one event to reach M subscribed VENs: by MQTT (M connections to the broker,
+   logged in with one bench account when it enforces access control, subscribed to the
+   program's event topic) and by webhook (M subscriptions, one
    callback URL each, served by a local receiver); p50/p99/max from the POST of the event.
 
     eval "$(sudo scripts/services.sh)"     # PostgreSQL + Mosquitto
-    .venv/bin/python bench/service.py [--vens 200] [--seconds 10] [--fanout 1000] [--workers 2]
+    .venv/bin/python bench/service.py [--vens 200] [--seconds 10] [--rate 167]
+        [--fanout 1000] [--workers 2]
 
 PostgreSQL is measured when SURPLUS_TEST_POSTGRES_URL is set (its own schema is created).
 """
@@ -16,9 +19,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import platform
-import socket
+import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -38,19 +43,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from surplus.api.spawn import free_port, spawn_server
 from surplus.auth import SCOPES_BY_ROLE, grant_for
+from surplus.openadr.broker_access import PUBLIC_ROLE
+from surplus.openadr.dynsec import DynsecControl, check
+from surplus.openadr.mqtt import Broker
+from surplus.openadr.topics import PUBLIC, topic
 from surplus.settings import Settings
 from surplus.store.base import make_engine
-from surplus.store.migrate import upgrade
 
 SECRET = "bench-secret-0123456789abcdef0123456789"
 BASE = "/openadr3/3.1.0"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -83,41 +86,16 @@ class Vtn:
 
 @contextmanager
 def running_vtn(database_url: str, mqtt_url: str, workers: int):  # type: ignore[no-untyped-def]
-    engine = make_engine(database_url)
-    upgrade(engine)
-    engine.dispose()
+    """`surplus serve` (which migrates the database first) in a child process."""
     vtn = Vtn(database_url, mqtt_url, workers, port=free_port())
-    env = {
-        **os.environ,
+    settings = {
         "SURPLUS_DATABASE_URL": database_url,
         "SURPLUS_SECRET_KEY": SECRET,
         "SURPLUS_ENVIRONMENT": "test",
         "SURPLUS_MQTT_URL": mqtt_url,
     }
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "surplus.api.app:create_app",
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(vtn.port),
-        "--workers",
-        str(workers),
-        "--log-level",
-        "warning",
-        "--no-access-log",
-    ]
-    vtn.process = subprocess.Popen(command, env=env)
+    vtn.process = spawn_server(vtn.port, settings, workers)
     try:
-        for _ in range(300):
-            try:
-                httpx.get(f"{vtn.url}/auth/server", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
         yield vtn
     finally:
         vtn.process.terminate()
@@ -138,60 +116,114 @@ def bl_setup(vtn: Vtn) -> tuple[str, str, str]:
 
 
 # -- 1. report posts ------------------------------------------------------------------------
+# The load comes from wrk (C, one thread): a Python generator needs more CPU per request
+# than the server, so on two cores it would measure itself. wrk's Lua script rotates
+# through the VENs' tokens, gives every post its own Idempotency-Key and, when paced,
+# makes each connection wait between posts as a VEN reporting on a schedule would.
+
+WRK_SCRIPT = """
+tokens = {%(tokens)s}
+body = %(body)s
+pause_ms = %(pause_ms)d
+counter = 0
+prefix = tostring(math.random(1, 1e9))
+function request()
+  counter = counter + 1
+  local headers = {["Content-Type"] = "application/json",
+                   ["Authorization"] = "Bearer " .. tokens[(counter %% #tokens) + 1],
+                   ["Idempotency-Key"] = prefix .. "-" .. counter}
+  return wrk.format(%(method)s, nil, headers, %(payload)s)
+end
+function delay()
+  return pause_ms > 0 and math.random(0, 2 * pause_ms) or 0
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %%d %%d %%d %%d %%d %%d\\n", summary.requests, e.status,
+    e.connect + e.read + e.write + e.timeout, latency:percentile(50), latency:percentile(99),
+    latency.max))
+end
+"""
 
 
-async def post_reports(
-    vtn: Vtn, tokens: list[str], event_id: str, seconds: float
+def report_body(event_id: str) -> str:
+    return json.dumps(
+        {
+            "eventID": event_id,
+            "clientName": "bench",
+            "resources": [
+                {
+                    "resourceName": "AGGREGATED_REPORT",
+                    "intervals": [
+                        {
+                            "id": 0,
+                            "payloads": [
+                                {"type": "USAGE", "values": [123.4]},
+                                {"type": "DEMAND", "values": [61.0]},
+                            ],
+                        }
+                    ],
+                }
+            ],
+        }
+    )
+
+
+def server_cpu_s(vtn: Vtn) -> float:
+    """CPU seconds used so far by the server and its worker processes (Linux /proc)."""
+    assert vtn.process is not None
+    pids = [str(vtn.process.pid)]
+    children = Path(f"/proc/{vtn.process.pid}/task/{vtn.process.pid}/children")
+    pids += children.read_text().split() if children.exists() else []
+    ticks = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def wrk_load(
+    url: str, tokens: list[str], body: str | None, seconds: float, pause_ms: int = 0
 ) -> dict[str, float]:
-    latencies: list[float] = []
-    errors = 0
-    stop_at = time.perf_counter() + seconds
-    body = {
-        "eventID": event_id,
-        "clientName": "bench",
-        "resources": [
-            {
-                "resourceName": "AGGREGATED_REPORT",
-                "intervals": [
-                    {
-                        "id": 0,
-                        "payloads": [
-                            {"type": "USAGE", "values": [123.4]},
-                            {"type": "DEMAND", "values": [61.0]},
-                        ],
-                    }
-                ],
-            }
-        ],
+    """Run wrk with one connection per token; posts `body` (or GETs when None)."""
+    if shutil.which("wrk") is None:
+        sys.exit("bench/service.py needs wrk for the report load (apt-get install wrk)")
+    script = WRK_SCRIPT % {
+        "tokens": ",".join(json.dumps(token) for token in tokens),
+        "body": json.dumps(body or ""),
+        "pause_ms": pause_ms,
+        "method": '"POST"' if body is not None else '"GET"',
+        "payload": "body" if body is not None else "nil",
     }
-
-    async def ven(http: httpx.AsyncClient, token: str) -> None:
-        nonlocal errors
-        headers = {"Authorization": f"Bearer {token}"}
-        while time.perf_counter() < stop_at:
-            started = time.perf_counter()
-            try:
-                response = await http.post(f"{vtn.url}/reports", json=body, headers=headers)
-                ok = response.status_code == 201
-            except httpx.HTTPError:
-                ok = False
-            if ok:
-                latencies.append(time.perf_counter() - started)
-            else:
-                errors += 1
-
-    limits = httpx.Limits(max_connections=len(tokens), max_keepalive_connections=len(tokens))
-    async with httpx.AsyncClient(limits=limits, timeout=30) as http:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
+        lua.write(script)
+        lua.flush()
+        command = ["wrk", "-t1", f"-c{len(tokens)}", f"-d{seconds:.0f}s", "--timeout", "30s"]
         began = time.perf_counter()
-        await asyncio.gather(*(ven(http, token) for token in tokens))
+        done = subprocess.run(
+            [*command, "-s", lua.name, url], capture_output=True, text=True, check=True
+        )
         elapsed = time.perf_counter() - began
+    line = next(row for row in done.stdout.splitlines() if row.startswith("RESULT"))
+    requests, bad_status, socket_errors, p50_us, p99_us, max_us = map(int, line.split()[1:])
     return {
-        "posts": len(latencies),
-        "errors": errors,
-        "per_s": len(latencies) / elapsed,
-        "p50_ms": percentile(latencies, 0.5) * 1000,
-        "p99_ms": percentile(latencies, 0.99) * 1000,
+        "requests": requests,
+        "failed": bad_status + socket_errors,
+        "per_s": (requests - bad_status) / elapsed,
+        "p50_ms": p50_us / 1000,
+        "p99_ms": p99_us / 1000,
+        "max_ms": max_us / 1000,
     }
+
+
+def post_reports(
+    vtn: Vtn, tokens: list[str], event_id: str, seconds: float, pause_ms: int = 0
+) -> dict[str, float]:
+    """Report posts from one connection per VEN, with server CPU per post."""
+    cpu_before = server_cpu_s(vtn)
+    result = wrk_load(f"{vtn.url}/reports", tokens, report_body(event_id), seconds, pause_ms)
+    posts = max(1.0, result["requests"] - result["failed"])
+    return {**result, "cpu_ms_per_post": (server_cpu_s(vtn) - cpu_before) * 1000 / posts}
 
 
 # -- 2a. fan-out by MQTT --------------------------------------------------------------------
@@ -224,13 +256,28 @@ async def _read_packet(reader: asyncio.StreamReader) -> tuple[int, bytes]:
             return kind, await reader.readexactly(length)
 
 
+def _connect_packet(name: str, login: tuple[str, str] | None) -> bytes:
+    """CONNECT, clean session, keep-alive 300 s; with a username and password if given."""
+    flags = 0x02 | (0xC0 if login else 0)
+    body = _text("MQTT") + bytes([4, flags]) + (300).to_bytes(2, "big") + _text(name)
+    if login:
+        body += _text(login[0]) + _text(login[1])
+    return _packet(0x10, body)
+
+
 async def _subscriber(
-    host: str, port: int, name: str, topic: str, ready: list[int], arrivals: list[float]
+    broker: Broker,
+    login: tuple[str, str] | None,
+    name: str,
+    topic: str,
+    ready: list[int],
+    arrivals: list[float],
 ) -> None:
-    reader, writer = await asyncio.open_connection(host, port)
-    connect = _text("MQTT") + bytes([4, 0x02]) + (300).to_bytes(2, "big") + _text(name)
-    writer.write(_packet(0x10, connect))
-    await _read_packet(reader)  # CONNACK
+    reader, writer = await asyncio.open_connection(broker.host, broker.port)
+    writer.write(_connect_packet(name, login))
+    _, connack = await _read_packet(reader)
+    if connack[1] != 0:
+        raise RuntimeError(f"the broker refused subscriber {name} (CONNACK code {connack[1]})")
     writer.write(_packet(0x82, (1).to_bytes(2, "big") + _text(topic) + bytes([0])))
     await _read_packet(reader)  # SUBACK
     ready.append(1)
@@ -242,9 +289,35 @@ async def _subscriber(
             return
 
 
+@contextmanager
+def subscriber_login(broker: Broker):  # type: ignore[no-untyped-def]
+    """One broker account for all the bench's subscribers, allowed the public topics (the
+    bench's program is untargeted), removed afterwards; None on an anonymous broker."""
+    if not broker.access_controlled:
+        yield None
+        return
+    control = DynsecControl(broker)
+    login = (f"bench-subscriber-{secrets.token_hex(4)}", secrets.token_urlsafe(24))
+    try:
+        roles = [{"rolename": PUBLIC_ROLE, "priority": 0}]
+        account = {"username": login[0], "password": login[1], "roles": roles}
+        check(control.run([{"command": "createClient", **account}]))
+        yield login
+    finally:
+        control.run([{"command": "deleteClient", "username": login[0]}])
+        control.close()
+
+
 def mqtt_fanout(vtn: Vtn, bl: str, program_id: str, count: int) -> dict[str, float]:
-    host, port = vtn.mqtt_url.removeprefix("mqtt://").split(":")
-    topic = f"openadr3/programs/{program_id}/events/create"
+    broker = Broker.from_url(vtn.mqtt_url)
+    with subscriber_login(broker) as login:
+        return _fanout(vtn, broker, login, bl, program_id, count)
+
+
+def _fanout(
+    vtn: Vtn, broker: Broker, login: tuple[str, str] | None, bl: str, program_id: str, count: int
+) -> dict[str, float]:
+    name = topic("CREATE", PUBLIC, "programs", program_id, "events")  # an untargeted program
     arrivals: list[float] = []
     ready: list[int] = []
     started = 0.0
@@ -252,7 +325,7 @@ def mqtt_fanout(vtn: Vtn, bl: str, program_id: str, count: int) -> dict[str, flo
     async def main() -> None:
         nonlocal started
         tasks = [
-            asyncio.create_task(_subscriber(host, int(port), f"ven-{i}", topic, ready, arrivals))
+            asyncio.create_task(_subscriber(broker, login, f"ven-{i}", name, ready, arrivals))
             for i in range(count)
         ]
         while len(ready) < count:
@@ -375,15 +448,28 @@ def show_fanout(name: str, channel: str, count: int, fan: dict[str, float]) -> N
     )
 
 
+def show_posts(name: str, what: str, result: dict[str, float]) -> None:
+    print(
+        f"{name}: {what}: {result['per_s']:.0f} posts/s, p50 {result['p50_ms']:.1f} ms, "
+        f"p99 {result['p99_ms']:.1f} ms, max {result['max_ms']:.0f} ms, server CPU "
+        f"{result['cpu_ms_per_post']:.2f} ms/post ({result['failed']:.0f} failed)"
+    )
+
+
 def measure(name: str, vtn: Vtn, args: argparse.Namespace) -> None:
     bl, program_id, event_id = bl_setup(vtn)
     tokens = [vtn.token("ven", f"ven-{i}")[1] for i in range(args.vens)]
-    asyncio.run(post_reports(vtn, tokens[:10], event_id, 1.0))  # warm-up
-    result = asyncio.run(post_reports(vtn, tokens, event_id, args.seconds))
+    post_reports(vtn, tokens[:10], event_id, 2.0)  # warm-up
+    flat_out = post_reports(vtn, tokens, event_id, args.seconds)
+    show_posts(name, f"{args.vens} VENs posting back to back for {args.seconds:.0f} s", flat_out)
+    pause_ms = round(1000 * args.vens / args.rate)
+    paced = post_reports(vtn, tokens, event_id, args.seconds, pause_ms)
+    what = f"{args.vens} VENs each posting every {pause_ms} ms on average (offered {args.rate}/s)"
+    show_posts(name, what, paced)
+    floor = wrk_load(f"{vtn.url}/auth/server", tokens, None, min(args.seconds, 5.0))
     print(
-        f"{name}: {args.vens} VENs posting reports for {args.seconds:.0f} s: "
-        f"{result['per_s']:.0f} posts/s, p50 {result['p50_ms']:.1f} ms, "
-        f"p99 {result['p99_ms']:.1f} ms ({result['posts']:.0f} ok, {result['errors']:.0f} failed)"
+        f"{name}: framework ceiling, GET /auth/server (no auth, no database) from "
+        f"{args.vens} connections: {floor['per_s']:.0f} requests/s"
     )
     if args.fanout:
         show_fanout(name, "MQTT", args.fanout, mqtt_fanout(vtn, bl, program_id, args.fanout))
@@ -410,6 +496,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--vens", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument(
+        "--rate", type=int, default=167, help="paced posts/s (167 = 10,000 sites each minute)"
+    )
     parser.add_argument("--fanout", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--only", choices=["sqlite", "postgresql"], default=None)

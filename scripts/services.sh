@@ -73,20 +73,66 @@ print_exports() {
   echo "export SURPLUS_TEST_POSTGRES_URL=postgresql+psycopg://$PG_ROLE:$PG_PASSWORD@127.0.0.1:$PG_PORT/$PG_DATABASE"
 }
 
-# MQTT broker for the OpenADR notifier: Mosquitto on 127.0.0.1:1883, anonymous, loopback only.
+# MQTT broker for the OpenADR notifier: Mosquitto on 127.0.0.1:$MQTT_PORT (loopback only), no
+# anonymous clients, access control by the dynamic-security plugin. The VTN logs in as the
+# plugin's admin account: it publishes notifications and manages every VEN's client and role.
+MQTT_USER="${SURPLUS_MQTT_USER:-surplus-vtn}"
+MQTT_PASSWORD="${SURPLUS_MQTT_PASSWORD:-surplus-mqtt-dev-password}"
+MQTT_PORT="${SURPLUS_MQTT_PORT:-1883}"
+MQTT_DIR="${SURPLUS_MQTT_DIR:-/var/lib/surplus-mosquitto-$MQTT_PORT}"
+DYNSEC_PLUGIN="$(ls /usr/lib/*/mosquitto_dynamic_security.so 2>/dev/null | head -1 || true)"
+
+# Percent-encode a URL's user or password part (ASCII).
+urlencode() {
+  local text="$1" out="" char i
+  for ((i = 0; i < ${#text}; i++)); do
+    char="${text:i:1}"
+    case "$char" in
+      [a-zA-Z0-9._~-]) out+="$char" ;;
+      *) printf -v char '%%%02X' "'$char"; out+="$char" ;;
+    esac
+  done
+  printf '%s' "$out"
+}
+
+mosquitto_listening() { (exec 3<>"/dev/tcp/127.0.0.1/$MQTT_PORT") 2>/dev/null; }
+
+init_dynsec() {
+  mkdir -p "$MQTT_DIR"
+  if [[ ! -f "$MQTT_DIR/dynamic-security.json" ]]; then
+    log "creating the broker's admin account $MQTT_USER"
+    mosquitto_ctrl dynsec init "$MQTT_DIR/dynamic-security.json" "$MQTT_USER" "$MQTT_PASSWORD" >&2
+  fi
+  chown -R mosquitto: "$MQTT_DIR" 2>/dev/null || true
+  chmod 700 "$MQTT_DIR"
+  chmod 600 "$MQTT_DIR/dynamic-security.json"
+  cat >"$MQTT_DIR/mosquitto.conf" <<CONF
+per_listener_settings false
+listener $MQTT_PORT 127.0.0.1
+allow_anonymous false
+max_queued_messages 100000
+plugin $DYNSEC_PLUGIN
+plugin_opt_config_file $MQTT_DIR/dynamic-security.json
+CONF
+}
+
 start_mosquitto() {
-  if ! (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null; then
+  if mosquitto_listening && [[ ! -f "$MQTT_DIR/dynamic-security.json" ]]; then
+    log "a broker this script did not set up listens on port $MQTT_PORT: it may not know" \
+      "$MQTT_USER; stop it and run again, or set SURPLUS_MQTT_PORT"
+  fi
+  if ! mosquitto_listening; then
     command -v mosquitto >/dev/null || { log "installing Mosquitto"; apt_install mosquitto; }
-    log "starting Mosquitto on 127.0.0.1:1883"
-    printf 'listener 1883 127.0.0.1\nallow_anonymous true\nmax_queued_messages 100000\n' \
-      >/tmp/surplus-mosquitto.conf
-    mosquitto -d -c /tmp/surplus-mosquitto.conf >&2
+    [[ -n "$DYNSEC_PLUGIN" ]] || DYNSEC_PLUGIN="$(ls /usr/lib/*/mosquitto_dynamic_security.so | head -1)"
+    init_dynsec
+    log "starting Mosquitto on 127.0.0.1:$MQTT_PORT (dynamic security, no anonymous clients)"
+    mosquitto -d -c "$MQTT_DIR/mosquitto.conf" >&2
     for _ in $(seq 1 20); do
-      (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null && break
+      mosquitto_listening && break
       sleep 0.5
     done
   fi
-  echo "export SURPLUS_MQTT_URL=mqtt://127.0.0.1:1883"
+  echo "export SURPLUS_MQTT_URL=mqtt://$(urlencode "$MQTT_USER"):$(urlencode "$MQTT_PASSWORD")@127.0.0.1:$MQTT_PORT"
 }
 
 main() {

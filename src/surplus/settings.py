@@ -24,7 +24,11 @@ class Settings(BaseSettings):
     secret_key: str = Field(default=DEFAULT_SECRET, description="Key that signs access tokens.")
     token_lifetime_s: int = Field(default=3600, ge=60, le=86_400)
     environment: str = Field(default="development", pattern="^(development|test|production)$")
-    mqtt_url: str = Field(default="", description="mqtt://host:port of the broker; empty = off.")
+    mqtt_url: str = Field(
+        default="",
+        description="mqtt://[user:password@]host:port of the broker; empty = off. With an "
+        "account (Mosquitto's dynamic-security admin) the VTN enforces who reads what.",
+    )
     public_url: str = Field(default="http://127.0.0.1:8000", description="Base URL VENs reach.")
     max_request_bytes: int = Field(default=1_000_000, ge=1_000)
     raw_retention_months: int = Field(
@@ -32,6 +36,16 @@ class Settings(BaseSettings):
     )
     partitions_ahead_months: int = Field(
         default=3, ge=1, le=24, description="Monthly reading partitions made ahead of time."
+    )
+    revocation_refresh_s: float = Field(
+        default=2.0,
+        ge=0,
+        le=300,
+        description="Seconds between reloads of the revoked-client list in each process: the "
+        "longest a revoked client's already-issued token still works.",
+    )
+    outbox_retention_days: int = Field(
+        default=7, ge=1, description="Days delivered OpenADR notifications are kept."
     )
 
     def check_for_production(self) -> None:

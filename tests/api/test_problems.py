@@ -15,6 +15,7 @@ from starlette.testclient import TestClient
 from surplus.store.audit import AuditEntry
 from surplus.store.programme import Site
 from tests.api.helpers import SITE, created
+from tests.strategies import json_values
 
 Headers = dict[str, str]
 PROBLEM = "application/problem+json"
@@ -160,17 +161,7 @@ def test_unknown_route_is_a_problem_too(client: TestClient) -> None:
     _assert_problem(client.get("/api/v1/nothing-here"), 404)
 
 
-JSON_VALUES = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=20),
-    lambda inner: (
-        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4)
-    ),
-    max_leaves=12,
-)
+JSON_VALUES = json_values(max_leaves=12)
 SITE_LIKE = st.fixed_dictionaries(
     {}, optional={key: JSON_VALUES for key in [*SITE, "operator_id", "ven_id"]}
 )

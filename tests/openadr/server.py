@@ -4,45 +4,34 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import pytest
 
+from surplus.api.spawn import free_port, spawn_server
 from surplus.auth import create_client
+from surplus.openadr.broker_access import ven_role
+from surplus.openadr.dynsec import DynsecControl
+from surplus.openadr.mqtt import Broker
 from surplus.store.base import make_engine, make_sessionmaker
 from surplus.store.migrate import upgrade
 from tests.openadr.conftest import BASE, SECRET
 
 MQTT_ENV = "SURPLUS_MQTT_URL"
-DEFAULT_BROKER = ("127.0.0.1", 1883)
 
 
 def broker_url() -> str:
-    """The test broker (scripts/services.sh starts one); skipped locally when absent,
-    a failure in CI."""
+    """The test broker with the VTN's account (`eval "$(scripts/services.sh)"` starts one
+    and sets the variable); skipped locally when unset, a failure in CI."""
     url = os.environ.get(MQTT_ENV, "")
     if url:
         return url
-    with socket.socket() as probe:
-        probe.settimeout(0.5)
-        if probe.connect_ex(DEFAULT_BROKER) == 0:
-            return "mqtt://127.0.0.1:1883"
-    message = "no MQTT broker on 127.0.0.1:1883 (run scripts/services.sh)"
+    message = f"{MQTT_ENV} is not set (run scripts/services.sh)"
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -52,6 +41,7 @@ class Server:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
+    client_ids: list[str] = field(default_factory=list)
 
     @property
     def base_url(self) -> str:
@@ -68,47 +58,32 @@ class Server:
             new = create_client(session, role, name)
             session.commit()
         engine.dispose()
+        self.client_ids.append(new.client_id)
         return new.client_id, new.client_secret
 
+    def forget_broker_accounts(self) -> None:
+        """Leave a shared access-controlled broker as found: remove the broker clients and
+        roles the VTN made for this server's OAuth clients."""
+        broker = Broker.from_url(self.mqtt_url) if self.mqtt_url else None
+        if broker is None or not broker.access_controlled or not self.client_ids:
+            return
+        control = DynsecControl(broker)
+        try:
+            ids = self.client_ids
+            commands = [{"command": "deleteClient", "username": c} for c in ids]
+            commands += [{"command": "deleteRole", "rolename": ven_role(c)} for c in ids]
+            control.run(commands)
+        finally:
+            control.close()
+
     def start(self, workers: int = 1) -> None:
-        env = {
-            **os.environ,
+        settings = {
             "SURPLUS_DATABASE_URL": self.database_url,
             "SURPLUS_SECRET_KEY": SECRET,
             "SURPLUS_ENVIRONMENT": "test",
             "SURPLUS_MQTT_URL": self.mqtt_url,
         }
-        command = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "surplus.api.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-            "--log-level",
-            "warning",
-            "--workers",
-            str(workers),
-        ]
-        if self.log_path is None:
-            self.process = subprocess.Popen(
-                command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-            )
-        else:
-            with open(self.log_path, "ab") as log:  # the child keeps its own copy
-                self.process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.base_url}/auth/server", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        self.kill()
-        raise RuntimeError("the VTN did not start within 30 s")
+        self.process = spawn_server(self.port, settings, workers, self.log_path)
 
     def kill(self) -> None:
         """SIGKILL: no shutdown hooks, as in a crash."""

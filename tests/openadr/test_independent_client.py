@@ -10,7 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from openadr3_client import BlClient, VenClient
+from ebus_mqtt_client import MqttClient
+from openadr3_client import BlClient, MqttChannel, VenClient
+from openadr3_client.mqtt import MQTTConnection, normalize_broker_uri
 from sqlalchemy import select
 
 from surplus.store.base import make_engine, make_sessionmaker
@@ -18,6 +20,38 @@ from surplus.store.openadr_tables import ReportRow
 from tests.openadr.server import Server, broker_url
 
 PROGRAM = "zone-A-curtailment"
+
+
+class _LoggedInConnection(MQTTConnection):
+    """python-oa3-client 0.5.0 connects without credentials (its MqttChannel builds
+    ebus_mqtt_client.MqttClient with no username or password, which that class accepts).
+    This subclass only passes the OpenADR 3.1.0 OAUTH2_BEARER_TOKEN login, username =
+    client id, password = access token; everything else is the library's own code."""
+
+    def __init__(self, broker_url: str, username: str, password: str) -> None:
+        super().__init__(broker_url)
+        self.username, self.password = username, password
+
+    def connect(self) -> None:
+        host, port, use_tls = normalize_broker_uri(self.broker_url)
+        self._client = MqttClient(
+            client_id=self.client_id,
+            endpoint=host,
+            port=port,
+            username=self.username,
+            password=self.password,
+            use_tls=use_tls,
+            tls_insecure=not self.tls_verify,
+        )
+        self._client.start()
+
+
+class LoggedInMqttChannel(MqttChannel):
+    """The library's MQTT channel on a connection that logs in (see above)."""
+
+    def __init__(self, broker_url: str, username: str, password: str) -> None:
+        super().__init__(broker_url)
+        self._conn = _LoggedInConnection(broker_url, username, password)
 
 
 @pytest.fixture
@@ -28,6 +62,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
     vtn.prepare()
     yield vtn
     vtn.stop()
+    vtn.forget_broker_accounts()
 
 
 def _event_id(raw: bytes) -> str:
@@ -60,10 +95,10 @@ def test_independent_client_full_cycle(server: Server) -> None:
         assert program is not None
         assert ven.vtn_supports_mqtt()
 
-        mqtt = ven.add_mqtt(ven.get_mqtt_broker_uris()[0])
+        mqtt = LoggedInMqttChannel(ven.get_mqtt_broker_uris()[0], ven_id, str(ven.token))
         mqtt.start()
         topics = ven.subscribe([PROGRAM], ["EVENT"], ["CREATE"], mqtt)
-        assert f"openadr3/programs/{program.id}/events/create" in topics
+        assert f"openadr3/vens/{ven.ven_id}/programs/{program.id}/events/create" in topics
         webhook = ven.add_webhook(host="127.0.0.1", port=0, bearer_token="hook-secret")
         webhook.start()
         ven.subscribe([PROGRAM], ["EVENT"], ["CREATE"], webhook)
@@ -105,6 +140,7 @@ def test_independent_client_full_cycle(server: Server) -> None:
         assert report.status_code == 201, report.text
         assert [r.id for r in ven.reports(eventID=event_id)] == [report.json()["id"]]
     finally:
+        mqtt.stop()
         ven.stop()
         bl.stop()
 

@@ -210,26 +210,3 @@ def test_concurrent_workers_never_claim_the_same_row(vtn: Vtn) -> None:
     for thread in threads:
         thread.join()
     assert len(claimed) == 120 and len(set(claimed)) == 120
-
-
-def test_mqtt_messages_go_to_collection_topics_and_to_each_granted_ven(vtn: Vtn) -> None:
-    vtn.client.app.state.settings = vtn.settings.model_copy(
-        update={"mqtt_url": "mqtt://127.0.0.1:1883"}
-    )
-    mine = grant(vtn, vtn.ven1, "site-1", ["zone-A"])
-    grant(vtn, vtn.ven2, "site-2", ["zone-B"])
-    prog = program(vtn, "p")
-    evt = event(vtn, prog["id"], ["zone-A", "zone-secret"])
-    with make_sessionmaker(vtn.engine)() as session:
-        rows = session.scalars(
-            select(OutboxRow).where(
-                OutboxRow.channel == "MQTT", OutboxRow.payload.contains(evt["id"])
-            )
-        ).all()
-    by_topic = {row.destination: json.loads(row.payload) for row in rows}
-    assert set(by_topic) == {
-        "openadr3/events/create",
-        f"openadr3/programs/{prog['id']}/events/create",
-        f"openadr3/vens/{mine['id']}/events/create",
-    }
-    assert by_topic[f"openadr3/vens/{mine['id']}/events/create"]["object"]["targets"] == ["zone-A"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import paho.mqtt.client as paho
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -19,7 +20,13 @@ from surplus.openadr.callbacks import check_callback_url
 from surplus.openadr.outbox import RetryPolicy
 from surplus.openadr.problems import OpenADRProblem
 from surplus.openadr.timing import FOREVER, event_end, has_ended, parse_duration
-from surplus.openadr.topics import topic_set, topics_for_change
+from surplus.openadr.topics import (
+    audience_filter,
+    bl_topics,
+    public_topics,
+    topic_set,
+    ven_topics,
+)
 
 VEN_SCOPES = frozenset({"read_targets", "read_ven_objects", "write_reports"})
 BL_SCOPES = frozenset({"read_all", "write_programs", "write_events"})
@@ -54,20 +61,54 @@ def test_untargeted_objects_are_public_unless_a_filter_is_asked() -> None:
     assert not visible_by_targets(["b"], frozenset({"a"}), filtered=False)
 
 
-def test_topics_of_an_event_change() -> None:
+def test_topics_of_an_event_change_per_audience() -> None:
     obj = {"id": "e1", "programID": "p1", "targets": ["zone-A"]}
-    assert topics_for_change("EVENT", "CREATE", obj, ["v7"]) == [
-        "openadr3/events/create",
-        "openadr3/programs/p1/events/create",
-        "openadr3/vens/v7/events/create",
+    assert bl_topics("EVENT", "CREATE", obj) == [
+        "openadr3/bl/events/create",
+        "openadr3/bl/programs/p1/events/create",
     ]
-    assert topics_for_change("PROGRAM", "CREATE", {"id": "p1"}, []) == ["openadr3/programs/create"]
-    assert "openadr3/programs/p1/update" in topics_for_change("PROGRAM", "UPDATE", {"id": "p1"}, [])
-    assert topic_set("programs", "p1", with_create=False) == {
-        "UPDATE": "openadr3/programs/p1/update",
-        "DELETE": "openadr3/programs/p1/delete",
-        "ALL": "openadr3/programs/p1/+",
+    assert ven_topics("EVENT", "DELETE", obj, "v7") == [
+        "openadr3/vens/v7/events/delete",
+        "openadr3/vens/v7/programs/p1/events/delete",
+    ]
+    assert public_topics("EVENT", "UPDATE", obj)[0] == "openadr3/public/events/update"
+    with pytest.raises(ValueError):
+        public_topics("REPORT", "CREATE", {"id": "r1"})
+
+
+def test_a_single_objects_topics_carry_no_create() -> None:
+    assert bl_topics("PROGRAM", "CREATE", {"id": "p1"}) == ["openadr3/bl/programs/create"]
+    assert "openadr3/bl/programs/p1/update" in bl_topics("PROGRAM", "UPDATE", {"id": "p1"})
+    assert ven_topics("VEN", "CREATE", {"id": "v1"}, "v1") == []
+    assert ven_topics("VEN", "UPDATE", {"id": "v1"}, "v1") == ["openadr3/vens/v1/update"]
+    assert ven_topics("RESOURCE", "CREATE", {"id": "r1"}, "v1") == [
+        "openadr3/vens/v1/resources/create"
+    ]
+    assert topic_set("bl", "programs", "p1", with_create=False) == {
+        "UPDATE": "openadr3/bl/programs/p1/update",
+        "DELETE": "openadr3/bl/programs/p1/delete",
+        "ALL": "openadr3/bl/programs/p1/+",
     }
+
+
+@given(
+    kind=st.sampled_from(["PROGRAM", "EVENT", "VEN", "RESOURCE", "REPORT", "SUBSCRIPTION"]),
+    operation=st.sampled_from(["CREATE", "UPDATE", "DELETE"]),
+)
+def test_every_topic_lies_under_its_audiences_filter(kind: str, operation: str) -> None:
+    obj = {"id": "o1", "programID": "p1", "venID": "v1"}
+    assert all(_matches(audience_filter("bl"), t) for t in bl_topics(kind, operation, obj))
+    if kind in ("PROGRAM", "EVENT"):
+        public = public_topics(kind, operation, obj)
+        assert public and all(_matches(audience_filter("public"), t) for t in public)
+    if kind in ("PROGRAM", "EVENT", "VEN", "RESOURCE"):
+        mine = ven_topics(kind, operation, obj, "v1")
+        assert all(_matches(audience_filter("vens", "v1"), t) for t in mine)
+        assert not any(_matches(audience_filter("vens", "v2"), t) for t in mine)
+
+
+def _matches(pattern: str, name: str) -> bool:
+    return paho.topic_matches_sub(pattern, name)
 
 
 def test_durations() -> None:

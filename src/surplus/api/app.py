@@ -67,8 +67,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = make_sessionmaker(engine)
     install_problem_handlers(app)
     app.add_middleware(RequestSizeLimit, max_bytes=settings.max_request_bytes)
-    app.include_router(api_router())
+    # The VTN first: the framework tries routes in order, and the VTN's report posts are
+    # the service's highest-volume requests.
     openadr = _openadr_router()
     if openadr is not None:
         app.include_router(openadr, prefix=OPENADR_PREFIX)
+    app.include_router(api_router())
     return app

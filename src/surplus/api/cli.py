@@ -9,6 +9,7 @@ Register in surplus/cli.py with:
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -98,7 +99,8 @@ def db_maintain(
     database_url: DbUrl = None,
     lookback_hours: Annotated[int, typer.Option(min=1, help="Closed hours to roll up again.")] = 48,
 ) -> None:
-    """Create reading partitions ahead, roll up recent hours, drop minutes past retention."""
+    """Create reading partitions ahead, roll up recent hours, drop minutes past retention
+    and delivered OpenADR notifications older than SURPLUS_OUTBOX_RETENTION_DAYS."""
     from surplus.store.maintenance import maintain
 
     settings = _settings(database_url)
@@ -111,6 +113,7 @@ def db_maintain(
                 settings.raw_retention_months,
                 settings.partitions_ahead_months,
                 lookback_hours,
+                outbox_retention_days=settings.outbox_retention_days,
             ),
         )
         _print_json(asdict(report))
@@ -165,15 +168,34 @@ def client_create(
         _print_json(asdict(client))
 
 
+@client_app.command("revoke")
+def client_revoke(
+    client_id: Annotated[str, typer.Argument(help="Id of the client to revoke.")],
+    database_url: DbUrl = None,
+) -> None:
+    """Withdraw a client's access: no new tokens at once, issued tokens refused within
+    SURPLUS_REVOCATION_REFRESH_S seconds (default 2). Revoking twice changes nothing."""
+    from surplus.auth import revoke_client
+
+    with _friendly_errors():
+        revoked = _in_session(database_url, lambda s: revoke_client(s, client_id, ACTOR))
+        _print_json(asdict(revoked))
+
+
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
     certfile: Annotated[str | None, typer.Option(help="TLS certificate (PEM).")] = None,
     keyfile: Annotated[str | None, typer.Option(help="TLS private key (PEM).")] = None,
     mqtt: Annotated[
-        str | None, typer.Option(help="MQTT broker URL for OpenADR notifications.")
+        str | None,
+        typer.Option(help="MQTT broker URL (prefer SURPLUS_MQTT_URL: it may hold a password)."),
     ] = None,
     database_url: DbUrl = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Server processes (one per core is a good start).")
+    ] = 1,
+    access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
 ) -> None:
     """Run the API and the VTN (migrating the database first; SQLite file by default)."""
     import uvicorn
@@ -191,4 +213,18 @@ def serve(
         upgrade(engine)
         engine.dispose()
         app = create_app(settings)
-    uvicorn.run(app, host=host, port=port, ssl_certfile=certfile, ssl_keyfile=keyfile)
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "ssl_certfile": certfile,
+        "ssl_keyfile": keyfile,
+        "access_log": access_log,
+    }
+    if workers == 1:
+        uvicorn.run(app, **options)
+        return
+    # Worker processes build their own app from the environment, so the options that
+    # override it travel there.
+    os.environ["SURPLUS_DATABASE_URL"] = settings.database_url
+    os.environ["SURPLUS_MQTT_URL"] = settings.mqtt_url
+    uvicorn.run("surplus.api.app:create_app", factory=True, workers=workers, **options)

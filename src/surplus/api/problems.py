@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from surplus.auth.principal import AuthError
 from surplus.errors import SurplusError
@@ -89,6 +90,13 @@ async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
     return problem(409, "the change conflicts with data already stored", request)
 
 
+async def _client_gone(request: Request, exc: Exception) -> JSONResponse:
+    """The client hung up before its body arrived: nothing was done and nobody will read
+    the answer, so this is no server error worth a traceback."""
+    log.info("client disconnected during %s %s", request.method, request.url.path)
+    return problem(400, "the client disconnected before sending its whole request", request)
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s", request.url.path, exc_info=exc)
     return problem(500, "internal error; it has been logged", request)
@@ -100,4 +108,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AuthError, _auth_error)
     app.add_exception_handler(SurplusError, _surplus_error)
     app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(ClientDisconnect, _client_gone)
     app.add_exception_handler(Exception, _unexpected_error)

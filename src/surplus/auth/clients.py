@@ -65,9 +65,10 @@ def create_client(
 
 
 def authenticate(session: Session, client_id: str, client_secret: str) -> Client | None:
-    """The client when the secret matches, else None (same cost either way)."""
+    """The client when the secret matches and it is not revoked, else None (same cost
+    either way)."""
     client = session.get(Client, client_id) if client_id else None
     stored = client.secret_hash if client is not None else DECOY_HASH
-    if verify_secret(client_secret, stored) and client is not None:
+    if verify_secret(client_secret, stored) and client is not None and client.revoked_at is None:
         return client
     return None

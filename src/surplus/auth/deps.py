@@ -1,23 +1,46 @@
 """FastAPI dependencies that turn a bearer token into a `Principal` and enforce roles/scopes.
 
 Settings come from `request.app.state.settings` (set by `surplus.api.app.create_app`).
-Failures raise HTTPException 401/403, which the app renders as problem details.
+Failures raise HTTPException 401/403, which the app renders as problem details. A token
+of a revoked client is refused once the process's revocation list has reloaded
+(`surplus.auth.revocation`), without a database query per request.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Awaitable, Callable
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from surplus.auth.principal import AuthError, Principal
+from surplus.auth.revocation import RevocationList
 from surplus.auth.tokens import verify_token
 
 bearer = HTTPBearer(auto_error=False, description="Access token from /api/v1/auth/token")
+_making_list = threading.Lock()
 
 
-def current_client(
+def revocations(app: FastAPI) -> RevocationList:
+    """The app's revoked-client list, made on first use (tests may set their own first)."""
+    found: RevocationList | None = getattr(app.state, "revocations", None)
+    if found is None:
+        with _making_list:
+            found = getattr(app.state, "revocations", None)
+            if found is None:
+                settings = app.state.settings
+                found = RevocationList(
+                    app.state.sessionmaker,
+                    settings.revocation_refresh_s,
+                    on_revoked=getattr(app.state, "on_client_revoked", None),
+                )
+                app.state.revocations = found
+    return found
+
+
+async def current_client(
     request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)
 ) -> Principal:
     """The authenticated caller; 401 with `WWW-Authenticate: Bearer` when there is none."""
@@ -26,19 +49,25 @@ def current_client(
             401, "a bearer access token is required", headers={"WWW-Authenticate": "Bearer"}
         )
     try:
-        return verify_token(credentials.credentials, request.app.state.settings)
+        principal = verify_token(credentials.credentials, request.app.state.settings)
+        revoked = revocations(request.app)
+        if revoked.due():  # at most every refresh_s; the query stays off the event loop
+            await run_in_threadpool(revoked.refresh)
+        if principal.client_id in revoked:
+            raise AuthError("invalid_token", "the client of this access token has been revoked")
     except AuthError as error:
         raise HTTPException(
             401,
             error.description,
             headers={"WWW-Authenticate": f'Bearer error="{error.error}"'},
         ) from error
+    return principal
 
 
-def require_role(*roles: str) -> Callable[[Principal], Principal]:
+def require_role(*roles: str) -> Callable[[Principal], Awaitable[Principal]]:
     """Dependency: the caller, if its role is one of `roles`; else 403."""
 
-    def check(principal: Principal = Depends(current_client)) -> Principal:
+    async def check(principal: Principal = Depends(current_client)) -> Principal:
         if principal.role not in roles:
             raise HTTPException(403, f"this needs role {' or '.join(roles)}")
         return principal
@@ -46,10 +75,10 @@ def require_role(*roles: str) -> Callable[[Principal], Principal]:
     return check
 
 
-def require_scope(*scopes: str) -> Callable[[Principal], Principal]:
+def require_scope(*scopes: str) -> Callable[[Principal], Awaitable[Principal]]:
     """Dependency: the caller, if its token carries any of `scopes`; else 403."""
 
-    def check(principal: Principal = Depends(current_client)) -> Principal:
+    async def check(principal: Principal = Depends(current_client)) -> Principal:
         if not principal.scopes & set(scopes):
             raise HTTPException(403, f"this needs scope {' or '.join(scopes)}")
         return principal

@@ -84,8 +84,31 @@ def grant_for(
     return TokenGrant(token, settings.token_lifetime_s, scope)
 
 
+VERIFIED_CACHE_SIZE = 20_000
+_verified: dict[tuple[str, str], Principal] = {}
+
+
 def verify_token(token: str, settings: Settings) -> Principal:
-    """The caller a token names, or AuthError("invalid_token") if forged, expired or malformed."""
+    """The caller a token names, or AuthError("invalid_token") if forged, expired or malformed.
+
+    A client sends the same token with every request until it expires, so tokens already
+    verified under the same secret are remembered (checking their expiry on every use):
+    decoding a JWT is a noticeable share of a small request's cost.
+    """
+    key = (token, settings.secret_key)
+    known = _verified.get(key)
+    if known is not None:
+        if known.expires_at > datetime.now(UTC):
+            return known
+        _verified.pop(key, None)
+    principal = _decode(token, settings)
+    if len(_verified) >= VERIFIED_CACHE_SIZE:
+        _verified.clear()
+    _verified[key] = principal
+    return principal
+
+
+def _decode(token: str, settings: Settings) -> Principal:
     try:
         claims = jwt.decode(
             token,

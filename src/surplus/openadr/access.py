@@ -70,3 +70,14 @@ def hide_targets(object_targets: list[str] | None, effective: frozenset[str]) ->
     if not object_targets:
         return object_targets
     return [target for target in object_targets if target in effective]
+
+
+def event_visible(
+    event_targets: Iterable[str] | None,
+    program_targets: Iterable[str] | None,
+    granted: frozenset[str],
+) -> bool:
+    """Whether a VEN may read an event: both the event and its program must be visible."""
+    return visible_by_targets(event_targets, granted, filtered=False) and visible_by_targets(
+        program_targets, granted, filtered=False
+    )

@@ -18,6 +18,7 @@ from surplus.auth.principal import Principal
 from surplus.openadr import models
 from surplus.openadr.access import Caller
 from surplus.openadr.callbacks import CallbackCheck
+from surplus.openadr.report_queue import ReportQueue
 from surplus.openadr.service import Context
 
 ID_PATTERN = r"^[a-zA-Z0-9_-]*$"
@@ -35,11 +36,11 @@ VEN_REQUEST: TypeAdapter[Any] = TypeAdapter(models.VenRequest)
 RESOURCE_REQUEST: TypeAdapter[Any] = TypeAdapter(models.ResourceRequest)
 
 
-def caller(principal: Principal = Depends(current_client)) -> Caller:
+async def caller(principal: Principal = Depends(current_client)) -> Caller:
     return Caller(principal.client_id, principal.role == "bl", principal.scopes, principal.actor)
 
 
-def context(
+async def context(
     request: Request, session: Session = Depends(get_session), who: Caller = Depends(caller)
 ) -> Context:
     worker = getattr(request.app.state, "openadr_worker", None)
@@ -62,8 +63,8 @@ _gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] 
 
 
 async def write_gate(request: Request) -> AsyncIterator[None]:
-    if request.method == "GET":
-        yield
+    if request.method == "GET" or _is_report_post(request):
+        yield  # report posts are batched by their own queue
         return
     loop = asyncio.get_running_loop()
     gate = _gates.setdefault(loop, asyncio.Semaphore(WRITE_SLOTS))
@@ -71,11 +72,34 @@ async def write_gate(request: Request) -> AsyncIterator[None]:
         yield
 
 
+def _is_report_post(request: Request) -> bool:
+    return request.method == "POST" and request.url.path.endswith("/reports")
+
+
+def report_queue(request: Request) -> ReportQueue:
+    """The queue of report posts of this app on this event loop, made on first use."""
+    state = request.app.state
+    if not hasattr(state, "openadr_reports"):
+        state.openadr_reports = weakref.WeakKeyDictionary()
+    queues = state.openadr_reports
+    loop = asyncio.get_running_loop()
+    if loop not in queues:
+        worker = getattr(request.app.state, "openadr_worker", None)
+        queues[loop] = ReportQueue(
+            request.app.state.sessionmaker,
+            mqtt_enabled=bool(request.app.state.settings.mqtt_url),
+            on_notifications=worker.wake if worker is not None else None,
+        )
+    queue: ReportQueue = queues[loop]
+    return queue
+
+
 async def raw_body(request: Request) -> bytes:
     return await request.body()
 
 
 Ctx = Annotated[Context, Depends(context)]
+Who = Annotated[Caller, Depends(caller)]
 Body = Annotated[bytes, Depends(raw_body)]
 
 

@@ -1,4 +1,5 @@
-"""Starting and stopping the notification outbox worker with the app that mounts the VTN."""
+"""Starting and stopping the notification outbox worker with the app that mounts the VTN,
+and, when the broker enforces access control, the VTN's administration of it."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
+from surplus.openadr import broker_access
+from surplus.openadr.broker_access import BrokerAccess
+from surplus.openadr.dynsec import DynsecControl, DynsecError
 from surplus.openadr.mqtt import Broker, Publisher
 from surplus.openadr.outbox import OutboxWorker
 from surplus.settings import Settings, get_settings
@@ -36,16 +40,31 @@ def _factory(app: FastAPI, settings: Settings) -> sessionmaker[Session]:
 async def openadr_lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Run the outbox worker while the app serves. Set `app.state.openadr_run_worker = False`
     before start-up to drive the outbox yourself (tests, one-off tools)."""
-    if getattr(app.state, "openadr_run_worker", True) is False:
-        yield None
-        return
+    try:
+        if getattr(app.state, "openadr_run_worker", True) is False:
+            yield None
+        else:
+            async with _outbox_worker(app):
+                yield None
+    finally:
+        queue = getattr(app.state, "openadr_reports", {}).get(asyncio.get_running_loop())
+        if queue is not None:
+            await queue.close()
+
+
+@contextlib.asynccontextmanager
+async def _outbox_worker(app: FastAPI) -> AsyncIterator[None]:
     settings = _settings(app)
-    publisher = None
+    factory = _factory(app, settings)
+    publisher, access = None, None
     if settings.mqtt_url:
         broker = Broker.from_url(settings.mqtt_url)
+        if broker.access_controlled:
+            access = await asyncio.to_thread(_start_broker_access, broker, factory)
+            app.state.on_client_revoked = broker_access.client_revoked  # read by auth
         publisher = await asyncio.to_thread(Publisher, broker)
     http = httpx.AsyncClient(timeout=WEBHOOK_TIMEOUT_S, follow_redirects=False)
-    worker = OutboxWorker(_factory(app, settings), http, publisher)
+    worker = OutboxWorker(factory, http, publisher)
     app.state.openadr_worker = worker
     task = asyncio.create_task(worker.run(), name="openadr-outbox")
     try:
@@ -57,3 +76,21 @@ async def openadr_lifespan(app: FastAPI) -> AsyncIterator[None]:
         await http.aclose()
         if publisher is not None:
             await asyncio.to_thread(publisher.close)
+        if access is not None:
+            broker_access.install(None)
+            await asyncio.to_thread(access.control.close)
+
+
+def _start_broker_access(broker: Broker, factory: sessionmaker[Session]) -> BrokerAccess:
+    """Connect to the broker's control topic and bring its rules in step with the database.
+
+    A broker that cannot be reached or refuses is logged, not fatal: REST keeps serving,
+    and each later token or ven change tries again."""
+    access = BrokerAccess(DynsecControl(broker), broker.username)
+    try:
+        with factory() as session:
+            access.resync(session)
+    except DynsecError as error:
+        log.error("MQTT broker access control not set up at start-up: %s", error)
+    broker_access.install(access)
+    return access

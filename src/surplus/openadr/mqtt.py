@@ -7,45 +7,87 @@ One connection per server process, run by paho's network thread; `publish_many` 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
-from urllib.parse import urlsplit
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import paho.mqtt.client as paho
 
 
 @dataclass(frozen=True)
 class Broker:
+    """Where the broker is and, when it enforces access control, the VTN's own account.
+
+    The password never appears in `repr` or in `public_url` (what VENs are told).
+    """
+
     host: str
     port: int
+    username: str = ""
+    password: str = field(default="", repr=False)
 
     @classmethod
     def from_url(cls, url: str) -> Broker:
-        """`mqtt://host:port` (port 1883 when absent).
+        """`mqtt://[user:password@]host:port` (port 1883 when absent; user and password
+        percent-encoded).
 
-        >>> Broker.from_url("mqtt://127.0.0.1:1884")
-        Broker(host='127.0.0.1', port=1884)
+        >>> Broker.from_url("mqtt://vtn:s%40cret@127.0.0.1:1884")
+        Broker(host='127.0.0.1', port=1884, username='vtn')
+        >>> Broker.from_url("mqtt://vtn:s%40cret@127.0.0.1:1884").public_url
+        'mqtt://127.0.0.1:1884'
         """
         parts = urlsplit(url)
         if parts.scheme not in ("mqtt", "tcp") or not parts.hostname:
-            raise ValueError(f"expected mqtt://host:port, found {url!r}")
-        return cls(parts.hostname, parts.port or 1883)
+            raise ValueError("expected mqtt://[user:password@]host:port")
+        username = unquote(parts.username or "")
+        password = unquote(parts.password or "")
+        return cls(parts.hostname, parts.port or 1883, username, password)
+
+    @property
+    def public_url(self) -> str:
+        """The URL to advertise: no credentials in it."""
+        return f"mqtt://{self.host}:{self.port}"
+
+    @property
+    def access_controlled(self) -> bool:
+        """A broker reached with an account enforces who reads what (dynamic security)."""
+        return bool(self.username)
+
+
+def connect_client(broker: Broker, client: paho.Client, connect_timeout_s: float) -> None:
+    """Log in with the broker's account (if any), start the network thread and wait for the
+    connection up to `connect_timeout_s` (paho keeps retrying after that)."""
+    if broker.username:
+        client.username_pw_set(broker.username, broker.password)
+    client.reconnect_delay_set(min_delay=1, max_delay=30)
+    client.connect_async(broker.host, broker.port, keepalive=30)
+    client.loop_start()
+    deadline = time.monotonic() + connect_timeout_s
+    while not client.is_connected() and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 class Publisher:
-    """A connected publisher; reconnects on its own after the broker drops it."""
+    """A connected publisher; reconnects on its own after the broker drops it.
+
+    MQTT 5, so that a message the broker's access rules refuse comes back as a refusal
+    (PUBACK "Not authorized") instead of an acknowledgement, as MQTT 3.1.1 would have it.
+    """
 
     def __init__(self, broker: Broker, client_id: str = "", connect_timeout_s: float = 5.0) -> None:
         self._client = paho.Client(
-            paho.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=paho.MQTTv311
+            paho.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=paho.MQTTv5
         )
         self._client.max_inflight_messages_set(1000)
         self._client.max_queued_messages_set(0)
-        self._client.reconnect_delay_set(min_delay=1, max_delay=30)
-        self._client.connect_async(broker.host, broker.port, keepalive=30)
-        self._client.loop_start()
-        deadline = time.monotonic() + connect_timeout_s
-        while not self._client.is_connected() and time.monotonic() < deadline:
-            time.sleep(0.02)
+        self._refused: dict[int, str] = {}
+        self._client.on_publish = self._on_publish
+        connect_client(broker, self._client, connect_timeout_s)
+
+    def _on_publish(self, _client: Any, _userdata: Any, mid: int, reason: Any, _props: Any) -> None:
+        # paho calls this before it marks the message published, so the refusal is seen.
+        if reason.is_failure:
+            self._refused[mid] = str(reason)
 
     def publish_many(
         self, messages: list[tuple[str, str]], timeout_s: float = 10.0
@@ -65,7 +107,13 @@ class Publisher:
             except (RuntimeError, ValueError) as error:
                 outcomes.append(f"publish failed: {error}")
                 continue
-            outcomes.append(None if info.is_published() else "no acknowledgement from the broker")
+            refused = self._refused.pop(info.mid, None)
+            if refused is not None:
+                outcomes.append(f"the broker refused the message: {refused}")
+            elif info.is_published():
+                outcomes.append(None)
+            else:
+                outcomes.append("no acknowledgement from the broker")
         return outcomes
 
     def close(self) -> None:

@@ -3,22 +3,24 @@ transaction, so a notification exists exactly when its change was committed.
 
 Webhooks go to each subscription whose objectOperations, programID and targets match and
 whose owner may read the object (a VEN's notification gets the object with targets hidden,
-as a read would). MQTT messages go to the topics of `surplus.openadr.topics`.
+as a read would). MQTT messages go to the topics of `surplus.openadr.topics`, one set per
+audience, under the same rule; the broker lets each client read only its audiences'.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, insert, or_, select
+from sqlalchemy import bindparam, insert, or_, select
 from sqlalchemy.orm import Session
 
-from surplus.openadr import repository
-from surplus.openadr.access import hide_targets, visible_by_targets
-from surplus.openadr.topics import topics_for_change
+from surplus.openadr import mqtt_audience, repository
+from surplus.openadr.access import event_visible, hide_targets
+from surplus.openadr.topics import bl_topics, public_topics, ven_topics
 from surplus.store.openadr_tables import OutboxRow, SubscriptionRow
 
 WEBHOOK = "WEBHOOK"
@@ -67,50 +69,75 @@ def _as_seen_by(
     if change.object_type in PRIVATE:
         return change.obj if change.obj.get("clientID") == subscription.client_id else None
     granted = grants.get(subscription.client_id, frozenset())
-    if not visible_by_targets(change.obj.get("targets"), granted, filtered=False):
-        return None
-    if change.object_type == "EVENT" and not visible_by_targets(
-        change.program_targets, granted, filtered=False
-    ):
+    program_targets = change.program_targets if change.object_type == "EVENT" else None
+    if not event_visible(change.obj.get("targets"), program_targets, granted):
         return None
     return {**change.obj, "targets": hide_targets(change.obj.get("targets"), granted)}
 
 
-def webhook_rows(session: Session, change: Change, now: datetime) -> list[dict[str, Any]]:
-    program_filter: ColumnElement[bool] = SubscriptionRow.program_id.is_(None)
-    if change.program_id is not None:
-        program_filter = or_(program_filter, SubscriptionRow.program_id == change.program_id)
-    subscriptions = list(session.scalars(select(SubscriptionRow).where(program_filter)))
-    wanted = [(sub, hits) for sub in subscriptions if (hits := _wants(sub, change))]
-    ven_clients = sorted({sub.client_id for sub, _ in wanted if not sub.owner_is_bl})
+# Built once (building a statement costs more than running it): subscriptions to any
+# program, or to one of the changes' programs.
+_SUBSCRIPTIONS = select(SubscriptionRow).where(
+    or_(
+        SubscriptionRow.program_id.is_(None),
+        SubscriptionRow.program_id.in_(bindparam("programs", expanding=True)),
+    )
+)
+
+
+def webhook_rows(
+    session: Session, changes: Sequence[Change], now: datetime
+) -> list[dict[str, Any]]:
+    """Outbox rows for the subscriptions each change matches; one query for all changes."""
+    program_ids = sorted({c.program_id for c in changes if c.program_id is not None})
+    subscriptions = list(session.scalars(_SUBSCRIPTIONS, {"programs": program_ids}))
+    wanted = [
+        (change, sub, hits)
+        for change in changes
+        for sub in subscriptions
+        if sub.program_id in (None, change.program_id) and (hits := _wants(sub, change))
+    ]
+    ven_clients = sorted({sub.client_id for _, sub, _ in wanted if not sub.owner_is_bl})
     grants = repository.granted_targets(session, ven_clients) if ven_clients else {}
     rows: list[dict[str, Any]] = []
-    seen: set[tuple[str, str | None]] = set()
-    for subscription, hits in wanted:
+    seen: set[tuple[int, str, str | None]] = set()
+    for change, subscription, hits in wanted:
         obj = _as_seen_by(subscription, change, grants)
         if obj is None:
             continue
         payload = notification(change, obj)
         for url, token in hits:
-            if (url, token) in seen:
+            if (id(change), url, token) in seen:
                 continue
-            seen.add((url, token))
+            seen.add((id(change), url, token))
             rows.append(_row(now, WEBHOOK, url, token, payload))
     return rows
 
 
 def mqtt_rows(session: Session, change: Change, now: datetime) -> list[dict[str, Any]]:
-    targets = change.obj.get("targets") if change.object_type in ("PROGRAM", "EVENT") else None
-    vens = repository.vens_granted_any(session, sorted(set(targets or ())))
-    everyone = notification(change, change.obj)
-    rows = []
-    for name in topics_for_change(change.object_type, change.operation, change.obj, []):
-        rows.append(_row(now, MQTT, name, None, everyone))
-    for ven_id, granted in sorted(vens.items()):
-        hidden = {**change.obj, "targets": hide_targets(targets, granted)}
-        for name in topics_for_change(change.object_type, change.operation, change.obj, [ven_id]):
-            if f"/vens/{ven_id}/" in name:
-                rows.append(_row(now, MQTT, name, None, notification(change, hidden)))
+    """BL hears of every change in full; a VEN only of what its REST reads would show it,
+    on its own ven topics or (untargeted programs and events) the public ones."""
+    kind, operation, obj = change.object_type, change.operation, change.obj
+    full = notification(change, obj)
+    rows = [_row(now, MQTT, name, None, full) for name in bl_topics(kind, operation, obj)]
+    if kind in ("VEN", "RESOURCE"):
+        owner_ven = str(obj["id"] if kind == "VEN" else obj["venID"])
+        names = ven_topics(kind, operation, obj, owner_ven)
+        rows += [_row(now, MQTT, name, None, full) for name in names]
+    if kind not in ("PROGRAM", "EVENT"):
+        return rows
+    targets = obj.get("targets")
+    program_targets = targets if kind == "PROGRAM" else change.program_targets
+    if not targets and not program_targets:
+        names = public_topics(kind, operation, obj)
+        return rows + [_row(now, MQTT, name, None, full) for name in names]
+    for ven_id, granted in sorted(mqtt_audience.readers(session, targets, program_targets).items()):
+        seen = {**obj, "targets": hide_targets(targets, granted)} if targets else obj
+        payload = notification(change, seen)
+        rows += [
+            _row(now, MQTT, name, None, payload)
+            for name in ven_topics(kind, operation, obj, ven_id)
+        ]
     return rows
 
 
@@ -131,9 +158,16 @@ def _row(
 
 def enqueue(session: Session, change: Change, now: datetime, mqtt_enabled: bool) -> int:
     """Add the change's notifications to the outbox; returns how many."""
-    rows = webhook_rows(session, change, now)
+    return enqueue_many(session, [change], now, mqtt_enabled)
+
+
+def enqueue_many(
+    session: Session, changes: Sequence[Change], now: datetime, mqtt_enabled: bool
+) -> int:
+    """Add the notifications of several changes in one transaction; returns how many."""
+    rows = webhook_rows(session, changes, now) if changes else []
     if mqtt_enabled:
-        rows += mqtt_rows(session, change, now)
+        rows += [row for change in changes for row in mqtt_rows(session, change, now)]
     if rows:
-        session.execute(insert(OutboxRow), rows)
+        session.execute(insert(OutboxRow.__table__), rows)
     return len(rows)

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from surplus.openadr import models, repository
+from surplus.openadr import broker_access, models, repository
 from surplus.openadr.callbacks import CallbackCheck, check_callback
 from surplus.openadr.problems import OpenADRProblem
 from surplus.openadr.repository import Page
@@ -42,45 +42,6 @@ def _report_event(ctx: Context, event_id: str) -> str:
     except OpenADRProblem:
         raise OpenADRProblem(409, f"eventID {event_id!r} names no event visible to you") from None
     return str(row.program_id)
-
-
-def create_report(
-    ctx: Context, request: models.ReportRequest, idempotency_key: str | None
-) -> tuple[dict[str, Any], bool]:
-    """The stored report and whether it is new; a repeated Idempotency-Key returns the first."""
-    ctx.require("write_reports")
-    if idempotency_key is not None:
-        earlier = _report_by_key(ctx, idempotency_key)
-        if earlier is not None:
-            return earlier, False
-    program_id = _report_event(ctx, request.eventID)
-    body = {**request.to_json(), "clientID": ctx.caller.client_id}
-    row = ReportRow(
-        id=repository.new_id(),
-        body=body,
-        event_id=request.eventID,
-        program_id=program_id,
-        client_id=ctx.caller.client_id,
-        client_name=request.clientName,
-        idempotency_key=idempotency_key,
-    )
-    try:
-        return _create(ctx, "REPORT", row, None, program_id), True
-    except OpenADRProblem:
-        # Two retries racing with one key: the loser returns the winner's report.
-        earlier = _report_by_key(ctx, idempotency_key) if idempotency_key else None
-        if earlier is None:
-            raise
-        return earlier, False
-
-
-def _report_by_key(ctx: Context, key: str) -> dict[str, Any] | None:
-    row = ctx.session.scalar(
-        select(ReportRow).where(
-            ReportRow.client_id == ctx.caller.client_id, ReportRow.idempotency_key == key
-        )
-    )
-    return repository.represent("REPORT", row) if row is not None else None
 
 
 def update_report(ctx: Context, report_id: str, request: models.ReportRequest) -> dict[str, Any]:
@@ -147,7 +108,12 @@ def create_subscription(
         client_name=request.clientName,
         program_id=request.programID,
         owner_is_bl=ctx.caller.is_bl,
+        created_at=ctx.now,
+        modified_at=ctx.now,
     )
+    ctx.session.add(row)
+    ctx.session.flush()  # the row first: its object types refer to it
+    repository.set_subscription_objects(ctx.session, row.id, body)
     return _create(ctx, "SUBSCRIPTION", row, None, request.programID)
 
 
@@ -158,6 +124,7 @@ def update_subscription(
     row = _owned_row(ctx, "SUBSCRIPTION", subscription_id)
     body = {**_subscription_fields(ctx, request, check), "clientID": row.client_id}
     row.client_name, row.program_id = request.clientName, request.programID
+    repository.set_subscription_objects(ctx.session, row.id, body)
     return _update(ctx, "SUBSCRIPTION", row, body, request.programID)
 
 
@@ -185,17 +152,10 @@ def search_subscriptions(
         conditions.append(SubscriptionRow.program_id == program_id)
     if client_name is not None:
         conditions.append(SubscriptionRow.client_name == client_name)
-    rows = repository.fetch(ctx.session, "SUBSCRIPTION", conditions, None if objects else page)
-    found = [repository.represent("SUBSCRIPTION", row) for row in rows]
     if objects:
-        wanted = set(objects)
-        found = [
-            obj
-            for obj in found
-            if any(wanted & set(entry["objects"]) for entry in obj["objectOperations"])
-        ]
-        found = found[page.skip : page.skip + page.limit]
-    return found
+        conditions.append(repository.subscribes_to_any(objects))
+    rows = repository.fetch(ctx.session, "SUBSCRIPTION", conditions, page)
+    return [repository.represent("SUBSCRIPTION", row) for row in rows]
 
 
 # -- vens ---------------------------------------------------------------------------------
@@ -234,7 +194,9 @@ def create_ven(ctx: Context, request: models.BlVenRequest | models.VenVenRequest
     row = VenRow(
         id=repository.new_id(), body=body, client_id=body["clientID"], ven_name=request.venName
     )
-    return _create(ctx, "VEN", row, body.get("targets"), None)
+    created = _create(ctx, "VEN", row, body.get("targets"), None)
+    broker_access.vens_changed(ctx.session, [row.client_id])  # after the commit
+    return created
 
 
 def update_ven(
@@ -244,11 +206,15 @@ def update_ven(
     row = _owned_row(ctx, "VEN", ven_id)
     body = _ven_body(ctx, request, row.body)
     _ven_name_free(ctx, request.venName, ven_id)
+    owners = {row.client_id, body["clientID"]}
     row.client_id, row.ven_name = body["clientID"], request.venName
     for resource in ctx.session.scalars(select(ResourceRow).where(ResourceRow.ven_id == ven_id)):
         resource.client_id = row.client_id
         resource.body = {**resource.body, "clientID": row.client_id}
-    return _update(ctx, "VEN", row, body, None)
+    updated = _update(ctx, "VEN", row, body, None)
+    if len(owners) > 1:
+        broker_access.vens_changed(ctx.session, owners)  # after the commit
+    return updated
 
 
 def delete_ven(ctx: Context, ven_id: str) -> dict[str, Any]:
@@ -257,7 +223,10 @@ def delete_ven(ctx: Context, ven_id: str) -> dict[str, Any]:
     row = _owned_row(ctx, "VEN", ven_id)
     for resource in ctx.session.scalars(select(ResourceRow).where(ResourceRow.ven_id == ven_id)):
         _delete(ctx, "RESOURCE", resource, None, finish=False)
-    return _delete(ctx, "VEN", row, None)
+    owner = row.client_id
+    deleted = _delete(ctx, "VEN", row, None)
+    broker_access.vens_changed(ctx.session, [owner])  # after the commit
+    return deleted
 
 
 def get_ven(ctx: Context, ven_id: str) -> dict[str, Any]:

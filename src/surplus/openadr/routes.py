@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from surplus.api.deps import get_session
 from surplus.auth.tokens import issue_token
-from surplus.openadr import models, notifiers, private, service
+from surplus.openadr import broker_access, models, notifiers, private, service
 from surplus.openadr.deps import (
     RESOURCE_REQUEST,
     VEN_REQUEST,
@@ -28,13 +28,17 @@ from surplus.openadr.deps import (
     ObjectIdQuery,
     Skip,
     TargetsQuery,
+    Who,
     callback_check,
     ok,
+    report_queue,
     write_gate,
 )
 from surplus.openadr.lifespan import openadr_lifespan
 from surplus.openadr.problems import ProblemRoute
+from surplus.openadr.report_batch import ReportPost
 from surplus.openadr.repository import Page
+from surplus.openadr.service import require
 
 router = APIRouter(
     route_class=ProblemRoute,
@@ -126,11 +130,17 @@ def search_reports(
 
 
 @router.post("/reports", operation_id="createReport", status_code=201)
-def create_report(ctx: Ctx, body: Body, idempotency_key: IdempotencyKey = None) -> JSONResponse:
-    """A retry with the same Idempotency-Key returns the report stored the first time."""
-    request = models.ReportRequest.model_validate_json(body)
-    report, _ = private.create_report(ctx, request, idempotency_key)
-    return ok(report, 201)
+async def create_report(
+    request: Request, who: Who, body: Body, idempotency_key: IdempotencyKey = None
+) -> JSONResponse:
+    """A retry with the same Idempotency-Key returns the report stored the first time.
+
+    Posts are stored in batches (`surplus.openadr.report_queue`); the answer comes after
+    the batch holding this one has committed."""
+    require(who, "write_reports")
+    report_request = models.ReportRequest.model_validate_json(body)
+    post = ReportPost(who, report_request, idempotency_key)
+    return ok(await report_queue(request).submit(post), 201)
 
 
 @router.get("/reports/{reportID}", operation_id="searchReportsByReportID")
@@ -284,6 +294,7 @@ def fetch_token(
     grant = issue_token(
         session, credentials.client_id, credentials.client_secret, settings, credentials.scope
     )
+    broker_access.token_issued(session, grant.access_token, settings)  # the MQTT password
     return ok(grant.as_response())
 
 

@@ -34,6 +34,11 @@ from surplus.store.openadr_tables import (
 from surplus.store.types import utc_now
 
 
+def require(caller: Caller, scope: str) -> None:
+    if not has_scope(caller, scope):
+        raise OpenADRProblem(403, f"this operation needs scope {scope}")
+
+
 @dataclass
 class Context:
     session: Session
@@ -45,8 +50,7 @@ class Context:
     _grants: frozenset[str] | None = None
 
     def require(self, scope: str) -> None:
-        if not has_scope(self.caller, scope):
-            raise OpenADRProblem(403, f"this operation needs scope {scope}")
+        require(self.caller, scope)
 
     def grants(self) -> frozenset[str]:
         """Targets BL granted the caller (looked up once per request)."""
@@ -281,8 +285,8 @@ def get_event(ctx: Context, event_id: str) -> dict[str, Any]:
 def search_events(
     ctx: Context, program_id: str | None, targets: list[str] | None, active: bool | None, page: Page
 ) -> list[dict[str, Any]]:
-    from surplus.openadr.timing import has_ended
-
+    """`active=true` keeps events that have not ended by `ctx.now` (the indexed `ends_at`
+    column), so the page is cut in the database like every other filter."""
     ctx.require("read_targets")
     conditions = _target_conditions(ctx, "EVENT", EventRow.id, targets)
     if not ctx.caller.is_bl:
@@ -290,9 +294,8 @@ def search_events(
         conditions.append(program_clause)
     if program_id is not None:
         conditions.append(EventRow.program_id == program_id)
-    rows = repository.fetch(ctx.session, "EVENT", conditions, None if active else page)
-    objects = [repository.represent("EVENT", row) for row in rows]
     if active:
-        objects = [obj for obj in objects if not has_ended(obj, ctx.now)]
-        objects = objects[page.skip : page.skip + page.limit]
+        conditions.append(repository.event_active(ctx.now))
+    rows = repository.fetch(ctx.session, "EVENT", conditions, page)
+    objects = [repository.represent("EVENT", row) for row in rows]
     return _hide_all(ctx, objects, targets)

@@ -2,12 +2,13 @@
 
 Durations use 365-day years and 30-day months; "P9999Y" means never ending, and a start
 of 0001-01-01 means "now". An event whose end cannot be worked out (no start, a "now"
-start) counts as active.
+start) counts as active. `end_instant` is what the events table keeps in `ends_at`, so
+`active=true` is a SQL condition and pages are cut in the database.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from surplus.openadr.models import DURATION_RE
@@ -69,9 +70,24 @@ def event_end(event: dict[str, Any]) -> datetime | None:
     return max(ends)
 
 
-def has_ended(event: dict[str, Any], now: datetime) -> bool:
+def end_instant(event: dict[str, Any]) -> datetime | None:
+    """The event's end in UTC, or None when it never ends or its end cannot be worked out
+    (a malformed or overflowing period, a local time with no offset): such events stay
+    active.
+
+    >>> end_instant({"intervalPeriod": {"start": "2026-11-24T19:00:00+05:00",
+    ...     "duration": "PT1H"}})
+    datetime.datetime(2026, 11, 24, 15, 0, tzinfo=datetime.timezone.utc)
+    """
     try:
         end = event_end(event)
-    except (ValueError, OverflowError):
-        return False
-    return end is not None and end.tzinfo is not None and end <= now
+        if end is None or end.tzinfo is None or end.utcoffset() is None:
+            return None
+        return end.astimezone(UTC)
+    except (ValueError, OverflowError, TypeError, KeyError):
+        return None
+
+
+def has_ended(event: dict[str, Any], now: datetime) -> bool:
+    end = end_instant(event)
+    return end is not None and end <= now

@@ -1,18 +1,35 @@
-"""MQTT topic names for notifications, one scheme for publishing and for the topics endpoints.
+"""MQTT topic names for notifications, one scheme for publishing, for the topics endpoints
+and for the broker's access rules.
 
-Topics follow the spec's examples (`programs/create`, `programs/+`) under one prefix so
-the broker can be shared: `openadr3/<collection>[/<id>[/<sub-collection>]]/<operation>`.
+Topics follow the spec's examples (`programs/create`, `programs/+`) under one prefix and
+one audience, so the broker can tell readers apart by topic alone:
+
+* `openadr3/bl/<collection>[/<id>[/<sub>]]/<op>`: every object in full; business logic only.
+* `openadr3/public/programs[/<id>[/events]]/<op>`, `openadr3/public/events/<op>`: untargeted
+  programs and the untargeted events of untargeted programs; any logged-in client.
+* `openadr3/vens/<venID>[/<sub>[/<id>[/events]]]/<op>`: what the ven's owner may read, with
+  targets hidden as a REST read hides them; that owner (and business logic) only.
+
 Topics for one object carry no CREATE (it cannot be subscribed to before it exists).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 PREFIX = "openadr3"
 OPERATIONS = ("CREATE", "UPDATE", "DELETE")
+BL = "bl"
+PUBLIC = "public"
+VENS = "vens"
 
 
 def topic_set(*parts: str, with_create: bool = True) -> dict[str, str]:
-    """The notifierOperationsTopics object for the collection named by `parts`."""
+    """The notifierOperationsTopics object for the collection named by `parts`.
+
+    >>> topic_set("bl", "programs")["ALL"]
+    'openadr3/bl/programs/+'
+    """
     base = "/".join((PREFIX, *parts))
     topics = {op: f"{base}/{op.lower()}" for op in OPERATIONS if with_create or op != "CREATE"}
     topics["ALL"] = f"{base}/+"
@@ -20,41 +37,67 @@ def topic_set(*parts: str, with_create: bool = True) -> dict[str, str]:
 
 
 def topic(operation: str, *parts: str) -> str:
-    """One concrete topic to publish to."""
+    """One concrete topic to publish to.
+
+    >>> topic("UPDATE", "vens", "v1", "events")
+    'openadr3/vens/v1/events/update'
+    """
     return "/".join((PREFIX, *parts, operation.lower()))
 
 
-def topics_for_change(
-    object_type: str, operation: str, obj: dict[str, object], ven_ids: list[str]
-) -> list[str]:
-    """Every topic a change to `obj` is published on.
+def audience_filter(*parts: str) -> str:
+    """The MQTT filter covering every topic of one audience (for the broker's rules).
 
-    `ven_ids` are the VENs a targeted program or event is addressed to (their per-VEN
-    topics); untargeted objects go only to the collection topics, which every VEN may read.
+    >>> audience_filter("vens", "v1")
+    'openadr3/vens/v1/#'
     """
+    return "/".join((PREFIX, *parts, "#"))
+
+
+def _collections(object_type: str, obj: dict[str, Any]) -> list[tuple[str, ...]]:
+    """The collections (as topic parts below the audience) a change of `obj` belongs to."""
     object_id = str(obj["id"])
     if object_type == "PROGRAM":
-        topics = [topic(operation, "programs"), topic(operation, "programs", object_id)]
-        topics += [topic(operation, "vens", ven, "programs") for ven in ven_ids]
-    elif object_type == "EVENT":
-        program_id = str(obj["programID"])
-        topics = [topic(operation, "events"), topic(operation, "programs", program_id, "events")]
-        topics += [topic(operation, "vens", ven, "events") for ven in ven_ids]
-    elif object_type == "VEN":
-        topics = [topic(operation, "vens"), topic(operation, "vens", object_id)]
-    elif object_type == "RESOURCE":
-        ven_id = str(obj["venID"])
-        topics = [topic(operation, "resources"), topic(operation, "vens", ven_id, "resources")]
-    elif object_type == "REPORT":
-        topics = [topic(operation, "reports")]
-    else:
-        topics = [topic(operation, "subscriptions")]
+        return [("programs",), ("programs", object_id)]
+    if object_type == "EVENT":
+        return [("events",), ("programs", str(obj["programID"]), "events")]
+    return [(object_type.lower() + "s",)]
+
+
+def _concrete(operation: str, object_id: str, collections: list[tuple[str, ...]]) -> list[str]:
+    """Topics to publish on; for a CREATE, none of a single object (nobody is listening)."""
     if operation == "CREATE":
-        # A single object's topics have no CREATE: nobody could have subscribed to them.
-        topics = [t for t in topics if not _is_single_object_topic(t, object_id)]
-    return topics
+        collections = [parts for parts in collections if parts[-1] != object_id]
+    return [topic(operation, *parts) for parts in collections]
 
 
-def _is_single_object_topic(name: str, object_id: str) -> bool:
-    parts = name.split("/")
-    return len(parts) == 4 and parts[2] == object_id
+def bl_topics(object_type: str, operation: str, obj: dict[str, Any]) -> list[str]:
+    """Where business logic hears of a change (the object in full)."""
+    collections = [(BL, *parts) for parts in _collections(object_type, obj)]
+    return _concrete(operation, str(obj["id"]), collections)
+
+
+def public_topics(object_type: str, operation: str, obj: dict[str, Any]) -> list[str]:
+    """Where every client hears of an untargeted program or event (the caller decides that
+    the object is public)."""
+    if object_type not in ("PROGRAM", "EVENT"):
+        raise ValueError(f"{object_type} objects are never public")
+    collections = [(PUBLIC, *parts) for parts in _collections(object_type, obj)]
+    return _concrete(operation, str(obj["id"]), collections)
+
+
+def ven_topics(object_type: str, operation: str, obj: dict[str, Any], ven_id: str) -> list[str]:
+    """Where the owner of ven `ven_id` hears of a change it may read.
+
+    A ven's own changes go to `vens/<id>`, its resources to `vens/<id>/resources`;
+    programs and events to `vens/<id>/programs[/<id>]` and `vens/<id>/[programs/<id>/]events`.
+    """
+    if object_type == "VEN":
+        collections: list[tuple[str, ...]] = [(VENS, ven_id)]
+    elif object_type == "RESOURCE":
+        collections = [(VENS, ven_id, "resources")]
+    elif object_type in ("PROGRAM", "EVENT"):
+        collections = [(VENS, ven_id, *parts) for parts in _collections(object_type, obj)]
+    else:
+        raise ValueError(f"{object_type} objects have no per-ven topics")
+    return _concrete(operation, str(obj["id"]), collections)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, Integer, String, select, update
+from sqlalchemy import JSON, BigInteger, Index, Integer, String, bindparam, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from surplus.errors import SurplusError
@@ -87,6 +87,17 @@ def entry_hash(prev_hash: str, entry: AuditEntry) -> str:
     return hashlib.sha256((prev_hash + canonical_json(body)).encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class Write:
+    """One write to be recorded: who did what to which object, and the object after it."""
+
+    actor: str
+    action: str
+    object_type: str
+    object_id: str | int
+    payload: dict[str, Any]
+
+
 def record(
     session: Session,
     actor: str,
@@ -99,39 +110,62 @@ def record(
 
     `payload` must be JSON-serialisable (no NaN); timestamps in it should be ISO strings.
     """
+    return record_many(session, [Write(actor, action, object_type, object_id, payload)])[0]
+
+
+def record_many(session: Session, writes: Sequence[Write]) -> list[AuditEntry]:
+    """Append entries for `writes`, in order, under one lock of the chain's head.
+
+    Batching matters because that lock serialises every writer until commit: a batch of
+    writes holds it once for all of them.
+    """
     try:
-        payload = json.loads(canonical_json(payload))
+        payloads = [json.loads(canonical_json(write.payload)) for write in writes]
     except (TypeError, ValueError) as error:
         raise SurplusError(f"audit payload must be plain JSON (no NaN): {error}") from error
+    if not writes:
+        return []
     # Lock and read the head in one statement: on PostgreSQL the UPDATE takes its row lock,
     # on SQLite the write lock, so two writers cannot both read the same previous hash.
-    last_id, last_hash = session.execute(
-        update(AuditHead)
-        .where(AuditHead.singleton == HEAD_ROW)
-        .values(last_id=AuditHead.last_id)
-        .returning(AuditHead.last_id, AuditHead.last_hash)
-        .execution_options(synchronize_session=False)
-    ).one()
-    entry = AuditEntry(
-        id=last_id + 1,
-        at=utc_now(),
-        actor=actor,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        payload=payload,
-        prev_hash=last_hash,
-    )
-    entry.hash = entry_hash(last_hash, entry)
-    session.add(entry)
-    session.flush()
-    session.execute(
-        update(AuditHead)
-        .where(AuditHead.singleton == HEAD_ROW)
-        .values(last_id=entry.id, last_hash=entry.hash)
-        .execution_options(synchronize_session=False)
-    )
-    return entry
+    last_id, last_hash = session.execute(_LOCK_HEAD).one()
+    at = utc_now()
+    entries = []
+    for write, payload in zip(writes, payloads, strict=True):
+        last_id += 1
+        entry = AuditEntry(
+            id=last_id,
+            at=at,
+            actor=write.actor,
+            action=write.action,
+            object_type=write.object_type,
+            object_id=str(write.object_id),
+            payload=payload,
+            prev_hash=last_hash,
+        )
+        entry.hash = last_hash = entry_hash(last_hash, entry)
+        entries.append(entry)
+    session.execute(_INSERT_ENTRIES, [_columns(entry) for entry in entries])
+    session.execute(_MOVE_HEAD, {"new_id": last_id, "new_hash": last_hash})
+    return entries
+
+
+# Statements built once: every write of the service runs them.
+_LOCK_HEAD = (
+    update(AuditHead.__table__)
+    .where(AuditHead.__table__.c.singleton == HEAD_ROW)
+    .values(last_id=AuditHead.__table__.c.last_id)
+    .returning(AuditHead.__table__.c.last_id, AuditHead.__table__.c.last_hash)
+)
+_INSERT_ENTRIES = insert(AuditEntry.__table__)
+_MOVE_HEAD = (
+    update(AuditHead.__table__)
+    .where(AuditHead.__table__.c.singleton == HEAD_ROW)
+    .values(last_id=bindparam("new_id"), last_hash=bindparam("new_hash"))
+)
+
+
+def _columns(entry: AuditEntry) -> dict[str, Any]:
+    return {column.key: getattr(entry, column.key) for column in AuditEntry.__table__.columns}
 
 
 def verify(session: Session, batch_rows: int = 5_000) -> ChainCheck:

@@ -22,3 +22,5 @@ class Client(Base):
     name: Mapped[str] = mapped_column(String(200))
     ven_id: Mapped[str | None] = mapped_column(String(128), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    # Set by `surplus admin client revoke`: no new tokens, and issued ones are refused.
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -1,15 +1,17 @@
-"""`surplus db maintain`: make partitions ahead, roll up recent hours, apply retention."""
+"""`surplus db maintain`: make partitions ahead, roll up recent hours, apply retention
+(minute readings, idempotency keys, delivered OpenADR notifications)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from surplus.store.idempotency import IdempotentRequest
 from surplus.store.months import add_months, month_start
+from surplus.store.openadr_tables import OUTBOX_DELIVERED, DeliveryAttemptRow, OutboxRow
 from surplus.store.partitions import ensure_partitions_ahead
 from surplus.store.rollup import drop_minutes_before, roll_up
 
@@ -22,6 +24,7 @@ class MaintenanceReport:
     minute_rows_deleted: int
     retention_cutoff: datetime
     idempotency_keys_expired: int
+    outbox_rows_deleted: int
 
 
 def maintain(
@@ -31,12 +34,15 @@ def maintain(
     months_ahead: int,
     lookback_hours: int = 48,
     idempotency_days: int = 7,
+    outbox_retention_days: int = 7,
 ) -> MaintenanceReport:
     """One maintenance pass, in the caller's transaction. Safe to run as often as wanted.
 
     Minute readings are kept for the current month and `retention_months` before it;
     hours that closed within `lookback_hours` are rolled up again to catch late readings.
-    Idempotency keys are honoured for `idempotency_days`, then forgotten.
+    Idempotency keys are honoured for `idempotency_days`, then forgotten. Delivered
+    notifications (and their attempts) go `outbox_retention_days` after delivery; pending,
+    retrying and failed ones stay, the failed for an operator to see.
     """
     if now.tzinfo is None:
         raise ValueError("maintain needs a time-zone-aware `now`")
@@ -51,4 +57,19 @@ def maintain(
         )
     )
     keys = max(expired.rowcount, 0)  # type: ignore[attr-defined]
-    return MaintenanceReport(created, written, dropped, deleted, cutoff, keys)
+    pruned = prune_delivered(session, now - timedelta(days=outbox_retention_days))
+    return MaintenanceReport(created, written, dropped, deleted, cutoff, keys, pruned)
+
+
+def prune_delivered(session: Session, before: datetime) -> int:
+    """Delete outbox rows delivered before `before`; returns how many.
+
+    Their attempts are deleted first rather than left to ON DELETE CASCADE, which SQLite
+    honours only on connections that enabled foreign keys.
+    """
+    old = select(OutboxRow.id).where(
+        OutboxRow.status == OUTBOX_DELIVERED, OutboxRow.delivered_at < before
+    )
+    session.execute(delete(DeliveryAttemptRow).where(DeliveryAttemptRow.outbox_id.in_(old)))
+    pruned = session.execute(delete(OutboxRow).where(OutboxRow.id.in_(old)))
+    return max(pruned.rowcount, 0)  # type: ignore[attr-defined]

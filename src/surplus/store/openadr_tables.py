@@ -1,9 +1,10 @@
-"""Tables of the OpenADR 3 server (migration 0002): one per object type, plus the
-notification outbox.
+"""Tables of the OpenADR 3 server (migrations 0002 and 0003): one per object type, plus
+the notification outbox.
 
 Each object row keeps the client's representation as JSON in `body` and copies into
 indexed columns the fields the API filters on (names, programID, venID, clientID,
-clientName); targets get their own table so a target filter is an index look-up.
+clientName, an event's end); targets and a subscription's object types get their own
+tables so those filters are index look-ups and every search pages in the database.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from surplus.store.base import Base
 from surplus.store.types import UtcDateTime
 
 ID_LENGTH = 128
+# Outbox statuses `surplus db maintain` relies on (written by surplus.openadr.outbox).
+OUTBOX_DELIVERED = "DELIVERED"
 BigId = BigInteger().with_variant(Integer, "sqlite")
 
 
@@ -49,6 +52,9 @@ class EventRow(_ObjectColumns, Base):
     __tablename__ = "openadr_events"
 
     program_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
+    # When the event's last interval ends (surplus.openadr.timing.end_instant); NULL for
+    # an open-ended event. `active=true` is `ends_at IS NULL OR ends_at > now`.
+    ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
 
 
 class ReportRow(_ObjectColumns, Base):
@@ -69,6 +75,25 @@ class SubscriptionRow(_ObjectColumns, Base):
     client_name: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
     program_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), index=True)
     owner_is_bl: Mapped[bool] = mapped_column(Boolean)
+
+
+class SubscriptionObjectRow(Base):
+    """One object type a subscription names in any of its objectOperations: what
+    `objects=` looks up."""
+
+    __tablename__ = "openadr_subscription_objects"
+
+    subscription_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH),
+        # Named by hand: the convention's name exceeds PostgreSQL's 63 characters.
+        ForeignKey(
+            "openadr_subscriptions.id",
+            ondelete="CASCADE",
+            name="fk_openadr_subscription_objects_subscription",
+        ),
+        primary_key=True,
+    )
+    object_type: Mapped[str] = mapped_column(String(16), primary_key=True, index=True)
 
 
 class VenRow(_ObjectColumns, Base):

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from surplus.api.deps import get_session
 from surplus.auth import AuthError, issue_token
+from surplus.openadr import broker_access
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -48,6 +49,7 @@ def token(
         client_id, client_secret = basic
     if not client_id or not client_secret:
         raise AuthError("invalid_request", "client_id and client_secret are required", 400)
-    return issue_token(
-        session, client_id, client_secret, request.app.state.settings, scope
-    ).as_response()
+    grant = issue_token(session, client_id, client_secret, request.app.state.settings, scope)
+    # The token is also the client's password on the OpenADR MQTT broker.
+    broker_access.token_issued(session, grant.access_token, request.app.state.settings)
+    return grant.as_response()

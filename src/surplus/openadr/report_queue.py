@@ -1,0 +1,79 @@
+"""Group commit for report posts: posts that arrive while a batch is being written wait on
+the event loop and go to the database together in the next one.
+
+One queue per server process, writing from one worker thread at a time. A post is
+answered only after its batch has committed, so an acknowledged report is stored; a batch
+that fails answers each of its posts with the error (none is half stored).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from surplus.openadr.problems import OpenADRProblem
+from surplus.openadr.report_batch import ReportPost, write_reports
+
+MAX_BATCH = 500
+
+
+class ReportQueue:
+    """Posts waiting to be stored; a writer task runs while there are any."""
+
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        mqtt_enabled: bool,
+        on_notifications: Callable[[], None] | None = None,
+        max_batch: int = MAX_BATCH,
+    ) -> None:
+        self._factory = factory
+        self._mqtt_enabled = mqtt_enabled
+        self._on_notifications = on_notifications
+        self._max_batch = max_batch
+        self._waiting: list[tuple[ReportPost, asyncio.Future[Any]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def submit(self, post: ReportPost) -> dict[str, Any]:
+        """The stored report (or the earlier one for a repeated Idempotency-Key)."""
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._waiting.append((post, future))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._drain(), name="openadr-report-writer")
+        outcome = await future
+        if isinstance(outcome, OpenADRProblem):
+            raise outcome
+        return dict(outcome)
+
+    async def _drain(self) -> None:
+        while self._waiting:
+            batch = self._waiting[: self._max_batch]
+            del self._waiting[: self._max_batch]
+            await self._write(batch)
+
+    async def _write(self, batch: list[tuple[ReportPost, asyncio.Future[Any]]]) -> None:
+        posts = [post for post, _ in batch]
+        try:
+            stored = await asyncio.to_thread(
+                write_reports, self._factory, posts, self._mqtt_enabled
+            )
+        except Exception as error:  # the database refused the batch: every post hears why
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(error)
+            return
+        for (_, future), outcome in zip(batch, stored.outcomes, strict=True):
+            if not future.done():  # a client that went away leaves a cancelled future
+                future.set_result(outcome)
+        if stored.notifications and self._on_notifications is not None:
+            self._on_notifications()
+
+    async def close(self) -> None:
+        """Let the writer finish what is queued (each post is then answered)."""
+        if self._writer is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._writer
