@@ -179,27 +179,6 @@ _GRANTS = union_all(
 )
 
 
-def vens_granted_any(session: Session, targets: Sequence[str]) -> dict[str, frozenset[str]]:
-    """VEN ids (with their full grants) granted at least one of `targets`."""
-    if not targets:
-        return {}
-    direct = select(VenRow.id).join(
-        TargetRow, and_(TargetRow.object_type == "VEN", TargetRow.object_id == VenRow.id)
-    )
-    via_resource = select(ResourceRow.ven_id).join(
-        TargetRow,
-        and_(TargetRow.object_type == "RESOURCE", TargetRow.object_id == ResourceRow.id),
-    )
-    ven_ids = set(session.scalars(direct.where(TargetRow.target.in_(targets))))
-    ven_ids |= set(session.scalars(via_resource.where(TargetRow.target.in_(targets))))
-    if not ven_ids:
-        return {}
-    query = select(VenRow.id, VenRow.client_id).where(VenRow.id.in_(ven_ids))
-    clients = {ven_id: client_id for ven_id, client_id in session.execute(query).tuples()}
-    grants = granted_targets(session, sorted(set(clients.values())))
-    return {ven_id: grants[client_id] for ven_id, client_id in clients.items()}
-
-
 def has_target_in(object_type: str, id_column: Any, targets: Iterable[str]) -> ColumnElement[bool]:
     return exists().where(
         TargetRow.object_type == object_type,
@@ -236,7 +215,3 @@ def fetch(
     if page is not None:
         query = query.offset(page.skip).limit(page.limit)
     return list(session.scalars(query))
-
-
-def program_ids_of_events(session: Session, event_id: str) -> str | None:
-    return session.scalar(select(EventRow.program_id).where(EventRow.id == event_id))
