@@ -6,6 +6,8 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -16,6 +18,9 @@ from surplus.settings import Settings
 from surplus.store.base import make_engine, make_sessionmaker
 from surplus.store.migrate import upgrade
 from tests.store.databases import BACKENDS, empty_all_tables, fresh_url
+
+if TYPE_CHECKING:
+    from tests.openadr.server import Server
 
 with warnings.catch_warnings():
     # Starlette nudges towards httpx2; the httpx-based client still works as documented.
@@ -107,3 +112,18 @@ def any_engine(
 def any_vtn(any_engine: Engine) -> Iterator[Vtn]:
     """A VTN on each backend (PostgreSQL when SURPLUS_TEST_POSTGRES_URL is set)."""
     yield from start_vtn(any_engine)
+
+
+@pytest.fixture
+def mqtt_server(tmp_path: Path) -> Iterator[Server]:
+    """A VTN subprocess on SQLite with the test broker; its broker accounts are removed
+    afterwards, leaving the shared broker as found."""
+    from tests.openadr.server import Server, broker_url
+
+    vtn = Server(
+        f"sqlite:///{tmp_path / 'vtn.db'}", mqtt_url=broker_url(), log_path=tmp_path / "server.log"
+    )
+    vtn.prepare()
+    yield vtn
+    vtn.stop()
+    vtn.forget_broker_accounts()

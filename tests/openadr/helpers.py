@@ -61,8 +61,9 @@ def grant(vtn: Vtn, party: Party, ven_name: str, targets: list[str]) -> dict[str
     return post(vtn, vtn.bl, "/vens", body)
 
 
-def report(vtn: Vtn, party: Party, event_id: str, usage_kw: float = 480.0) -> dict[str, Any]:
-    body = {
+def report_body(event_id: str, usage_kw: float = 480.0) -> dict[str, Any]:
+    """A site's telemetry report on an event: one interval of energy used."""
+    return {
         "eventID": event_id,
         "clientName": "site",
         "resources": [
@@ -72,7 +73,10 @@ def report(vtn: Vtn, party: Party, event_id: str, usage_kw: float = 480.0) -> di
             }
         ],
     }
-    return post(vtn, party, "/reports", body)
+
+
+def report(vtn: Vtn, party: Party, event_id: str, usage_kw: float = 480.0) -> dict[str, Any]:
+    return post(vtn, party, "/reports", report_body(event_id, usage_kw))
 
 
 def count(engine: Engine, model: Any) -> int:

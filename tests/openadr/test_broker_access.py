@@ -10,8 +10,6 @@ import queue
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -82,17 +80,6 @@ class Listener:
         self.client.loop_stop()
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    vtn = Server(
-        f"sqlite:///{tmp_path / 'vtn.db'}", mqtt_url=broker_url(), log_path=tmp_path / "server.log"
-    )
-    vtn.prepare()
-    yield vtn
-    vtn.stop()
-    vtn.forget_broker_accounts()
-
-
 def _token(vtn: Server, client_id: str, secret: str) -> str:
     fields = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
     response = httpx.post(f"{vtn.base_url}/auth/token", data=fields)
@@ -112,18 +99,18 @@ def _ven(vtn: Server, bl: str, client_id: str, name: str, targets: list[str]) ->
     return str(_call(vtn, bl, "POST", "/vens", json={**body, "targets": targets})["id"])
 
 
-def test_each_client_reads_only_its_own_topics(server: Server) -> None:
-    bl_id, bl_secret = server.add_client("bl", "administrator")
-    one_id, one_secret = server.add_client("ven", "site-1")
-    two_id, two_secret = server.add_client("ven", "site-2")
-    server.start()
-    broker = Broker.from_url(server.mqtt_url)
-    bl = _token(server, bl_id, bl_secret)
-    one, two = _token(server, one_id, one_secret), _token(server, two_id, two_secret)
-    ven_one = _ven(server, bl, one_id, "site-1", ["zone-A"])
-    ven_two = _ven(server, bl, two_id, "site-2", ["zone-B"])
+def test_each_client_reads_only_its_own_topics(mqtt_server: Server) -> None:
+    bl_id, bl_secret = mqtt_server.add_client("bl", "administrator")
+    one_id, one_secret = mqtt_server.add_client("ven", "site-1")
+    two_id, two_secret = mqtt_server.add_client("ven", "site-2")
+    mqtt_server.start()
+    broker = Broker.from_url(mqtt_server.mqtt_url)
+    bl = _token(mqtt_server, bl_id, bl_secret)
+    one, two = _token(mqtt_server, one_id, one_secret), _token(mqtt_server, two_id, two_secret)
+    ven_one = _ven(mqtt_server, bl, one_id, "site-1", ["zone-A"])
+    ven_two = _ven(mqtt_server, bl, two_id, "site-2", ["zone-B"])
     program = _call(
-        server, bl, "POST", "/programs", json={"programName": "p", "targets": ["zone-A"]}
+        mqtt_server, bl, "POST", "/programs", json={"programName": "p", "targets": ["zone-A"]}
     )
     pid = program["id"]
 
@@ -137,7 +124,7 @@ def test_each_client_reads_only_its_own_topics(server: Server) -> None:
     )
     try:
         assert first.accepted and second.accepted and admin.accepted
-        topics = _call(server, one, "GET", f"/notifiers/mqtt/topics/programs/{pid}/events")
+        topics = _call(mqtt_server, one, "GET", f"/notifiers/mqtt/topics/programs/{pid}/events")
         assert first.subscribe(topics["topics"]["ALL"])
         assert not first.subscribe(f"openadr3/vens/{ven_two}/events/+")
         assert not first.subscribe("openadr3/bl/events/+")
@@ -151,7 +138,7 @@ def test_each_client_reads_only_its_own_topics(server: Server) -> None:
             "targets": ["zone-A", "zone-secret"],
             "intervals": [{"id": 0, "payloads": [{"type": "SIMPLE", "values": [1]}]}],
         }
-        created = _call(server, bl, "POST", "/events", json=event)
+        created = _call(mqtt_server, bl, "POST", "/events", json=event)
         got = first.next(WAIT_S)
         assert got is not None and got[0] == f"openadr3/vens/{ven_one}/programs/{pid}/events/create"
         assert got[1]["object"]["id"] == created["id"]
@@ -164,12 +151,12 @@ def test_each_client_reads_only_its_own_topics(server: Server) -> None:
         for listener in (first, second, admin):
             listener.close()
 
-    renewed = _token(server, one_id, one_secret)
+    renewed = _token(mqtt_server, one_id, one_secret)
     assert not Listener(broker, one_id, one).accepted  # the old token no longer logs in
     again = Listener(broker, one_id, renewed)
     try:
         assert again.accepted and again.subscribe(f"openadr3/vens/{ven_one}/#")
-        _call(server, bl, "DELETE", f"/vens/{ven_one}")
+        _call(mqtt_server, bl, "DELETE", f"/vens/{ven_one}")
         # The ven is gone, so is the right to read its topics, even on the old subscription.
         vtn_account = Listener(broker, broker.username, broker.password)
         vtn_account.client.publish(f"openadr3/vens/{ven_one}/events/create", "{}", qos=1)
@@ -179,7 +166,7 @@ def test_each_client_reads_only_its_own_topics(server: Server) -> None:
     finally:
         again.close()
 
-    notifiers = _call(server, one, "GET", "/notifiers")["MQTT"]
+    notifiers = _call(mqtt_server, one, "GET", "/notifiers")["MQTT"]
     assert notifiers["URIS"] == [broker.public_url]
     assert notifiers["authentication"] == {
         "method": "OAUTH2_BEARER_TOKEN",
@@ -188,18 +175,18 @@ def test_each_client_reads_only_its_own_topics(server: Server) -> None:
     assert broker.password not in json.dumps(notifiers)
 
 
-def test_the_broker_converges_on_the_database_at_start_up(server: Server) -> None:
+def test_the_broker_converges_on_the_database_at_start_up(mqtt_server: Server) -> None:
     """Rules lost while the VTN was down (a VEN's role emptied, the VTN's own publishing
     right taken away) are rebuilt when it starts, and notifications flow again."""
-    bl_id, bl_secret = server.add_client("bl", "administrator")
-    ven_id, ven_secret = server.add_client("ven", "site-1")
-    server.start()
-    bl = _token(server, bl_id, bl_secret)
-    ven = _ven(server, bl, ven_id, "site-1", ["zone-A"])
-    server.stop()
-    broker = Broker.from_url(server.mqtt_url)
+    bl_id, bl_secret = mqtt_server.add_client("bl", "administrator")
+    ven_id, ven_secret = mqtt_server.add_client("ven", "site-1")
+    mqtt_server.start()
+    bl = _token(mqtt_server, bl_id, bl_secret)
+    ven = _ven(mqtt_server, bl, ven_id, "site-1", ["zone-A"])
+    mqtt_server.stop()
+    broker = Broker.from_url(mqtt_server.mqtt_url)
     _wreck(broker, ven_id)
-    server.start()
+    mqtt_server.start()
     control = DynsecControl(broker)
     try:
         role = control.run([{"command": "getRole", "rolename": ven_role(ven_id)}])[0]
@@ -208,10 +195,12 @@ def test_the_broker_converges_on_the_database_at_start_up(server: Server) -> Non
         control.close()
     assert {acl["topic"] for acl in role.data["role"]["acls"]} == {f"openadr3/vens/{ven}/#"}
     assert VTN_ROLE in {entry["rolename"] for entry in account.data["client"]["roles"]}
-    listener = Listener(broker, ven_id, _token(server, ven_id, ven_secret))
+    listener = Listener(broker, ven_id, _token(mqtt_server, ven_id, ven_secret))
     try:
         assert listener.subscribe(f"openadr3/vens/{ven}/programs/+")
-        _call(server, bl, "POST", "/programs", json={"programName": "p", "targets": ["zone-A"]})
+        _call(
+            mqtt_server, bl, "POST", "/programs", json={"programName": "p", "targets": ["zone-A"]}
+        )
         got = listener.next(WAIT_S)
         assert got is not None and got[1]["object"]["programName"] == "p"
     finally:
@@ -255,23 +244,23 @@ def _publish_once(account: Broker) -> str | None:
 
 
 def test_a_revoked_client_loses_its_broker_account(
-    server: Server, monkeypatch: pytest.MonkeyPatch
+    mqtt_server: Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SURPLUS_REVOCATION_REFRESH_S", "0.2")
-    bl_id, bl_secret = server.add_client("bl", "administrator")
-    ven_id, ven_secret = server.add_client("ven", "site-1")
-    server.start()
-    broker = Broker.from_url(server.mqtt_url)
-    bl, ven = _token(server, bl_id, bl_secret), _token(server, ven_id, ven_secret)
+    bl_id, bl_secret = mqtt_server.add_client("bl", "administrator")
+    ven_id, ven_secret = mqtt_server.add_client("ven", "site-1")
+    mqtt_server.start()
+    broker = Broker.from_url(mqtt_server.mqtt_url)
+    bl, ven = _token(mqtt_server, bl_id, bl_secret), _token(mqtt_server, ven_id, ven_secret)
     connected = Listener(broker, ven_id, ven)
     assert connected.accepted
-    engine = make_engine(server.database_url)
+    engine = make_engine(mqtt_server.database_url)
     with make_sessionmaker(engine)() as session:
         revoke_client(session, ven_id, "test")
         session.commit()
     engine.dispose()
     time.sleep(0.3)
-    _call(server, bl, "GET", "/programs")  # a request after the refresh period reloads
+    _call(mqtt_server, bl, "GET", "/programs")  # a request after the refresh period reloads
     deadline = time.monotonic() + WAIT_S
     while connected.client.is_connected() and time.monotonic() < deadline:
         time.sleep(0.05)

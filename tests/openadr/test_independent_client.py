@@ -6,10 +6,7 @@ report the store then holds."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from ebus_mqtt_client import MqttClient
 from openadr3_client import BlClient, MqttChannel, VenClient
 from openadr3_client.mqtt import MQTTConnection, normalize_broker_uri
@@ -17,7 +14,7 @@ from sqlalchemy import select
 
 from surplus.store.base import make_engine, make_sessionmaker
 from surplus.store.openadr_tables import ReportRow
-from tests.openadr.server import Server, broker_url
+from tests.openadr.server import Server
 
 PROGRAM = "zone-A-curtailment"
 
@@ -54,29 +51,18 @@ class LoggedInMqttChannel(MqttChannel):
         self._conn = _LoggedInConnection(broker_url, username, password)
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    vtn = Server(
-        f"sqlite:///{tmp_path / 'vtn.db'}", mqtt_url=broker_url(), log_path=tmp_path / "server.log"
-    )
-    vtn.prepare()
-    yield vtn
-    vtn.stop()
-    vtn.forget_broker_accounts()
-
-
 def _event_id(raw: bytes) -> str:
     notification = json.loads(raw)
     assert notification["objectType"] == "EVENT" and notification["operation"] == "CREATE"
     return str(notification["object"]["id"])
 
 
-def test_independent_client_full_cycle(server: Server) -> None:
-    bl_id, bl_secret = server.add_client("bl", "administrator")
-    ven_id, ven_secret = server.add_client("ven", "site-1")
-    server.start()
-    bl = BlClient(url=server.base_url, client_id=bl_id, client_secret=bl_secret).start()
-    ven = VenClient(url=server.base_url, client_id=ven_id, client_secret=ven_secret).start()
+def test_independent_client_full_cycle(mqtt_server: Server) -> None:
+    bl_id, bl_secret = mqtt_server.add_client("bl", "administrator")
+    ven_id, ven_secret = mqtt_server.add_client("ven", "site-1")
+    mqtt_server.start()
+    bl = BlClient(url=mqtt_server.base_url, client_id=bl_id, client_secret=bl_secret).start()
+    ven = VenClient(url=mqtt_server.base_url, client_id=ven_id, client_secret=ven_secret).start()
     try:
         assert bl.create_program({"programName": PROGRAM, "targets": ["zone-A"]}).status_code == 201
         granted = bl.create_ven(
@@ -144,7 +130,7 @@ def test_independent_client_full_cycle(server: Server) -> None:
         ven.stop()
         bl.stop()
 
-    engine = make_engine(server.database_url)
+    engine = make_engine(mqtt_server.database_url)
     with make_sessionmaker(engine)() as session:
         stored = session.scalars(select(ReportRow)).all()
     engine.dispose()

@@ -20,7 +20,7 @@ from surplus.store import audit
 from surplus.store.base import make_sessionmaker
 from surplus.store.openadr_tables import OutboxRow, ReportRow
 from tests.openadr.conftest import Party, Vtn
-from tests.openadr.helpers import count, event, grant, post, program
+from tests.openadr.helpers import count, event, grant, post, program, report_body
 
 
 def caller(party: Party, role: str = "ven") -> Caller:
@@ -30,17 +30,8 @@ def caller(party: Party, role: str = "ven") -> Caller:
 def report_post(
     who: Caller, event_id: str, key: str | None = None, usage_kw: float = 1.0
 ) -> ReportPost:
-    body = {
-        "eventID": event_id,
-        "clientName": "site",
-        "resources": [
-            {
-                "resourceName": "AGGREGATED_REPORT",
-                "intervals": [{"id": 0, "payloads": [{"type": "USAGE", "values": [usage_kw]}]}],
-            }
-        ],
-    }
-    return ReportPost(who, models.ReportRequest.model_validate(body), key)
+    request = models.ReportRequest.model_validate(report_body(event_id, usage_kw))
+    return ReportPost(who, request, key)
 
 
 def stored_reports(vtn: Vtn) -> list[ReportRow]:
