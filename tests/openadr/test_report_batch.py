@@ -186,3 +186,21 @@ def test_a_post_over_http_is_stored_before_it_is_answered(vtn: Vtn) -> None:
     )
     assert answer.status_code == 201, answer.text
     assert [row.id for row in stored_reports(vtn)] == [answer.json()["id"]]
+
+
+def test_posts_beyond_the_queue_limit_are_told_to_come_back(vtn: Vtn) -> None:
+    public = event(vtn, program(vtn, "public")["id"])["id"]
+    ven1 = caller(vtn.ven1)
+
+    async def flood() -> list[Any]:
+        queue = ReportQueue(make_sessionmaker(vtn.engine), mqtt_enabled=False, max_waiting=10)
+        posts = [report_post(ven1, public, f"k{n}") for n in range(15)]
+        answers = await asyncio.gather(*(queue.submit(p) for p in posts), return_exceptions=True)
+        await queue.close()
+        return answers
+
+    answers = asyncio.run(flood())
+    refused = [a for a in answers if isinstance(a, OpenADRProblem)]
+    assert len(refused) == 5 and all(a.status == 503 for a in refused)
+    assert all(a.headers == {"Retry-After": "5"} for a in refused)
+    assert len(stored_reports(vtn)) == 10  # the ten that were let in are stored

@@ -23,10 +23,11 @@ from surplus.auth.principal import AuthError
 class OpenADRProblem(Exception):
     """A refusal with its HTTP status and a detail a client developer can act on."""
 
-    def __init__(self, status: int, detail: str) -> None:
+    def __init__(self, status: int, detail: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
+        self.headers = headers
 
 
 def not_found(object_type: str, object_id: str) -> OpenADRProblem:
@@ -48,7 +49,7 @@ def as_problem(request: Request, error: Exception) -> Response | None:
     """
     instance = str(request.url)
     if isinstance(error, OpenADRProblem):
-        return problem(error.status, error.detail, instance=instance)
+        return problem(error.status, error.detail, headers=error.headers, instance=instance)
     if isinstance(error, RequestValidationError | ValidationError):
         detail = "invalid request: " + validation_detail(list(error.errors()))
         return problem(400, detail, instance=instance)

@@ -19,6 +19,11 @@ from surplus.openadr.problems import OpenADRProblem
 from surplus.openadr.report_batch import ReportPost, write_reports
 
 MAX_BATCH = 500
+# Posts allowed to wait at once. Past it the database is not keeping up: a VEN told 503
+# with Retry-After posts again later (same Idempotency-Key), rather than the process
+# holding an ever longer queue in memory and every post timing out.
+MAX_WAITING = 5_000
+RETRY_AFTER_S = 5
 
 
 class ReportQueue:
@@ -30,16 +35,24 @@ class ReportQueue:
         mqtt_enabled: bool,
         on_notifications: Callable[[], None] | None = None,
         max_batch: int = MAX_BATCH,
+        max_waiting: int = MAX_WAITING,
     ) -> None:
         self._factory = factory
         self._mqtt_enabled = mqtt_enabled
         self._on_notifications = on_notifications
         self._max_batch = max_batch
+        self._max_waiting = max_waiting
         self._waiting: list[tuple[ReportPost, asyncio.Future[Any]]] = []
         self._writer: asyncio.Task[None] | None = None
 
     async def submit(self, post: ReportPost) -> dict[str, Any]:
         """The stored report (or the earlier one for a repeated Idempotency-Key)."""
+        if len(self._waiting) >= self._max_waiting:
+            raise OpenADRProblem(
+                503,
+                "too many reports are waiting to be stored; post again later",
+                headers={"Retry-After": str(RETRY_AFTER_S)},
+            )
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._waiting.append((post, future))
         if self._writer is None or self._writer.done():
