@@ -44,6 +44,13 @@ class Settings(BaseSettings):
         description="Seconds between reloads of the revoked-client list in each process: the "
         "longest a revoked client's already-issued token still works.",
     )
+    broker_expiry_sweep_s: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="Seconds between sweeps that withdraw expired tokens as MQTT broker "
+        "passwords: the longest an expired token still logs in to the broker.",
+    )
     outbox_retention_days: int = Field(
         default=7, ge=1, description="Days delivered OpenADR notifications are kept."
     )

@@ -10,6 +10,7 @@ import queue
 import threading
 import time
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -17,7 +18,7 @@ import paho.mqtt.client as paho
 import pytest
 
 from surplus.auth import revoke_client
-from surplus.openadr.broker_access import VTN_ROLE, ven_role
+from surplus.openadr.broker_access import VTN_ROLE, BrokerAccess, ven_role
 from surplus.openadr.dynsec import DynsecControl, DynsecError
 from surplus.openadr.mqtt import Broker, Publisher
 from surplus.store.base import make_engine, make_sessionmaker
@@ -266,3 +267,33 @@ def test_a_revoked_client_loses_its_broker_account(
         time.sleep(0.05)
     connected.close()
     assert not Listener(broker, ven_id, ven).accepted
+
+
+def _logs_in(broker: Broker, username: str, password: str) -> bool:
+    listener = Listener(broker, username, password)
+    listener.close()
+    return listener.accepted
+
+
+def test_an_expired_token_no_longer_logs_in_to_the_broker(mqtt_server: Server) -> None:
+    one, _ = mqtt_server.add_client("ven", "site-1")
+    two, _ = mqtt_server.add_client("ven", "site-2")
+    broker = Broker.from_url(mqtt_server.mqtt_url)
+    engine = make_engine(mqtt_server.database_url)
+    factory = make_sessionmaker(engine)
+    access = BrokerAccess(DynsecControl(broker), broker.username)
+    now = datetime.now(UTC)
+    try:
+        with factory() as session:
+            access.token_issued(session, one, "ven", "token-one", now + timedelta(minutes=1))
+            access.token_issued(session, two, "ven", "two-old", now + timedelta(minutes=1))
+            access.token_issued(session, two, "ven", "two-new", now + timedelta(minutes=5))
+        assert _logs_in(broker, one, "token-one")
+        assert access.expire_passwords(factory, now + timedelta(seconds=30)) == []
+        assert access.expire_passwords(factory, now + timedelta(minutes=2)) == [one]
+        assert not _logs_in(broker, one, "token-one")
+        assert _logs_in(broker, two, "two-new")  # renewed before the old one expired
+        assert access.expire_passwords(factory, now + timedelta(minutes=2)) == []
+    finally:
+        access.control.close()
+        engine.dispose()

@@ -18,19 +18,23 @@ logged, never raised into the request that caused them: the change itself has co
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 import time
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from surplus.auth.tokens import verify_token
 from surplus.openadr import mqtt_audience
 from surplus.openadr.dynsec import Answer, DynsecControl, DynsecError, check
 from surplus.openadr.topics import PUBLIC, VENS, audience_filter
 from surplus.settings import Settings
+from surplus.store.clients import Client
 
 log = logging.getLogger(__name__)
 VTN_ROLE = "openadr3-vtn"
@@ -157,11 +161,22 @@ class BrokerAccess:
                 owned.setdefault(name.removeprefix(VEN_ROLE_PREFIX), [])
         self.sync_vens(owned)
 
-    def token_issued(self, session: Session, client_id: str, role: str, token: str) -> None:
+    def token_issued(
+        self, session: Session, client_id: str, role: str, token: str, expires_at: datetime
+    ) -> None:
         """Make `token` the client's broker password (the previous one stops working, and
-        connections made with it are closed by the broker)."""
+        connections made with it are closed by the broker) until `expires_at`.
+
+        The expiry is committed first: a sweep withdrawing the previous password holds the
+        client's row while it does, so it cannot overwrite this one afterwards."""
         if client_id == self.vtn_username:
             raise DynsecError(f"client {client_id!r} has the VTN's broker account name")
+        session.execute(
+            update(Client)
+            .where(Client.client_id == client_id)
+            .values(broker_password_expires_at=expires_at)
+        )
+        session.commit()
         self.prepare()
         if role == "bl":
             roles = [BL_ROLE]
@@ -177,6 +192,35 @@ class BrokerAccess:
         if made[0].error == CLIENT_EXISTS:
             made = self.control.run([{"command": "modifyClient", **account}])
         check(made)
+
+    def expire_passwords(self, factory: sessionmaker[Session], now: datetime) -> list[str]:
+        """Withdraw the broker passwords (tokens) that expired by `now`; the clients named.
+
+        Each client is claimed by clearing its expiry under its row lock, and the broker is
+        told before that commits, so a token issued meanwhile (which must wait for the
+        lock) is set after the withdrawal, never before it. A broker failure rolls the
+        claim back for the next sweep."""
+        with factory() as session:
+            due = list(session.scalars(select(Client.client_id).where(_expired(now))))
+        withdrawn = []
+        for client_id in due:
+            with factory() as session, session.begin():
+                claim = session.execute(
+                    update(Client)
+                    .where(Client.client_id == client_id, _expired(now))
+                    .values(broker_password_expires_at=None)
+                )
+                if claim.rowcount != 1:
+                    continue  # a new token moved the expiry on
+                unguessable = {"password": secrets.token_urlsafe(32)}
+                command = {"command": "setClientPassword", "username": client_id, **unguessable}
+                check(self.control.run([command]), ("Client not found",))
+                withdrawn.append(client_id)
+        return withdrawn
+
+
+def _expired(now: datetime) -> ColumnElement[bool]:
+    return Client.broker_password_expires_at <= now
 
 
 def _roles_of(answer: Answer) -> set[str]:
@@ -218,7 +262,7 @@ def token_issued(session: Session, access_token: str, settings: Settings) -> Non
         return
     holder = verify_token(access_token, settings)
     try:
-        access.token_issued(session, holder.client_id, holder.role, access_token)
+        access.token_issued(session, holder.client_id, holder.role, access_token, holder.expires_at)
     except (DynsecError, SQLAlchemyError) as error:
         log.error("MQTT broker password not set for client %s: %s", holder.client_id, error)
 

@@ -19,6 +19,7 @@ from surplus.openadr.mqtt import Broker, Publisher
 from surplus.openadr.outbox import OutboxWorker
 from surplus.settings import Settings, get_settings
 from surplus.store.base import make_engine, make_sessionmaker
+from surplus.store.types import utc_now
 
 log = logging.getLogger(__name__)
 WEBHOOK_TIMEOUT_S = 10.0  # the Definition suggests 10 to 30 s
@@ -66,19 +67,35 @@ async def _outbox_worker(app: FastAPI) -> AsyncIterator[None]:
     http = httpx.AsyncClient(timeout=WEBHOOK_TIMEOUT_S, follow_redirects=False)
     worker = OutboxWorker(factory, http, publisher)
     app.state.openadr_worker = worker
-    task = asyncio.create_task(worker.run(), name="openadr-outbox")
+    tasks = [asyncio.create_task(worker.run(), name="openadr-outbox")]
+    if access is not None:
+        sweep = _expire_broker_passwords(access, factory, settings.broker_expiry_sweep_s)
+        tasks.append(asyncio.create_task(sweep, name="openadr-broker-expiry"))
     try:
         yield None
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        for task in tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         await http.aclose()
         if publisher is not None:
             await asyncio.to_thread(publisher.close)
         if access is not None:
             broker_access.install(None)
             await asyncio.to_thread(access.control.close)
+
+
+async def _expire_broker_passwords(
+    access: BrokerAccess, factory: sessionmaker[Session], every_s: float
+) -> None:
+    """Withdraw expired tokens as broker passwords, every `every_s` seconds."""
+    while True:
+        await asyncio.sleep(every_s)
+        try:
+            await asyncio.to_thread(access.expire_passwords, factory, utc_now())
+        except Exception:  # a background loop must outlive any one failure
+            log.exception("expired MQTT broker passwords not withdrawn (next sweep retries)")
 
 
 def _start_broker_access(broker: Broker, factory: sessionmaker[Session]) -> BrokerAccess:

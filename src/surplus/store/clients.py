@@ -24,3 +24,6 @@ class Client(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     # Set by `surplus admin client revoke`: no new tokens, and issued ones are refused.
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # When the client's MQTT broker password (its latest access token) expires; cleared
+    # once the broker has been told (surplus.openadr.broker_access).
+    broker_password_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)

@@ -2,7 +2,8 @@
 
 `openadr_events.ends_at` and `openadr_subscription_objects` let `active=` and `objects=`
 be SQL conditions, so searches page in the database; both are back-filled from the
-stored bodies. `clients.revoked_at` marks a client whose access was withdrawn.
+stored bodies. `clients.revoked_at` marks a client whose access was withdrawn, and
+`clients.broker_password_expires_at` when its MQTT broker password (its last token) expires.
 
 Revision ID: 0003
 Revises: 0002
@@ -68,6 +69,10 @@ def upgrade() -> None:
         ["object_type"],
     )
     op.add_column("clients", sa.Column("revoked_at", sa.DateTime(timezone=True)))
+    op.add_column("clients", sa.Column("broker_password_expires_at", sa.DateTime(timezone=True)))
+    op.create_index(
+        op.f("ix_clients_broker_password_expires_at"), "clients", ["broker_password_expires_at"]
+    )
     _backfill_event_ends()
     _backfill_subscription_objects()
 
@@ -125,6 +130,8 @@ def _object_types(body: dict[str, Any]) -> set[str]:
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_clients_broker_password_expires_at"), "clients")
+    op.drop_column("clients", "broker_password_expires_at")
     op.drop_column("clients", "revoked_at")
     op.drop_index(
         op.f("ix_openadr_subscription_objects_object_type"),
