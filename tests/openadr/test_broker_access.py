@@ -265,6 +265,7 @@ def test_a_revoked_client_loses_its_broker_account(
     deadline = time.monotonic() + WAIT_S
     while connected.client.is_connected() and time.monotonic() < deadline:
         time.sleep(0.05)
+    assert not connected.client.is_connected()  # the broker closed its connection
     connected.close()
     assert not Listener(broker, ven_id, ven).accepted
 
@@ -294,6 +295,33 @@ def test_an_expired_token_no_longer_logs_in_to_the_broker(mqtt_server: Server) -
         assert not _logs_in(broker, one, "token-one")
         assert _logs_in(broker, two, "two-new")  # renewed before the old one expired
         assert access.expire_passwords(factory, now + timedelta(minutes=2)) == []
+    finally:
+        access.control.close()
+        engine.dispose()
+
+
+def test_no_account_for_a_revoked_client_nor_reads_for_a_token_without_read_scope(
+    mqtt_server: Server,
+) -> None:
+    revoked, _ = mqtt_server.add_client("ven", "site-1")
+    writer, _ = mqtt_server.add_client("ven", "site-2")
+    broker = Broker.from_url(mqtt_server.mqtt_url)
+    engine = make_engine(mqtt_server.database_url)
+    factory = make_sessionmaker(engine)
+    access = BrokerAccess(DynsecControl(broker), broker.username)
+    later = datetime.now(UTC) + timedelta(minutes=5)
+    try:
+        with factory() as session:
+            revoke_client(session, revoked, "test")
+            session.commit()
+            access.token_issued(session, revoked, "ven", "revoked-token", later)
+            access.token_issued(session, writer, "ven", "writer-token", later, reads=False)
+        assert not _logs_in(broker, revoked, "revoked-token")
+        listener = Listener(broker, writer, "writer-token")
+        try:
+            assert listener.accepted and not listener.subscribe("openadr3/public/events/+")
+        finally:
+            listener.close()
     finally:
         access.control.close()
         engine.dispose()

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 
 from surplus.auth import SCOPES_BY_ROLE
 from surplus.openadr import models, report_batch, report_queue
@@ -204,3 +204,33 @@ def test_posts_beyond_the_queue_limit_are_told_to_come_back(vtn: Vtn) -> None:
     assert len(refused) == 5 and all(a.status == 503 for a in refused)
     assert all(a.headers == {"Retry-After": "5"} for a in refused)
     assert len(stored_reports(vtn)) == 10  # the ten that were let in are stored
+
+
+def test_a_post_the_database_refuses_does_not_sink_its_batch(
+    vtn: Vtn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A value the database will not hold fails the batch's transaction; the batch is
+    retried post by post, so only that post is refused."""
+    public = event(vtn, program(vtn, "public")["id"])["id"]
+    real = report_batch.store_reports
+
+    def refusing(session: Any, posts: Any, now: Any, mqtt_enabled: bool) -> Any:
+        if any(post.request.clientName == "poison" for post in posts):
+            raise DataError("INSERT", {}, Exception("invalid byte sequence"))
+        return real(session, posts, now, mqtt_enabled)
+
+    monkeypatch.setattr(report_batch, "store_reports", refusing)
+    good = report_post(caller(vtn.ven1), public, "good")
+    bad = report_post(caller(vtn.ven2), public, "bad")
+    bad = ReportPost(bad.caller, bad.request.model_copy(update={"clientName": "poison"}), "bad")
+    stored, refused = write_reports(make_sessionmaker(vtn.engine), [good, bad], False).outcomes
+    assert isinstance(stored, dict) and [r.id for r in stored_reports(vtn)] == [stored["id"]]
+    assert isinstance(refused, OpenADRProblem) and refused.status == 400
+
+
+def test_a_name_with_a_nul_character_is_refused_before_the_database(vtn: Vtn) -> None:
+    public = event(vtn, program(vtn, "public")["id"])["id"]
+    body = {**report_body(public), "clientName": "site\u0000"}
+    answer = vtn.client.post(vtn.url("/reports"), json=body, headers=vtn.ven1.headers)
+    assert answer.status_code == 400, answer.text
+    assert stored_reports(vtn) == []

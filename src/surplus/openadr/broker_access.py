@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from surplus.auth.tokens import verify_token
 from surplus.openadr import mqtt_audience
+from surplus.openadr.access import READ_SCOPES
 from surplus.openadr.dynsec import Answer, DynsecControl, DynsecError, check
 from surplus.openadr.topics import PUBLIC, VENS, audience_filter
 from surplus.settings import Settings
@@ -43,6 +44,7 @@ PUBLIC_ROLE = "openadr3-public"
 VEN_ROLE_PREFIX = "openadr3-ven-"
 ROLE_EXISTS = "Role already exists"
 CLIENT_EXISTS = "Client already exists"
+ACCOUNT_MARK = "surplus OAuth client"  # the textname of every account made here
 BATCH = 100  # commands per control message at start-up
 RECONNECT_WAIT_S = 10.0
 KICKED_WAIT_S = 1.0  # an answer the broker may never send: it disconnects us first
@@ -162,36 +164,60 @@ class BrokerAccess:
         self.sync_vens(owned)
 
     def token_issued(
-        self, session: Session, client_id: str, role: str, token: str, expires_at: datetime
+        self,
+        session: Session,
+        client_id: str,
+        role: str,
+        token: str,
+        expires_at: datetime,
+        reads: bool = True,
     ) -> None:
         """Make `token` the client's broker password (the previous one stops working, and
-        connections made with it are closed by the broker) until `expires_at`.
+        connections made with it are closed by the broker) until `expires_at`. A token
+        with no read scope gets an account that may read nothing.
 
         The expiry is committed first: a sweep withdrawing the previous password holds the
-        client's row while it does, so it cannot overwrite this one afterwards."""
+        client's row while it does, so it cannot overwrite this one afterwards. A client
+        revoked meanwhile gets no account, and one revoked while it is being made loses it.
+        """
         if client_id == self.vtn_username:
             raise DynsecError(f"client {client_id!r} has the VTN's broker account name")
-        session.execute(
+        claimed = session.execute(
             update(Client)
-            .where(Client.client_id == client_id)
+            .where(Client.client_id == client_id, Client.revoked_at.is_(None))
             .values(broker_password_expires_at=expires_at)
         )
         session.commit()
+        if claimed.rowcount != 1:
+            return
         self.prepare()
-        if role == "bl":
-            roles = [BL_ROLE]
-        else:
-            roles = [PUBLIC_ROLE, ven_role(client_id)]
+        roles = _roles_for(role, client_id) if reads else []
+        if role != "bl" and reads:
             self.sync_vens({client_id: mqtt_audience.vens_of(session, client_id)})
         account = {
             "username": client_id,
             "password": token,
+            "textname": ACCOUNT_MARK,
             "roles": [{"rolename": name, "priority": 0} for name in roles],
         }
         made = self.control.run([{"command": "createClient", **account}])
         if made[0].error == CLIENT_EXISTS:
+            self._refuse_foreign_account(client_id)
             made = self.control.run([{"command": "modifyClient", **account}])
         check(made)
+        if session.scalar(select(Client.revoked_at).where(Client.client_id == client_id)):
+            check(self.control.run([{"command": "deleteClient", "username": client_id}]))
+
+    def _refuse_foreign_account(self, username: str) -> None:
+        """Only accounts this module made may be changed: an OAuth client id that happens
+        to name another broker account (an administrator's) must not take it over."""
+        if not self.made_here(username):
+            raise DynsecError(f"broker account {username!r} was not made for an OAuth client")
+
+    def made_here(self, username: str) -> bool:
+        """Whether the broker has an account `username` that this module made."""
+        got = self.control.run([{"command": "getClient", "username": username}])
+        return got[0].error is None and got[0].data["client"].get("textname") == ACCOUNT_MARK
 
     def expire_passwords(self, factory: sessionmaker[Session], now: datetime) -> list[str]:
         """Withdraw the broker passwords (tokens) that expired by `now`; the clients named.
@@ -217,6 +243,10 @@ class BrokerAccess:
                 check(self.control.run([command]), ("Client not found",))
                 withdrawn.append(client_id)
         return withdrawn
+
+
+def _roles_for(role: str, client_id: str) -> list[str]:
+    return [BL_ROLE] if role == "bl" else [PUBLIC_ROLE, ven_role(client_id)]
 
 
 def _expired(now: datetime) -> ColumnElement[bool]:
@@ -262,7 +292,10 @@ def token_issued(session: Session, access_token: str, settings: Settings) -> Non
         return
     holder = verify_token(access_token, settings)
     try:
-        access.token_issued(session, holder.client_id, holder.role, access_token, holder.expires_at)
+        reads = bool(holder.scopes & READ_SCOPES)
+        access.token_issued(
+            session, holder.client_id, holder.role, access_token, holder.expires_at, reads
+        )
     except (DynsecError, SQLAlchemyError) as error:
         log.error("MQTT broker password not set for client %s: %s", holder.client_id, error)
 
@@ -273,7 +306,7 @@ def client_revoked(client_id: str) -> None:
     if access is None or client_id == access.vtn_username:
         return
     try:
-        removal = access.control.run([{"command": "deleteClient", "username": client_id}])
-        check(removal, ("Client not found",))  # it never fetched a token
+        if access.made_here(client_id):  # else it never fetched a token, or is not ours
+            check(access.control.run([{"command": "deleteClient", "username": client_id}]))
     except DynsecError as error:
         log.error("MQTT broker account of revoked client %s not removed: %s", client_id, error)

@@ -12,6 +12,7 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
+from surplus.auth.deps import revocations
 from surplus.openadr import broker_access
 from surplus.openadr.broker_access import BrokerAccess
 from surplus.openadr.dynsec import DynsecControl, DynsecError
@@ -46,11 +47,18 @@ async def openadr_lifespan(app: FastAPI) -> AsyncIterator[None]:
             yield None
         else:
             async with _outbox_worker(app):
-                yield None
+                try:
+                    yield None
+                finally:  # before the worker stops, so the last reports' notifications go
+                    await _close_report_queue(app)
     finally:
-        queue = getattr(app.state, "openadr_reports", {}).get(asyncio.get_running_loop())
-        if queue is not None:
-            await queue.close()
+        await _close_report_queue(app)
+
+
+async def _close_report_queue(app: FastAPI) -> None:
+    queue = getattr(app.state, "openadr_reports", {}).get(asyncio.get_running_loop())
+    if queue is not None:
+        await queue.close()
 
 
 @contextlib.asynccontextmanager
@@ -69,7 +77,7 @@ async def _outbox_worker(app: FastAPI) -> AsyncIterator[None]:
     app.state.openadr_worker = worker
     tasks = [asyncio.create_task(worker.run(), name="openadr-outbox")]
     if access is not None:
-        sweep = _expire_broker_passwords(access, factory, settings.broker_expiry_sweep_s)
+        sweep = _expire_broker_passwords(app, access, factory, settings.broker_expiry_sweep_s)
         tasks.append(asyncio.create_task(sweep, name="openadr-broker-expiry"))
     try:
         yield None
@@ -87,13 +95,16 @@ async def _outbox_worker(app: FastAPI) -> AsyncIterator[None]:
 
 
 async def _expire_broker_passwords(
-    access: BrokerAccess, factory: sessionmaker[Session], every_s: float
+    app: FastAPI, access: BrokerAccess, factory: sessionmaker[Session], every_s: float
 ) -> None:
-    """Withdraw expired tokens as broker passwords, every `every_s` seconds."""
+    """Every `every_s` seconds: withdraw expired tokens as broker passwords, and reload the
+    revoked clients (which removes their broker accounts) even when no REST request comes
+    to do it, since a VEN may only listen by MQTT."""
     while True:
         await asyncio.sleep(every_s)
         try:
             await asyncio.to_thread(access.expire_passwords, factory, utc_now())
+            await asyncio.to_thread(revocations(app).refresh)
         except Exception:  # a background loop must outlive any one failure
             log.exception("expired MQTT broker passwords not withdrawn (next sweep retries)")
 

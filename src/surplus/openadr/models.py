@@ -70,7 +70,15 @@ def _check_uri(value: str) -> str:
 
 
 NotNull = BeforeValidator(_refuse_null)
-Name = Annotated[StrictStr, Field(min_length=1, max_length=128)]
+
+
+def _refuse_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain the NUL character")
+    return value
+
+
+Name = Annotated[StrictStr, Field(min_length=1, max_length=128), AfterValidator(_refuse_nul)]
 ObjectID = Annotated[StrictStr, Field(min_length=1, max_length=128, pattern=r"^[a-zA-Z0-9_-]*$")]
 Target = Name
 Targets = list[Target] | None

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, tuple_
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from surplus.openadr import models, notify, repository
@@ -57,25 +57,32 @@ def write_reports(
 ) -> Stored:
     """Store `posts` in one committed transaction.
 
-    A unique-key clash means another process stored a post with one of these idempotency
-    keys in the meantime: the batch is rolled back and each post retried alone, when the
-    earlier report is found and returned instead.
+    When the database refuses the batch for one post's sake (a unique-key clash because
+    another process stored a post with one of these idempotency keys meanwhile, or a value
+    it will not hold), the batch is rolled back and each post retried alone, so that one
+    post's refusal is not its neighbours'. A database that fails outright
+    (OperationalError) refuses the whole batch.
     """
     try:
         return _in_transaction(factory, posts, mqtt_enabled)
-    except IntegrityError:
-        if len(posts) > 1:
-            alone = [_retry_alone(factory, post, mqtt_enabled) for post in posts]
-            return Stored([s.outcomes[0] for s in alone], sum(s.notifications for s in alone))
-    return _retry_alone(factory, posts[0], mqtt_enabled)
+    except OperationalError:
+        raise
+    except DBAPIError:
+        alone = [_retry_alone(factory, post, mqtt_enabled) for post in posts]
+        return Stored([s.outcomes[0] for s in alone], sum(s.notifications for s in alone))
 
 
 def _retry_alone(factory: sessionmaker[Session], post: ReportPost, mqtt_enabled: bool) -> Stored:
+    """One post in its own transaction; a retry whose key was taken finds the earlier one."""
     try:
         return _in_transaction(factory, [post], mqtt_enabled)
+    except OperationalError:
+        raise
     except IntegrityError:
-        problem = OpenADRProblem(409, "the report conflicts with one already stored")
-        return Stored([problem], 0)
+        return Stored([OpenADRProblem(409, "the report conflicts with one already stored")], 0)
+    except DBAPIError as error:
+        reason = str(error.orig).splitlines()[0] if error.orig is not None else "refused"
+        return Stored([OpenADRProblem(400, f"the report cannot be stored: {reason}")], 0)
 
 
 def _in_transaction(

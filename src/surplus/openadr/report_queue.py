@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from surplus.openadr.problems import OpenADRProblem
 from surplus.openadr.report_batch import ReportPost, write_reports
 
+log = logging.getLogger(__name__)
 MAX_BATCH = 500
 # Posts allowed to wait at once. Past it the database is not keeping up: a VEN told 503
 # with Retry-After posts again later (same Idempotency-Key), rather than the process
@@ -63,10 +65,21 @@ class ReportQueue:
         return dict(outcome)
 
     async def _drain(self) -> None:
-        while self._waiting:
-            batch = self._waiting[: self._max_batch]
-            del self._waiting[: self._max_batch]
-            await self._write(batch)
+        batch: list[tuple[ReportPost, asyncio.Future[Any]]] = []
+        try:
+            while self._waiting:
+                batch = self._waiting[: self._max_batch]
+                del self._waiting[: self._max_batch]
+                await self._write(batch)
+        finally:
+            # Cancelled, or failed beyond a database error: nobody may wait for ever. A post
+            # whose batch was in flight may still have been stored; its retry (same key)
+            # finds it.
+            for _, future in batch + self._waiting:
+                if not future.done():
+                    future.set_exception(OpenADRProblem(503, "the report was not confirmed"))
+            self._waiting.clear()
+            self._writer = None  # no reference to this loop survives the writer
 
     async def _write(self, batch: list[tuple[ReportPost, asyncio.Future[Any]]]) -> None:
         posts = [post for post, _ in batch]
@@ -83,7 +96,10 @@ class ReportQueue:
             if not future.done():  # a client that went away leaves a cancelled future
                 future.set_result(outcome)
         if stored.notifications and self._on_notifications is not None:
-            self._on_notifications()
+            try:
+                self._on_notifications()
+            except Exception:  # the outbox worker also polls: a lost wake-up only delays
+                log.exception("could not wake the notification worker")
 
     async def close(self) -> None:
         """Let the writer finish what is queued (each post is then answered)."""
