@@ -80,6 +80,8 @@ MQTT_USER="${SURPLUS_MQTT_USER:-surplus-vtn}"
 MQTT_PASSWORD="${SURPLUS_MQTT_PASSWORD:-surplus-mqtt-dev-password}"
 MQTT_PORT="${SURPLUS_MQTT_PORT:-1883}"
 MQTT_DIR="${SURPLUS_MQTT_DIR:-/var/lib/surplus-mosquitto-$MQTT_PORT}"
+# The same broker over TLS, with a certificate from a CA made here (for the TLS tests).
+MQTT_TLS_PORT="${SURPLUS_MQTT_TLS_PORT:-8883}"
 DYNSEC_PLUGIN="$(ls /usr/lib/*/mosquitto_dynamic_security.so 2>/dev/null | head -1 || true)"
 
 # Percent-encode a URL's user or password part (ASCII).
@@ -97,8 +99,22 @@ urlencode() {
 
 mosquitto_listening() { (exec 3<>"/dev/tcp/127.0.0.1/$MQTT_PORT") 2>/dev/null; }
 
+make_certificates() {
+  [[ -f "$MQTT_DIR/server.crt" ]] && return 0
+  command -v openssl >/dev/null || apt_install openssl
+  log "making a test CA and a certificate for 127.0.0.1 in $MQTT_DIR"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=surplus test CA" \
+    -keyout "$MQTT_DIR/ca.key" -out "$MQTT_DIR/ca.crt" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" \
+    -keyout "$MQTT_DIR/server.key" -out "$MQTT_DIR/server.csr" 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$MQTT_DIR/san.ext"
+  openssl x509 -req -in "$MQTT_DIR/server.csr" -CA "$MQTT_DIR/ca.crt" -CAkey "$MQTT_DIR/ca.key" \
+    -CAcreateserial -days 3650 -extfile "$MQTT_DIR/san.ext" -out "$MQTT_DIR/server.crt" 2>/dev/null
+}
+
 init_dynsec() {
   mkdir -p "$MQTT_DIR"
+  make_certificates
   if [[ ! -f "$MQTT_DIR/dynamic-security.json" ]]; then
     log "creating the broker's admin account $MQTT_USER"
     mosquitto_ctrl dynsec init "$MQTT_DIR/dynamic-security.json" "$MQTT_USER" "$MQTT_PASSWORD" >&2
@@ -113,6 +129,10 @@ allow_anonymous false
 max_queued_messages 100000
 plugin $DYNSEC_PLUGIN
 plugin_opt_config_file $MQTT_DIR/dynamic-security.json
+listener $MQTT_TLS_PORT 127.0.0.1
+cafile $MQTT_DIR/ca.crt
+certfile $MQTT_DIR/server.crt
+keyfile $MQTT_DIR/server.key
 CONF
 }
 
@@ -132,7 +152,11 @@ start_mosquitto() {
       sleep 0.5
     done
   fi
-  echo "export SURPLUS_MQTT_URL=mqtt://$(urlencode "$MQTT_USER"):$(urlencode "$MQTT_PASSWORD")@127.0.0.1:$MQTT_PORT"
+  local account
+  account="$(urlencode "$MQTT_USER"):$(urlencode "$MQTT_PASSWORD")"
+  echo "export SURPLUS_MQTT_URL=mqtt://$account@127.0.0.1:$MQTT_PORT"
+  echo "export SURPLUS_TEST_MQTT_TLS_URL=mqtts://$account@127.0.0.1:$MQTT_TLS_PORT"
+  echo "export SURPLUS_TEST_MQTT_CA_FILE=$MQTT_DIR/ca.crt"
 }
 
 main() {

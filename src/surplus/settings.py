@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -28,6 +29,11 @@ class Settings(BaseSettings):
         default="",
         description="mqtt://[user:password@]host:port of the broker; empty = off. With an "
         "account (Mosquitto's dynamic-security admin) the VTN enforces who reads what.",
+    )
+    mqtt_ca_file: str = Field(
+        default="",
+        description="CA certificate (PEM) to check an mqtts:// broker against; empty = the "
+        "system's CAs.",
     )
     public_url: str = Field(default="http://127.0.0.1:8000", description="Base URL VENs reach.")
     max_request_bytes: int = Field(default=1_000_000, ge=1_000)
@@ -56,7 +62,8 @@ class Settings(BaseSettings):
     )
 
     def check_for_production(self) -> None:
-        """Refuse to serve production with the development secret or a guessable one."""
+        """Refuse to serve production with the development secret or a guessable one, or
+        with a broker that VENs would log in to without TLS."""
         if self.environment != "production":
             return
         if self.secret_key == DEFAULT_SECRET:
@@ -66,6 +73,11 @@ class Settings(BaseSettings):
                 f"SURPLUS_SECRET_KEY must have at least {MIN_PRODUCTION_SECRET_CHARS} "
                 "characters in production"
             )
+        broker = urlsplit(self.mqtt_url)
+        if broker.password and broker.scheme not in ("mqtts", "ssl"):
+            # VENs log in to this broker with their access tokens: in clear, anyone on the
+            # way could replay one on the API.
+            raise ValueError("SURPLUS_MQTT_URL must be mqtts:// (TLS) in production")
 
 
 @lru_cache

@@ -169,5 +169,5 @@ def test_production_refuses_a_default_or_guessable_secret(secret: str) -> None:
 
 
 def test_production_accepts_a_long_secret_and_development_any() -> None:
-    Settings(environment="production", secret_key="x" * 32).check_for_production()
+    Settings(environment="production", secret_key="x" * 32, mqtt_url="").check_for_production()
     Settings(environment="development", secret_key="").check_for_production()

@@ -67,7 +67,7 @@ async def _outbox_worker(app: FastAPI) -> AsyncIterator[None]:
     factory = _factory(app, settings)
     publisher, access = None, None
     if settings.mqtt_url:
-        broker = Broker.from_url(settings.mqtt_url)
+        broker = Broker.from_url(settings.mqtt_url, settings.mqtt_ca_file)
         if broker.access_controlled:
             access = await asyncio.to_thread(_start_broker_access, broker, factory)
             app.state.on_client_revoked = broker_access.client_revoked  # read by auth

@@ -13,40 +13,47 @@ from urllib.parse import unquote, urlsplit
 
 import paho.mqtt.client as paho
 
+TLS_SCHEMES = ("mqtts", "ssl")
+
 
 @dataclass(frozen=True)
 class Broker:
     """Where the broker is and, when it enforces access control, the VTN's own account.
 
-    The password never appears in `repr` or in `public_url` (what VENs are told).
+    The password never appears in `repr` or in `public_url` (what VENs are told). Over
+    TLS the broker's certificate is checked against `ca_file`, or the system's CAs.
     """
 
     host: str
     port: int
     username: str = ""
     password: str = field(default="", repr=False)
+    tls: bool = False
+    ca_file: str = ""
 
     @classmethod
-    def from_url(cls, url: str) -> Broker:
-        """`mqtt://[user:password@]host:port` (port 1883 when absent; user and password
-        percent-encoded).
+    def from_url(cls, url: str, ca_file: str = "") -> Broker:
+        """`mqtt://` or `mqtts://` `[user:password@]host:port` (port 1883, or 8883 over
+        TLS, when absent; user and password percent-encoded).
 
         >>> Broker.from_url("mqtt://vtn:s%40cret@127.0.0.1:1884")
-        Broker(host='127.0.0.1', port=1884, username='vtn')
-        >>> Broker.from_url("mqtt://vtn:s%40cret@127.0.0.1:1884").public_url
-        'mqtt://127.0.0.1:1884'
+        Broker(host='127.0.0.1', port=1884, username='vtn', tls=False, ca_file='')
+        >>> Broker.from_url("mqtts://vtn:s%40cret@broker.example").public_url
+        'mqtts://broker.example:8883'
         """
         parts = urlsplit(url)
-        if parts.scheme not in ("mqtt", "tcp") or not parts.hostname:
-            raise ValueError("expected mqtt://[user:password@]host:port")
+        if parts.scheme not in ("mqtt", "tcp", *TLS_SCHEMES) or not parts.hostname:
+            raise ValueError("expected mqtt:// or mqtts://[user:password@]host:port")
+        tls = parts.scheme in TLS_SCHEMES
         username = unquote(parts.username or "")
         password = unquote(parts.password or "")
-        return cls(parts.hostname, parts.port or 1883, username, password)
+        port = parts.port or (8883 if tls else 1883)
+        return cls(parts.hostname, port, username, password, tls, ca_file)
 
     @property
     def public_url(self) -> str:
         """The URL to advertise: no credentials in it."""
-        return f"mqtt://{self.host}:{self.port}"
+        return f"{'mqtts' if self.tls else 'mqtt'}://{self.host}:{self.port}"
 
     @property
     def access_controlled(self) -> bool:
@@ -57,6 +64,8 @@ class Broker:
 def connect_client(broker: Broker, client: paho.Client, connect_timeout_s: float) -> None:
     """Log in with the broker's account (if any), start the network thread and wait for the
     connection up to `connect_timeout_s` (paho keeps retrying after that)."""
+    if broker.tls:
+        client.tls_set(ca_certs=broker.ca_file or None)
     if broker.username:
         client.username_pw_set(broker.username, broker.password)
     client.reconnect_delay_set(min_delay=1, max_delay=30)
