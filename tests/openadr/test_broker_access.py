@@ -10,12 +10,14 @@ import queue
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import paho.mqtt.client as paho
 import pytest
+from sqlalchemy.orm import Session, sessionmaker
 
 from surplus.auth import revoke_client
 from surplus.openadr.broker_access import VTN_ROLE, BrokerAccess, ven_role
@@ -270,6 +272,21 @@ def test_a_revoked_client_loses_its_broker_account(
     assert not Listener(broker, ven_id, ven).accepted
 
 
+@contextlib.contextmanager
+def _access_in_process(
+    server: Server,
+) -> Iterator[tuple[Broker, sessionmaker[Session], BrokerAccess]]:
+    """The broker-access policy run here, on the server's database, without the server."""
+    broker = Broker.from_url(server.mqtt_url)
+    engine = make_engine(server.database_url)
+    access = BrokerAccess(DynsecControl(broker), broker.username)
+    try:
+        yield broker, make_sessionmaker(engine), access
+    finally:
+        access.control.close()
+        engine.dispose()
+
+
 def _logs_in(broker: Broker, username: str, password: str) -> bool:
     listener = Listener(broker, username, password)
     listener.close()
@@ -279,12 +296,8 @@ def _logs_in(broker: Broker, username: str, password: str) -> bool:
 def test_an_expired_token_no_longer_logs_in_to_the_broker(mqtt_server: Server) -> None:
     one, _ = mqtt_server.add_client("ven", "site-1")
     two, _ = mqtt_server.add_client("ven", "site-2")
-    broker = Broker.from_url(mqtt_server.mqtt_url)
-    engine = make_engine(mqtt_server.database_url)
-    factory = make_sessionmaker(engine)
-    access = BrokerAccess(DynsecControl(broker), broker.username)
     now = datetime.now(UTC)
-    try:
+    with _access_in_process(mqtt_server) as (broker, factory, access):
         with factory() as session:
             access.token_issued(session, one, "ven", "token-one", now + timedelta(minutes=1))
             access.token_issued(session, two, "ven", "two-old", now + timedelta(minutes=1))
@@ -295,9 +308,6 @@ def test_an_expired_token_no_longer_logs_in_to_the_broker(mqtt_server: Server) -
         assert not _logs_in(broker, one, "token-one")
         assert _logs_in(broker, two, "two-new")  # renewed before the old one expired
         assert access.expire_passwords(factory, now + timedelta(minutes=2)) == []
-    finally:
-        access.control.close()
-        engine.dispose()
 
 
 def test_no_account_for_a_revoked_client_nor_reads_for_a_token_without_read_scope(
@@ -305,12 +315,8 @@ def test_no_account_for_a_revoked_client_nor_reads_for_a_token_without_read_scop
 ) -> None:
     revoked, _ = mqtt_server.add_client("ven", "site-1")
     writer, _ = mqtt_server.add_client("ven", "site-2")
-    broker = Broker.from_url(mqtt_server.mqtt_url)
-    engine = make_engine(mqtt_server.database_url)
-    factory = make_sessionmaker(engine)
-    access = BrokerAccess(DynsecControl(broker), broker.username)
     later = datetime.now(UTC) + timedelta(minutes=5)
-    try:
+    with _access_in_process(mqtt_server) as (broker, factory, access):
         with factory() as session:
             revoke_client(session, revoked, "test")
             session.commit()
@@ -322,6 +328,3 @@ def test_no_account_for_a_revoked_client_nor_reads_for_a_token_without_read_scop
             assert listener.accepted and not listener.subscribe("openadr3/public/events/+")
         finally:
             listener.close()
-    finally:
-        access.control.close()
-        engine.dispose()
