@@ -12,6 +12,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
@@ -143,3 +145,23 @@ def session(engine: Engine) -> Iterator[Session]:
     with make_sessionmaker(engine)() as session:
         yield session
         session.rollback()
+
+
+def schema_drift(engine: Engine, tables: set[str]) -> list[tuple[object, ...]]:
+    """Differences between the migrated database and the models, for `tables` only: a model
+    changed without a migration (or the reverse) shows up here."""
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        diffs = compare_metadata(context, metadata)
+    flat = [d for group in diffs for d in (group if isinstance(group, list) else [group])]
+    return [d for d in flat if _table_of(d) in tables]
+
+
+def _table_of(diff: tuple[object, ...]) -> str | None:
+    """The table a diff is about: column diffs name it third, others carry the object."""
+    op = str(diff[0])
+    if op.startswith("modify_") or op in {"add_column", "remove_column"}:
+        return str(diff[2])
+    target = diff[1]
+    table = getattr(target, "table", None)
+    return str(getattr(table if table is not None else target, "name", None))
