@@ -27,8 +27,10 @@ from surplus.openadr.service import (
 from surplus.store.openadr_tables import ReportRow, ResourceRow, SubscriptionRow, VenRow
 
 
-def _own_filter(ctx: Context, row: Any) -> list[Any]:
-    return [] if ctx.caller.is_bl else [row.client_id == ctx.caller.client_id]
+def _own_filter(ctx: Context, row: Any, *equal: tuple[Any, Any]) -> list[Any]:
+    """The caller's own rows (BL: every row), narrowed by each (column, value) given."""
+    mine = [] if ctx.caller.is_bl else [row.client_id == ctx.caller.client_id]
+    return mine + [column == value for column, value in equal if value is not None]
 
 
 # -- reports ------------------------------------------------------------------------------
@@ -68,14 +70,13 @@ def search_reports(
     ctx: Context, program_id: str | None, event_id: str | None, client_name: str | None, page: Page
 ) -> list[dict[str, Any]]:
     ctx.require("read_ven_objects")
-    conditions = _own_filter(ctx, ReportRow)
-    for column, value in (
+    conditions = _own_filter(
+        ctx,
+        ReportRow,
         (ReportRow.program_id, program_id),
         (ReportRow.event_id, event_id),
         (ReportRow.client_name, client_name),
-    ):
-        if value is not None:
-            conditions.append(column == value)
+    )
     rows = repository.fetch(ctx.session, "REPORT", conditions, page)
     return [repository.represent("REPORT", row) for row in rows]
 
@@ -147,11 +148,12 @@ def search_subscriptions(
     page: Page,
 ) -> list[dict[str, Any]]:
     ctx.require("read_ven_objects")
-    conditions = _own_filter(ctx, SubscriptionRow)
-    if program_id is not None:
-        conditions.append(SubscriptionRow.program_id == program_id)
-    if client_name is not None:
-        conditions.append(SubscriptionRow.client_name == client_name)
+    conditions = _own_filter(
+        ctx,
+        SubscriptionRow,
+        (SubscriptionRow.program_id, program_id),
+        (SubscriptionRow.client_name, client_name),
+    )
     if objects:
         conditions.append(repository.subscribes_to_any(objects))
     rows = repository.fetch(ctx.session, "SUBSCRIPTION", conditions, page)
@@ -238,9 +240,7 @@ def search_vens(
     ctx: Context, ven_name: str | None, targets: list[str] | None, page: Page
 ) -> list[dict[str, Any]]:
     ctx.require("read_ven_objects")
-    conditions = _own_filter(ctx, VenRow)
-    if ven_name is not None:
-        conditions.append(VenRow.ven_name == ven_name)
+    conditions = _own_filter(ctx, VenRow, (VenRow.ven_name, ven_name))
     if targets:
         conditions.append(repository.has_target_in("VEN", VenRow.id, targets))
     rows = repository.fetch(ctx.session, "VEN", conditions, page)
@@ -325,11 +325,9 @@ def search_resources(
     page: Page,
 ) -> list[dict[str, Any]]:
     ctx.require("read_ven_objects")
-    conditions = _own_filter(ctx, ResourceRow)
-    if resource_name is not None:
-        conditions.append(ResourceRow.resource_name == resource_name)
-    if ven_id is not None:
-        conditions.append(ResourceRow.ven_id == ven_id)
+    conditions = _own_filter(
+        ctx, ResourceRow, (ResourceRow.resource_name, resource_name), (ResourceRow.ven_id, ven_id)
+    )
     if targets:
         conditions.append(repository.has_target_in("RESOURCE", ResourceRow.id, targets))
     rows = repository.fetch(ctx.session, "RESOURCE", conditions, page)
