@@ -15,9 +15,8 @@ from sqlalchemy.engine import Engine
 from surplus.api.app import create_app
 from surplus.auth import SCOPES_BY_ROLE, create_client, grant_for
 from surplus.settings import Settings
-from surplus.store.base import make_engine, make_sessionmaker
-from surplus.store.migrate import upgrade
-from tests.store.databases import BACKENDS, empty_all_tables, fresh_url
+from surplus.store.base import make_sessionmaker
+from tests.store.databases import BACKENDS, empty_all_tables, migrated_fresh
 
 if TYPE_CHECKING:
     from tests.openadr.server import Server
@@ -69,11 +68,7 @@ def add_party(engine: Engine, settings: Settings, role: str, name: str) -> Party
 
 @pytest.fixture(scope="session")
 def sqlite_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    url = fresh_url("sqlite", "openadr_test", tmp_path_factory.mktemp("oadr"))
-    engine = make_engine(url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
+    yield from migrated_fresh("sqlite", "openadr_test", tmp_path_factory.mktemp("oadr"))
 
 
 def start_vtn(engine: Engine, mqtt_url: str = "", worker: bool = False) -> Iterator[Vtn]:
@@ -101,11 +96,7 @@ def vtn(sqlite_engine: Engine) -> Iterator[Vtn]:
 def any_engine(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Engine]:
-    url = fresh_url(request.param, "openadr_any", tmp_path_factory.mktemp("oadr_any"))
-    engine = make_engine(url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
+    yield from migrated_fresh(request.param, "openadr_any", tmp_path_factory.mktemp("oadr_any"))
 
 
 @pytest.fixture

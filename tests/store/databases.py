@@ -121,16 +121,21 @@ def empty_all_tables(engine: Engine) -> None:
 # -- fixtures: import these names into a conftest.py to use them -------------------------
 
 
+def migrated_fresh(backend: str, name: str, folder: Path) -> Iterator[Engine]:
+    """A fresh database (`fresh_url`) migrated to head, removed when the generator ends:
+    the body of the session fixtures that need one."""
+    engine = make_engine(fresh_url(backend, name, folder))
+    upgrade(engine)
+    yield engine
+    drop_fresh(engine)
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def migrated_engine(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Engine]:
     """One database per backend for the whole run, migrated to head once."""
-    url = fresh_url(request.param, "surplus_store_test", tmp_path_factory.mktemp("db"))
-    engine = make_engine(url)
-    upgrade(engine)
-    yield engine
-    drop_fresh(engine)
+    yield from migrated_fresh(request.param, "surplus_store_test", tmp_path_factory.mktemp("db"))
 
 
 @pytest.fixture
