@@ -180,7 +180,41 @@ def test_each_client_reads_only_its_own_topics(mqtt_server: Server) -> None:
 
 def test_the_broker_converges_on_the_database_at_start_up(mqtt_server: Server) -> None:
     """Rules lost while the VTN was down (a VEN's role emptied, the VTN's own publishing
-    right taken away) are rebuilt when it starts, and notifications flow again."""
+    right taken away) are rebuilt when it starts, and notifications flow again.
+
+    This server gets a broker account of its own, so that taking its publishing right away
+    does not silence the other tests' servers sharing the broker."""
+    with _own_vtn_account(mqtt_server):
+        _converges(mqtt_server)
+
+
+@contextlib.contextmanager
+def _own_vtn_account(server: Server) -> Iterator[None]:
+    """Point `server` at a new broker administrator account for the duration."""
+    shared_url, shared = server.mqtt_url, Broker.from_url(server.mqtt_url)
+    name, password = f"vtn-{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
+    control = DynsecControl(shared)
+    try:
+        made = control.run(
+            [
+                {
+                    "command": "createClient",
+                    "username": name,
+                    "password": password,
+                    "roles": [{"rolename": "admin"}],  # made by `mosquitto_ctrl dynsec init`
+                }
+            ]
+        )
+        assert made[0].error is None, made[0].error
+        server.mqtt_url = f"mqtt://{name}:{password}@{shared.host}:{shared.port}"
+        yield
+    finally:
+        server.mqtt_url = shared_url  # the fixture cleans up with the shared account
+        control.run([{"command": "deleteClient", "username": name}])
+        control.close()
+
+
+def _converges(mqtt_server: Server) -> None:
     bl_id, bl_secret = mqtt_server.add_client("bl", "administrator")
     ven_id, ven_secret = mqtt_server.add_client("ven", "site-1")
     mqtt_server.start()
