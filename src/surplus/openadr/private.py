@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from surplus.openadr import broker_access, models, repository
+from surplus.openadr import broker_access, models, report_batch, repository
 from surplus.openadr.callbacks import CallbackCheck, check_callback
 from surplus.openadr.problems import OpenADRProblem
 from surplus.openadr.repository import Page
@@ -37,13 +37,14 @@ def _own_filter(ctx: Context, row: Any, *equal: tuple[Any, Any]) -> list[Any]:
 
 
 def _report_event(ctx: Context, event_id: str) -> str:
-    """The program of the reported event, which the reporting VEN must be able to read."""
-    loaded = repository.load_event_and_program(ctx.session, event_id)  # noqa: F841 (held)
-    try:
-        row, _ = _targeted_row(ctx, "EVENT", event_id)
-    except OpenADRProblem:
-        raise OpenADRProblem(409, f"eventID {event_id!r} names no event visible to you") from None
-    return str(row.program_id)
+    """The program of the reported event, which the reporting VEN must be able to read
+    (the rule a batch of new reports follows, `report_batch.program_of_visible_event`)."""
+    events = report_batch.events_and_programs(ctx.session, {event_id})
+    grants = {} if ctx.caller.is_bl else {ctx.caller.client_id: ctx.grants()}
+    program_id = report_batch.program_of_visible_event(ctx.caller, event_id, events, grants)
+    if program_id is None:
+        raise OpenADRProblem(409, f"eventID {event_id!r} names no event visible to you")
+    return program_id
 
 
 def update_report(ctx: Context, report_id: str, request: models.ReportRequest) -> dict[str, Any]:

@@ -97,7 +97,7 @@ def store_reports(
 ) -> Stored:
     """The writes of `posts` in the caller's transaction (which it then commits)."""
     earlier = _earlier_reports(session, [post.key for post in posts if post.key is not None])
-    events = _events_and_programs(session, {post.request.eventID for post in posts})
+    events = events_and_programs(session, {post.request.eventID for post in posts})
     ven_clients = sorted({post.caller.client_id for post in posts if not post.caller.is_bl})
     grants = repository.granted_targets(session, ven_clients)
     outcomes: list[Outcome] = []
@@ -106,7 +106,7 @@ def store_reports(
         if post.key is not None and post.key in earlier:
             outcomes.append(earlier[post.key])  # a retry, or a repeat within this batch
             continue
-        program_id = _program_of_visible_event(post, events, grants)
+        program_id = program_of_visible_event(post.caller, post.request.eventID, events, grants)
         if program_id is None:
             event_id = post.request.eventID
             problem = f"eventID {event_id!r} names no event visible to you"
@@ -144,16 +144,18 @@ def _earlier_reports(
 
 
 @dataclass(frozen=True)
-class _Event:
+class ReportedEvent:
+    """What deciding whether a client may report on an event needs."""
+
     targets: list[str] | None
     program_id: str
     program_targets: list[str] | None
 
 
-def _events_and_programs(session: Session, event_ids: set[str]) -> dict[str, _Event]:
+def events_and_programs(session: Session, event_ids: set[str]) -> dict[str, ReportedEvent]:
     found = session.execute(_EVENTS, {"events": sorted(event_ids)})
     return {
-        event_id: _Event(body.get("targets"), program_id, (program or {}).get("targets"))
+        event_id: ReportedEvent(body.get("targets"), program_id, (program or {}).get("targets"))
         for event_id, body, program_id, program in found.tuples()
     }
 
@@ -177,16 +179,19 @@ _EVENTS = (
 _INSERT = insert(ReportRow.__table__)
 
 
-def _program_of_visible_event(
-    post: ReportPost, events: dict[str, _Event], grants: dict[str, frozenset[str]]
+def program_of_visible_event(
+    caller: Caller,
+    event_id: str,
+    events: dict[str, ReportedEvent],
+    grants: dict[str, frozenset[str]],
 ) -> str | None:
-    """The program of the reported event if the poster may read that event, else None."""
-    event = events.get(post.request.eventID)
+    """The program of the reported event if `caller` may read that event, else None."""
+    event = events.get(event_id)
     if event is None:
         return None
-    if post.caller.is_bl:
+    if caller.is_bl:
         return event.program_id
-    granted = grants.get(post.caller.client_id, frozenset())
+    granted = grants.get(caller.client_id, frozenset())
     visible = event_visible(event.targets, event.program_targets, granted)
     return event.program_id if visible else None
 

@@ -84,17 +84,6 @@ def get(session: Session, object_type: str, object_id: str) -> Any:
     return session.get(ROWS[object_type], object_id)
 
 
-def load_event_and_program(session: Session, event_id: str) -> tuple[Any, Any] | None:
-    """An event and its program in one query. While the caller holds them, `get` finds
-    both in the session (its identity map only keeps rows someone references)."""
-    found = session.execute(
-        select(EventRow, ProgramRow)
-        .outerjoin(ProgramRow, ProgramRow.id == EventRow.program_id)
-        .where(EventRow.id == event_id)
-    ).first()
-    return (found[0], found[1]) if found is not None else None
-
-
 def set_targets(session: Session, object_type: str, object_id: str, targets: Iterable[str]) -> None:
     """Replace the indexed copy of an object's targets."""
     session.execute(
