@@ -3,12 +3,16 @@
 Columns, hour-major within each kind: unit output above the must-run floor g, output up to
 the floor m (must-run units only; cheaper by the spill penalty, so it is spilled only when
 nothing else can give way), corridor flow f, unserved energy u, flexible load served x,
-spinning reserve of slow units r, reserve carried between regions q, reserve shortfall s.
+spinning capacity of slow units k (output plus spinning reserve, at most the available
+capacity), reserve carried between regions q, reserve shortfall s.
 
-Rows, hour-major: one balance per zone, one reserve row per region, two rows per slow unit
-(output plus reserve within availability; reserve within the spinning ratio of output), one
-row per corridor between regions (flow plus reserve carried within the corridor's limits);
-then one energy row per budgeted unit and per limited fuel for the month.
+Rows, hour-major: one balance per zone, one reserve row per region, one row per slow unit
+(spinning capacity at most output ÷ minimum stable share, so its reserve k − g is at most
+output × spin ratio), one row per corridor between regions (flow plus reserve carried within
+the corridor's limits); then one energy row per budgeted unit and per limited fuel for the
+month. A slow unit's reserve k − g is not bounded below by zero: negative reserve could only
+make a region's row harder to meet, so the optimum never needs it, and one row per unit-hour
+is saved.
 """
 
 from __future__ import annotations
@@ -19,10 +23,10 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from surplus.dispatch.system import QUICK, System
+from surplus.dispatch.system import NO_RESERVE, QUICK, System
 
 KINDS = ("unit", "must", "flow", "unserved", "flexible", "spin", "transfer", "shortfall")
-ROW_KINDS = ("balance", "reserve", "room", "spin", "transfer")
+ROW_KINDS = ("balance", "reserve", "spin", "transfer")
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,6 @@ def layout_of(system: System, hours: int) -> Layout:
         row_width={
             "balance": len(system.zones),
             "reserve": len(system.regions),
-            "room": slow,
             "spin": slow,
             "transfer": transfers,
         },
@@ -235,7 +238,7 @@ def _rows(system: System, hours: np.ndarray, layout: Layout) -> tuple[np.ndarray
     lower = np.concatenate(
         [
             demand,
-            np.full(t * (layout.row_width["reserve"] + 2 * layout.row_width["spin"]), -np.inf),
+            np.full(t * (layout.row_width["reserve"] + layout.row_width["spin"]), -np.inf),
             np.tile(system.corridor_min_mw[transfer], t),
             np.full(layout.budgets + layout.fuels, -np.inf),
         ]
@@ -244,7 +247,6 @@ def _rows(system: System, hours: np.ndarray, layout: Layout) -> tuple[np.ndarray
         [
             demand,
             (held - system.reserve_mw[hours]).ravel(),
-            available[:, system.slow_units].ravel(),
             np.zeros(t * layout.row_width["spin"]),
             np.tile(system.corridor_max_mw[transfer], t),
             budgets,
@@ -285,14 +287,14 @@ def _matrix(system: System, layout: Layout) -> sp.csc_matrix:
     return entries.matrix(layout)
 
 
-def _hourly(layout: Layout, kind: str, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _hourly(layout: Layout, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(hour, member) of every column of a kind, in column order."""
     return np.repeat(np.arange(layout.hours), len(members)), np.tile(members, layout.hours)
 
 
 def _outputs(system: System, layout: Layout, entries: _Entries) -> None:
-    """Both output columns of a unit enter its zone's balance, its region's reserve row (for
-    a quick unit), its slow-unit rows, and its budget and fuel rows."""
+    """Both output columns of a unit enter its zone's balance, its region's reserve row (if
+    it holds reserve), its slow-unit row, and its budget and fuel rows."""
     n_units = len(system.unit_cost)
     slow_row = np.full(n_units, -1)
     slow_row[system.slow_units] = np.arange(len(system.slow_units))
@@ -300,17 +302,16 @@ def _outputs(system: System, layout: Layout, entries: _Entries) -> None:
     budget_row = np.full(n_units, -1)
     budget_row[budget_units] = np.arange(len(budget_units))
     for kind, members in (("unit", np.arange(n_units)), ("must", system.must_units)):
-        t, unit = _hourly(layout, kind, members)
+        t, unit = _hourly(layout, members)
         col = layout.start(kind) + np.arange(len(t))
         entries.add(t * layout.row_width["balance"] + system.unit_zone[unit], col, 1.0)
-        quick = system.unit_reserve_class[unit] == QUICK
+        holds = system.unit_reserve_class[unit] != NO_RESERVE
         reserve_row = layout.row_start("reserve") + t * layout.row_width["reserve"]
-        entries.add(reserve_row[quick] + system.unit_region[unit[quick]], col[quick], 1.0)
+        entries.add(reserve_row[holds] + system.unit_region[unit[holds]], col[holds], 1.0)
         slow = slow_row[unit] >= 0
-        within = t[slow] * layout.row_width["room"] + slow_row[unit[slow]]
-        entries.add(layout.row_start("room") + within, col[slow], 1.0)
+        within = t[slow] * layout.row_width["spin"] + slow_row[unit[slow]]
         entries.add(
-            layout.row_start("spin") + within, col[slow], -system.unit_spin_ratio[unit[slow]]
+            layout.row_start("spin") + within, col[slow], -1.0 - system.unit_spin_ratio[unit[slow]]
         )
         budgeted = budget_row[unit] >= 0
         entries.add(layout.monthly_row + budget_row[unit[budgeted]], col[budgeted], 1.0)
@@ -323,7 +324,7 @@ def _outputs(system: System, layout: Layout, entries: _Entries) -> None:
 
 
 def _flows(system: System, layout: Layout, entries: _Entries) -> None:
-    t, corridor = _hourly(layout, "flow", np.arange(layout.width["flow"]))
+    t, corridor = _hourly(layout, np.arange(layout.width["flow"]))
     col = layout.start("flow") + np.arange(len(t))
     zones = layout.row_width["balance"]
     entries.add(t * zones + system.corridor_from[corridor], col, -1.0)
@@ -338,7 +339,7 @@ def _flows(system: System, layout: Layout, entries: _Entries) -> None:
 def _slacks(system: System, layout: Layout, entries: _Entries) -> None:
     n_unserved = layout.hours * layout.width["unserved"]
     entries.add(np.arange(n_unserved), layout.start("unserved") + np.arange(n_unserved), 1.0)
-    t, load = _hourly(layout, "flexible", np.arange(layout.width["flexible"]))
+    t, load = _hourly(layout, np.arange(layout.width["flexible"]))
     entries.add(
         t * layout.row_width["balance"] + system.flexible_zone[load],
         layout.start("flexible") + np.arange(len(t)),
@@ -353,17 +354,17 @@ def _slacks(system: System, layout: Layout, entries: _Entries) -> None:
 
 
 def _reserve(system: System, layout: Layout, entries: _Entries) -> None:
-    """A slow unit's spinning reserve counts in its region and uses its room; reserve carried
-    over a corridor between regions leaves one region's row and enters the other's."""
+    """A slow unit's spinning capacity counts in its region (its output, counted there too,
+    is taken off) and is bounded by its output; reserve carried over a corridor between
+    regions leaves one region's row and enters the other's."""
     regions = layout.row_width["reserve"]
     reserve_row = layout.row_start("reserve")
-    t, unit = _hourly(layout, "spin", system.slow_units)
+    t, unit = _hourly(layout, system.slow_units)
     col = layout.start("spin") + np.arange(len(t))
     within = np.tile(np.arange(len(system.slow_units)), layout.hours)
     entries.add(reserve_row + t * regions + system.unit_region[unit], col, -1.0)
-    entries.add(layout.row_start("room") + t * layout.row_width["room"] + within, col, 1.0)
     entries.add(layout.row_start("spin") + t * layout.row_width["spin"] + within, col, 1.0)
-    t, corridor = _hourly(layout, "transfer", system.transfer_corridors)
+    t, corridor = _hourly(layout, system.transfer_corridors)
     col = layout.start("transfer") + np.arange(len(t))
     within = np.tile(np.arange(len(system.transfer_corridors)), layout.hours)
     source = system.zone_region[system.corridor_from[corridor]]

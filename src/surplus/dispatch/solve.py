@@ -34,7 +34,8 @@ class Solution:
     unserved_mw: np.ndarray
     flexible_mw: np.ndarray
     spin_mw: np.ndarray
-    """Spinning reserve of the slow units, hours × `System.slow_units`."""
+    """Spinning reserve the programme counts for the slow units, hours × `System.slow_units`
+    (their spinning capacity less their output)."""
     transfer_mw: np.ndarray
     """Reserve carried over `System.transfer_corridors`, positive from `from_zone`."""
     shortfall_mw: np.ndarray
@@ -171,6 +172,7 @@ def _optimum(highs: highspy.Highs, system: System, hours: np.ndarray, lp: BlockL
     n = len(hours)
     unit = layout.part(x, "unit").copy()
     unit[:, system.must_units] += layout.part(x, "must")
+    spin = np.maximum(layout.part(x, "spin") - unit[:, system.slow_units], 0.0)
     price = np.asarray(highs.getSolution().row_dual)[: layout.row_start("reserve")]
     return Solution(
         hours=hours,
@@ -178,7 +180,7 @@ def _optimum(highs: highspy.Highs, system: System, hours: np.ndarray, lp: BlockL
         flow_mw=layout.part(x, "flow")[:n],
         unserved_mw=layout.part(x, "unserved")[:n],
         flexible_mw=layout.part(x, "flexible")[:n],
-        spin_mw=layout.part(x, "spin")[:n],
+        spin_mw=spin[:n],
         transfer_mw=layout.part(x, "transfer")[:n],
         shortfall_mw=layout.part(x, "shortfall")[:n],
         price_pkr_per_mwh=price.reshape(layout.hours, -1)[:n],

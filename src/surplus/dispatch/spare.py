@@ -113,7 +113,7 @@ def _unit_parts(system: System, solution: Solution) -> _Parts:
     quick = classes == QUICK
     pooled[:, quick] = up[:, quick]
     slow = system.slow_units
-    pooled[:, slow] = np.minimum(solution.spin_mw, up[:, slow])
+    pooled[:, slow] = np.minimum(_spinning_mw(system, solution), up[:, slow])
     free = up - pooled
     floor = system.unit_min_mw[solution.hours]
     down = np.where(quick[None, :], np.maximum(solution.unit_mw - floor, 0.0), 0.0)
@@ -131,6 +131,15 @@ def _unit_parts(system: System, solution: Solution) -> _Parts:
     return _Parts(pooled, free, down, fuel_left)
 
 
+def _spinning_mw(system: System, solution: Solution) -> np.ndarray:
+    """Hours × slow units: the most spinning reserve each holds at its dispatched output
+    (at least what the programme counted)."""
+    slow = system.slow_units
+    output = solution.unit_mw[:, slow]
+    unused = system.unit_available_mw[solution.hours][:, slow] - output
+    return np.maximum(np.minimum(unused, output * system.unit_spin_ratio[slow]), 0.0)
+
+
 def _surplus_mw(system: System, solution: Solution) -> np.ndarray:
     """Hours × regions: deliverable reserve held above the requirement (0 when short)."""
     hours = solution.hours
@@ -140,7 +149,7 @@ def _surplus_mw(system: System, solution: Solution) -> np.ndarray:
     quick = np.flatnonzero(system.unit_reserve_class == QUICK)
     np.add.at(held.T, system.unit_region[quick], unused[:, quick].T)
     slow = system.slow_units
-    np.add.at(held.T, system.unit_region[slow], solution.spin_mw.T)
+    np.add.at(held.T, system.unit_region[slow], _spinning_mw(system, solution).T)
     transfer = system.transfer_corridors
     np.add.at(held.T, system.zone_region[system.corridor_to[transfer]], solution.transfer_mw.T)
     np.subtract.at(
