@@ -1,11 +1,11 @@
 """Build the hourly files of the embedded Pakistan dataset (calendar year 2025).
 
 `zones.csv`, `plants.csv`, `corridors.csv` and `dataset.toml` are curated by hand; this
-script synthesises `demand.csv`, `availability.csv` and `hydro_budgets.csv` from the
-documented parameters below (every number is explained in docs/pakistan-dataset.md), with a
-fixed seed, so the files regenerate byte for byte:
+script synthesises `demand.csv`, `availability.csv`, `hydro_budgets.csv` and
+`fuel_limits.csv` from the documented parameters below (every number is explained in
+docs/pakistan-dataset.md), with a fixed seed, so the files regenerate byte for byte:
 
-    python tools/build_pakistan_dataset.py            # write the three CSVs
+    python tools/build_pakistan_dataset.py            # write the four CSVs
 """
 
 from __future__ import annotations
@@ -376,6 +376,38 @@ def build_hydro_budgets(plants: pd.DataFrame, index: pd.DatetimeIndex) -> pd.Dat
     return pd.DataFrame(rows, columns=["plant", "month", "energy_mwh"])
 
 
+# --- fuel limits ---------------------------------------------------------------------------
+
+FY25_GENERATION_GWH = 127_159.0
+"""FY25 generation [TOPLINE]."""
+
+FUELS_FY25 = {  # fuel: (share of FY25 generation [TOPLINE], fall from FY24 to FY25 [GEO-FY25])
+    "rlng": (0.1748, 0.06),
+    "oil": (0.0041, 0.79),
+}
+"""The most the fuel's plants generated in FY24 or FY25, the larger being FY24 for both:
+what the LNG and furnace-oil supply chains recently delivered to power [E]."""
+
+
+def build_fuel_limits() -> pd.DataFrame:
+    """Monthly electricity each limited fuel may make: its FY24 generation, spread over the
+    months in proportion to the monthly generation the demand is calibrated to (power gets
+    more LNG in summer, when demand is high) [E]."""
+    total = sum(CPPA_MONTHLY_GWH.values())
+    rows = []
+    for fuel, (share, fall) in FUELS_FY25.items():
+        fy24_gwh = FY25_GENERATION_GWH * share / (1.0 - fall)
+        note = (
+            f"[E] FY24 {fuel} generation {fy24_gwh:,.0f} GWh (FY25: {share:.2%} of "
+            f"{FY25_GENERATION_GWH:,.0f} GWh, {fall:.0%} below FY24), spread by month in "
+            "proportion to monthly generation"
+        )
+        for month, gwh in CPPA_MONTHLY_GWH.items():
+            energy_mwh = int(round(fy24_gwh * 1000.0 * gwh / total, -2))
+            rows.append((fuel, month, energy_mwh, "TOPLINE GEO-FY25", note))
+    return pd.DataFrame(rows, columns=["fuel", "month", "energy_mwh", "source", "notes"])
+
+
 # --- files -------------------------------------------------------------------------------
 
 
@@ -386,17 +418,25 @@ def write_hourly(frame: pd.DataFrame, path: Path) -> None:
 
 
 def build(data_dir: Path = DATA_DIR) -> dict[str, pd.DataFrame]:
-    """Synthesise and write demand, availability and hydro budgets; return them."""
+    """Synthesise and write demand, availability, hydro budgets and fuel limits; return
+    them."""
     rng = np.random.default_rng(SEED)
     index = local_index()
     plants = pd.read_csv(data_dir / "plants.csv", index_col="plant")
     demand = build_demand(index, rng)
     availability = build_availability(index, rng)
     budgets = build_hydro_budgets(plants, index)
+    limits = build_fuel_limits()
     write_hourly(demand, data_dir / "demand.csv")
     write_hourly(availability, data_dir / "availability.csv")
     budgets.to_csv(data_dir / "hydro_budgets.csv", index=False, lineterminator="\n")
-    return {"demand": demand, "availability": availability, "hydro_budgets": budgets}
+    limits.to_csv(data_dir / "fuel_limits.csv", index=False, lineterminator="\n")
+    return {
+        "demand": demand,
+        "availability": availability,
+        "hydro_budgets": budgets,
+        "fuel_limits": limits,
+    }
 
 
 def summary(demand: pd.DataFrame) -> None:

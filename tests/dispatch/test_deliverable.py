@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from surplus.dispatch import FlexibleLoad, dispatch
+from surplus.dispatch import DispatchError, FlexibleLoad, dispatch
 from surplus.grid.model import ReserveRegion, ReserveRule
 from tests.dispatch.systems import make_dataset
 
@@ -71,7 +71,8 @@ def test_reserve_behind_a_corridor_counts_only_in_its_unused_room() -> None:
     assert tight.flow_mw["sn"].iloc[0] == approx(90.0)
     assert tight.reserve_transfer_mw["sn"].iloc[0] == approx(20.0)
     assert tight.region_reserve_shortfall_mw.to_numpy().sum() == approx(0.0)
-    assert tight.objective_pkr == approx(90 * 10_000 + 10 * 100_000)
+    # 20 MW carried at the carrying cost of 1 per MW-hour.
+    assert tight.objective_pkr == approx(90 * 10_000 + 10 * 100_000 + 20 * 1.0)
     # Nothing more fits in north; south can take 90 MW (coal to 180 MW still spins 20 MW).
     assert tight.spare_mw.iloc[0].tolist() == approx([0.0, 90.0])
     event = tight.events.iloc[0]
@@ -197,7 +198,11 @@ def test_must_run_behind_a_full_corridor_is_spilled_and_explained() -> None:
 
     wide = dispatch(hub(100.0))
     assert wide.spill_mw["hub"].iloc[0] == approx(30.0)
-    assert "exceeds all the demand it can reach" in wide.events["cause"].iloc[0]
+    assert wide.events["cause"].iloc[0] == (
+        "must-run output in hub (120 MW) exceeds its demand (0 MW) plus what ring carry "
+        "away: the zones beyond ring take no more, their demand being met by it and by plants "
+        "that must run or are kept running to hold reserve"
+    )
     narrow = dispatch(hub(50.0))
     assert narrow.spill_mw["hub"].iloc[0] == approx(70.0)
     assert narrow.generation_mw.iloc[0].tolist() == approx([50.0, 40.0])
@@ -248,6 +253,11 @@ def test_a_valuable_flexible_load_never_sheds_an_existing_consumer() -> None:
     # each such MWh earns 95,000 − 100,000 + 30,000 − 10,000 = 15,000. The rule forbids it.
     shedding = 100 * 10_000 + 40 * 30_000 + 60 * 100_000 - 100 * 95_000
     assert shedding < result.objective_pkr
+    # Handing over the dispatch without the load gives the same caps, one solve fewer.
+    again = dispatch(data, [miners], base=base)
+    assert again.flexible_served_mw["miners"].iloc[0] == approx(40.0)
+    with pytest.raises(DispatchError, match="same dataset without flexible loads"):
+        dispatch(data, [miners], base=result)
 
 
 def test_a_flexible_load_never_takes_the_reserve() -> None:
@@ -256,3 +266,20 @@ def test_a_flexible_load_never_takes_the_reserve() -> None:
     assert result.flexible_served_mw["miners"].iloc[0] == approx(0.0)
     assert result.unserved_mw.to_numpy().sum() == approx(0.0)
     assert result.reserve_shortfall_mw.iloc[0] == approx(0.0)
+
+
+def test_pakistan_with_the_southern_ring_at_70_percent_spills_and_says_why() -> None:
+    """The sensitivity that used to crash: must-run nuclear behind a narrower ring."""
+    from dataclasses import replace
+
+    from surplus.grid import load_dataset
+
+    data = load_dataset().subset("2025-03-20T00:00+05:00", "2025-04-01T00:00+05:00")
+    corridors = data.corridors.copy()
+    corridors.loc["southern_ring", ["capacity_mw", "reverse_capacity_mw"]] *= 0.7
+    result = dispatch(replace(data, corridors=corridors))
+    spill = result.events[result.events["kind"] == "spill"]
+    assert len(spill) > 0 and set(spill["where"]) == {"south_coast"}
+    assert result.spill_mw["south_coast"].sum() == approx(spill["mw"].sum())
+    assert spill["cause"].str.contains("must-run output in south_coast").all()
+    assert spill["cause"].str.contains("southern_ring").all()

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from surplus.dispatch import dispatch
+from surplus.dispatch.model import CARRY_COST_PKR_PER_MW
 from surplus.dispatch.system import RESERVE_SHORTFALL_FACTOR
 from surplus.grid import pypsa_export
 from surplus.grid.model import Dataset, ReserveRule
@@ -102,8 +103,9 @@ def test_one_month_of_pakistan_costs_the_same_in_pypsa() -> None:
     _cross_check(data)
 
 
-def test_shortfall_price_is_shared_with_the_export() -> None:
+def test_shortfall_price_and_carrying_cost_are_shared_with_the_export() -> None:
     assert pypsa_export.RESERVE_SHORTFALL_FACTOR == RESERVE_SHORTFALL_FACTOR
+    assert pypsa_export.CARRY_COST_PKR_PER_MW == CARRY_COST_PKR_PER_MW
 
 
 def test_exported_file_poses_the_same_problem(tmp_path: Path) -> None:

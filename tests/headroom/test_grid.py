@@ -102,14 +102,18 @@ def test_figures_are_built(fortnight) -> None:
 
 
 def test_sites_command_answers_the_question(fortnight, monkeypatch) -> None:
-    monkeypatch.setattr(headroom_cli, "dispatched", lambda path: fortnight)
+    monkeypatch.setattr(headroom_cli, "dispatched", lambda path, cost_cap=None: fortnight)
     app = typer.Typer()
     app.command("sites")(headroom_cli.sites_command)
     app.command("headroom")(headroom_cli.headroom_command)
     result = CliRunner().invoke(app, ["sites"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
-    assert "2,000 MW at sahiwal, port_qasim, china_power_hub" in result.output
+    assert "2,000 MW at sahiwal, port_qasim, china_power_hub:" in result.output
+    assert "2,000 MW at sahiwal, port_qasim, china_power_hub, at a marginal cost within" in (
+        result.output.replace("\n", " ")
+    )
     assert "Candidate sites" in result.output and "independent" in result.output
+    assert "at a cost (marginal cost ≤ 21,340 PKR/MWh)" in result.output
     result = CliRunner().invoke(app, ["headroom", "--budget", "0.01"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "south_coast" in result.output

@@ -180,15 +180,19 @@ def _spill_cause(
         return f"must-run output of reservoir hydro in {name} exceeds its monthly water budget"
     must = float(floor[system.unit_zone == zone].sum())
     demand = float(system.demand_mw[hour, zone])
+    head = f"must-run output in {name} ({must:,.0f} MW) exceeds its demand ({demand:,.0f} MW)"
     touching, full = _out_of(system, zone, at_max, at_min)
-    if touching and len(full) == len(touching):
-        return (
-            f"must-run output in {name} ({must:,.0f} MW) exceeds its demand ({demand:,.0f} MW) "
-            f"plus what {_names(system, full)} can carry away at the limit"
-        )
+    if not touching:
+        return f"{head}, and no corridor leaves it"
+    if len(full) == len(touching):
+        return f"{head} plus what {_names(system, full)} can carry away at the limit"
+    open_ = [c for c in touching if c not in full]
+    text = f"{head} plus what {_names(system, touching)} carry away"
+    if full:
+        text += f" ({_names(system, full)} at the limit)"
     return (
-        f"must-run output in {name} ({must:,.0f} MW) exceeds all the demand it can reach "
-        "in this hour"
+        f"{text}: the zones beyond {_names(system, open_)} take no more, their demand being "
+        "met by it and by plants that must run or are kept running to hold reserve"
     )
 
 

@@ -4,7 +4,9 @@ Columns, hour-major within each kind: unit output above the must-run floor g, ou
 the floor m (must-run units only; cheaper by the spill penalty, so it is spilled only when
 nothing else can give way), corridor flow f, unserved energy u, flexible load served x,
 spinning capacity of slow units k (output plus spinning reserve, at most the available
-capacity), reserve carried between regions q, reserve shortfall s.
+capacity), reserve carried between regions q (forward, then backward, each at a carrying cost
+of `CARRY_COST_PKR_PER_MW` so that only reserve a region needs is carried), reserve shortfall
+s.
 
 Rows, hour-major: one balance per zone, one reserve row per region, one row per slow unit
 (spinning capacity at most output ÷ minimum stable share, so its reserve k − g is at most
@@ -26,6 +28,12 @@ import scipy.sparse as sp
 from surplus.dispatch.system import NO_RESERVE, QUICK, System
 
 KINDS = ("unit", "must", "flow", "unserved", "flexible", "spin", "transfer", "shortfall")
+
+CARRY_COST_PKR_PER_MW = 1.0
+"""What carrying a MW of reserve over a corridor for an hour costs in the objective: nothing
+a plant's cost could notice, but enough that the optimiser carries no reserve a region does
+not need (without it, reserve would wander between regions at random among equal optima,
+and spare capacity, which keeps the carried reserve in place, would come out too low)."""
 ROW_KINDS = ("balance", "reserve", "spin", "transfer")
 
 
@@ -97,7 +105,7 @@ def layout_of(system: System, hours: int) -> Layout:
             "unserved": len(system.zones),
             "flexible": len(system.flexible),
             "spin": slow,
-            "transfer": transfers,
+            "transfer": 2 * transfers,
             "shortfall": len(system.regions),
         },
         row_width={
@@ -192,7 +200,7 @@ def _columns(
             np.full(t * layout.width["unserved"], system.voll_pkr_per_mwh),
             np.tile(-system.flexible_value, t),
             np.zeros(t * layout.width["spin"]),
-            np.zeros(t * layout.width["transfer"]),
+            np.full(t * layout.width["transfer"], CARRY_COST_PKR_PER_MW),
             np.full(t * layout.width["shortfall"], system.reserve_penalty_pkr_per_mw),
         ]
     )
@@ -204,7 +212,7 @@ def _columns(
             np.zeros(t * layout.width["unserved"]),
             np.zeros(t * layout.width["flexible"]),
             np.zeros(t * layout.width["spin"]),
-            np.tile(-room, t),
+            np.zeros(t * layout.width["transfer"]),
             np.zeros(t * layout.width["shortfall"]),
         ]
     )
@@ -216,7 +224,7 @@ def _columns(
             system.demand_mw[hours].ravel(),
             system.flexible_load_mw[hours].ravel(),
             available[:, system.slow_units].ravel(),
-            np.tile(room, t),
+            np.tile(np.concatenate([room, room]), t),
             np.full(t * layout.width["shortfall"], np.inf),
         ]
     )
@@ -364,11 +372,14 @@ def _reserve(system: System, layout: Layout, entries: _Entries) -> None:
     within = np.tile(np.arange(len(system.slow_units)), layout.hours)
     entries.add(reserve_row + t * regions + system.unit_region[unit], col, -1.0)
     entries.add(layout.row_start("spin") + t * layout.row_width["spin"] + within, col, 1.0)
-    t, corridor = _hourly(layout, system.transfer_corridors)
+    crossing = system.transfer_corridors
+    n = len(crossing)
+    t, corridor = _hourly(layout, np.concatenate([crossing, crossing]))
     col = layout.start("transfer") + np.arange(len(t))
-    within = np.tile(np.arange(len(system.transfer_corridors)), layout.hours)
+    within = np.tile(np.arange(n), 2 * layout.hours)
+    sign = np.tile(np.r_[np.ones(n), -np.ones(n)], layout.hours)  # forward, then backward
     source = system.zone_region[system.corridor_from[corridor]]
     sink = system.zone_region[system.corridor_to[corridor]]
-    entries.add(reserve_row + t * regions + source, col, 1.0)
-    entries.add(reserve_row + t * regions + sink, col, -1.0)
-    entries.add(layout.row_start("transfer") + t * layout.row_width["transfer"] + within, col, 1.0)
+    entries.add(reserve_row + t * regions + source, col, sign)
+    entries.add(reserve_row + t * regions + sink, col, -sign)
+    entries.add(layout.row_start("transfer") + t * layout.row_width["transfer"] + within, col, sign)

@@ -12,9 +12,9 @@ import pandas as pd
 from surplus.dispatch.diagnosis import diagnose, spill_by_zone_mw
 from surplus.dispatch.flexible import FlexibleLoad
 from surplus.dispatch.result import DispatchResult
-from surplus.dispatch.solve import MonthSolver, Solution
+from surplus.dispatch.solve import BaseCaps, MonthSolver, Solution
 from surplus.dispatch.spare import spare_mw
-from surplus.dispatch.system import QUICK, System, prepare
+from surplus.dispatch.system import QUICK, DispatchError, System, prepare
 from surplus.grid.model import Dataset
 
 CONGESTION_TOLERANCE_MW = 1e-6
@@ -32,6 +32,7 @@ def dispatch(
     flexible_loads: Sequence[FlexibleLoad] = (),
     progress: Callable[[int, int], None] | None = None,
     cost_cap_pkr_per_mwh: float | None = None,
+    base: DispatchResult | None = None,
 ) -> DispatchResult:
     """Least-cost hourly dispatch of the dataset's operating plants over its hours.
 
@@ -39,17 +40,20 @@ def dispatch(
     for spilled must-run output and reserve shortfall, less the value of flexible load
     served; see docs/dispatch.md for the formulation. Flexible loads never shed an existing
     consumer nor take reserve. `cost_cap_pkr_per_mwh` is the ceiling for spare capacity at a
-    cost (default: the dataset's cost cap; inf for none). `progress(done, total)` is called,
-    on the calling thread, each time a month is solved and its spare capacity measured.
+    cost (default: the dataset's cost cap; inf for none). `base`, the same dataset's dispatch
+    without flexible loads, spares solving each month without them first. `progress(done,
+    total)` is called, on the calling thread, each time a month is solved and its spare
+    capacity measured.
     """
     system = prepare(dataset, flexible_loads, cost_cap_pkr_per_mwh)
+    caps = _base_caps(system, base) if base is not None and len(system.flexible) else None
     blocks = system.blocks()
     chains = np.array_split(np.arange(len(blocks)), min(SOLVER_THREADS, len(blocks)))
     solved: queue.Queue[tuple[int, Solution | BaseException]] = queue.Queue()
     months: dict[int, tuple[Solution, tuple[np.ndarray, np.ndarray]]] = {}
     with ThreadPoolExecutor(max_workers=len(chains)) as threads:
         for chain in chains:
-            threads.submit(_solve_chain, system, [blocks[i] for i in chain], chain, solved)
+            threads.submit(_solve_chain, system, [blocks[i] for i in chain], chain, solved, caps)
         for done in range(1, len(blocks) + 1):
             position, month = solved.get()
             if isinstance(month, BaseException):
@@ -69,14 +73,29 @@ def _solve_chain(
     blocks: list[np.ndarray],
     positions: np.ndarray,
     solved: queue.Queue[tuple[int, Solution | BaseException]],
+    caps: BaseCaps | None = None,
 ) -> None:
     """Solve consecutive months on one warm solver; hand each result (or the error) back."""
-    solver = MonthSolver(system)
+    solver = MonthSolver(system, caps)
     try:
         for position, hours in zip(positions, blocks, strict=True):
             solved.put((int(position), solver.solve(hours)))
     except BaseException as error:  # handed to the calling thread, which raises it
         solved.put((-1, error))
+
+
+def _base_caps(system: System, base: DispatchResult) -> BaseCaps:
+    """The caps a dispatch without flexible loads sets, checked to be of the same system."""
+    unserved = base.unserved_mw
+    shortfall = base.region_reserve_shortfall_mw
+    if not (
+        unserved.index.equals(system.snapshots)
+        and list(unserved.columns) == list(system.zones)
+        and list(shortfall.columns) == list(system.regions)
+        and base.flexible_served_mw.shape[1] == 0
+    ):
+        raise DispatchError("base must be the dispatch of the same dataset without flexible loads")
+    return BaseCaps(unserved.to_numpy(float), shortfall.to_numpy(float))
 
 
 def _result(

@@ -74,16 +74,27 @@ def solve(system: System, progress: Callable[[int, int], None] | None = None) ->
     return Solution.join(parts)
 
 
+@dataclass(frozen=True)
+class BaseCaps:
+    """What the dispatch without flexible loads left unserved (hours × zones) and short of
+    reserve (hours × regions): with flexible loads, neither may grow."""
+
+    unserved_mw: np.ndarray
+    shortfall_mw: np.ndarray
+
+
 class MonthSolver:
     """Solves the months of one system in order (one thread at a time), keeping HiGHS warm.
 
     With flexible loads, each month is solved twice: first without them, then with them and
     with every zone's unserved energy and every region's reserve shortfall capped at what
-    the first solve left. So a flexible load never sheds an existing consumer or eats into
-    the reserve, whatever it is worth."""
+    the first solve left (or at `caps`, taken from a dispatch without them, which saves the
+    first solve). So a flexible load never sheds an existing consumer or eats into the
+    reserve, whatever it is worth."""
 
-    def __init__(self, system: System) -> None:
+    def __init__(self, system: System, caps: BaseCaps | None = None) -> None:
         self.system = system
+        self.caps = caps
         self.hours = max(len(block) for block in system.blocks())
         self.cache: MatrixCache = {}
         self.highs: highspy.Highs | None = None
@@ -97,15 +108,19 @@ class MonthSolver:
         if not layout.width["flexible"]:
             self._hand_over(lp, hours)
             return _optimum(self._run(hours), self.system, hours, lp)
-        upper = lp.col_upper.copy()
-        upper[layout.start("flexible") : layout.start("spin")] = 0.0
-        self._hand_over(replace(lp, col_upper=upper), hours)
-        base = _optimum(self._run(hours), self.system, hours, lp)
+        if self.caps is None:
+            upper = lp.col_upper.copy()
+            upper[layout.start("flexible") : layout.start("spin")] = 0.0
+            self._hand_over(replace(lp, col_upper=upper), hours)
+            base = _optimum(self._run(hours), self.system, hours, lp)
+            caps = BaseCaps(base.unserved_mw, base.shortfall_mw)
+        else:
+            caps = BaseCaps(self.caps.unserved_mw[hours], self.caps.shortfall_mw[hours])
         upper = lp.col_upper.copy()
         unserved = slice(layout.start("unserved"), layout.start("flexible"))
         shortfall = slice(layout.start("shortfall"), layout.columns)
-        upper[unserved] = _capped(upper[unserved], base.unserved_mw, layout.hours)
-        upper[shortfall] = _capped(upper[shortfall], base.shortfall_mw, layout.hours)
+        upper[unserved] = _capped(upper[unserved], caps.unserved_mw, layout.hours)
+        upper[shortfall] = _capped(upper[shortfall], caps.shortfall_mw, layout.hours)
         self._hand_over(replace(lp, col_upper=upper), hours)
         return _optimum(self._run(hours), self.system, hours, lp)
 
@@ -162,7 +177,7 @@ def _new_highs() -> highspy.Highs:
     highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("presolve", "off")
-    highs.setOptionValue("simplex_dual_edge_weight_strategy", 1)
+    highs.setOptionValue("simplex_dual_edge_weight_strategy", 2)
     return highs
 
 
@@ -181,11 +196,17 @@ def _optimum(highs: highspy.Highs, system: System, hours: np.ndarray, lp: BlockL
         unserved_mw=layout.part(x, "unserved")[:n],
         flexible_mw=layout.part(x, "flexible")[:n],
         spin_mw=spin[:n],
-        transfer_mw=layout.part(x, "transfer")[:n],
+        transfer_mw=_net(layout.part(x, "transfer"))[:n],
         shortfall_mw=layout.part(x, "shortfall")[:n],
         price_pkr_per_mwh=price.reshape(layout.hours, -1)[:n],
         objective_pkr=highs.getInfo().objective_function_value + lp.offset_pkr,
     )
+
+
+def _net(carried: np.ndarray) -> np.ndarray:
+    """Forward less backward reserve carried, hours × corridors."""
+    half = carried.shape[1] // 2
+    return carried[:, :half] - carried[:, half:]
 
 
 def _seed_basis(system: System, hours: np.ndarray, layout: Layout) -> highspy.HighsBasis:

@@ -2,26 +2,29 @@
 physically and at a cost cap.
 
 For each hour the dispatch leaves a residual network. A source feeds each zone with the
-unused output of its plants (capped for reservoir hydro by the water left in the month's
-budget). Reserve stays where the dispatch put it unless a region holds more than it must:
-each region has a pool node whose capacity is its deliverable reserve above the requirement;
-quick-start plants feed their zone through their region's pool, and may also step down
-towards their must-run floor (zone → pool), freeing pool room for another zone; a slow
-plant's spinning reserve goes through the pool, the rest of its headroom straight to the
-zone. A limited fuel with less left in the month than its plants could burn in the hour
-feeds their headroom through a fuel node capped at what is left. Corridors carry their
-unused capacity forward, less the reserve the dispatch routes over them, and the current
-flow's reversal backward. Every other zone's served demand and every other hour stay as
-dispatched. The spare MW of zone z is the maximum flow from the source to z.
+unused output of its plants, capped for reservoir hydro by an even share of the water left
+in the month's budget, so that a load taking the spare capacity every hour keeps within it.
+Reserve stays where the dispatch put it unless a region holds more than it must: each region
+has a pool node whose capacity is its deliverable reserve above the requirement; quick-start
+plants feed their zone through their region's pool, and may also step down towards their
+must-run floor (zone → pool), freeing pool room for another zone; a slow plant's spinning
+reserve goes through the pool, the rest of its headroom straight to the zone. A limited fuel
+whose even share of what is left in the month is less than its plants could burn in the hour
+feeds their headroom through a fuel node capped at that share (their reserve share too, as
+far as pool room set aside for it allows). Corridors carry their unused
+capacity forward, less the reserve the dispatch routes over them, and the current flow's
+reversal backward. Every other zone's served demand and every other hour stay as dispatched.
+The spare MW of zone z is the maximum flow from the source to z.
 
 At a cost cap only plants whose variable cost is at or below the cap feed the network, so
 every extra MWh is made at a marginal cost within the cap.
 
-With one reserve region of quick-start plants and no fuel limits this is exactly the load
-the dispatch would serve a new consumer in that zone and hour. Otherwise the reserve is not
-re-arranged between plants or regions for the new load (a re-optimised dispatch might free
-more), nor does a fuel-limited plant's reserve share feed it in an hour when the fuel runs
-short: spare capacity is then what can certainly be served, a lower bound.
+With one reserve region of quick-start plants and no energy limits this is exactly the load
+the dispatch would serve a new consumer in that zone and hour. Otherwise it is what can
+certainly be served, a lower bound: the reserve is not re-arranged between plants or regions
+for the new load (a re-optimised dispatch might free more), and water and fuel are shared
+evenly over the month's hours (a re-optimised dispatch could move a limited fuel into the
+hours that need it most and fill the others from plants that are not limited).
 
 All the hours given (a month, as the dispatch calls it) are one graph for each zone: a
 disjoint copy per hour under a common source and sink, solved by scipy's maximum flow on
@@ -55,8 +58,8 @@ class _Parts:
     free: np.ndarray
     down: np.ndarray
     fuel_left_mwh: np.ndarray
-    """Hours × limited fuels: what is left of the month's limit; inf where the fuel cannot
-    run short in that hour."""
+    """Hours × limited fuels: the hour's even share of what is left of the month's limit;
+    inf where that share exceeds what the fuel's plants could burn in the hour."""
 
 
 def spare_mw(system: System, solution: Solution) -> tuple[np.ndarray, np.ndarray]:
@@ -92,18 +95,33 @@ def _spare(system: System, solution: Solution, parts: _Parts, affordable: np.nda
 
 
 def _unit_headroom_mw(system: System, solution: Solution) -> np.ndarray:
-    """How much more each unit could make each hour: availability, and for budgeted units the
-    month's unused water (shared by no other hour, since the others stay as dispatched)."""
+    """How much more each unit could make each hour: availability, and for budgeted units an
+    even share of the month's unused water (so a load taking the spare capacity every hour
+    stays within the budget)."""
     up = np.maximum(system.unit_available_mw[solution.hours] - solution.unit_mw, 0.0)
     budgeted = np.flatnonzero(system.unit_budget >= 0)
     if len(budgeted) == 0:
         return up
-    months = system.hour_month[solution.hours] - 1
-    used = np.zeros((12, len(budgeted)))
-    np.add.at(used, months, solution.unit_mw[:, budgeted])
-    left = system.budget_mwh[system.unit_budget[budgeted]].T - used
-    up[:, budgeted] = np.minimum(up[:, budgeted], np.maximum(left[months], 0.0))
+    by_row = np.zeros((len(system.unit_cost), len(budgeted)))
+    by_row[budgeted, system.unit_budget[budgeted]] = 1.0
+    share = _hourly_share_mwh(system, solution, system.budget_mwh, by_row)
+    up[:, budgeted] = np.minimum(up[:, budgeted], share[:, system.unit_budget[budgeted]])
     return up
+
+
+def _hourly_share_mwh(
+    system: System, solution: Solution, limit_mwh: np.ndarray, by_row: np.ndarray
+) -> np.ndarray:
+    """Hours × rows of `limit_mwh` (rows × 12 months): what the solution left unused of each
+    month's limit, shared evenly over that month's hours (inf where there is no limit).
+    `by_row` maps units to rows."""
+    months = system.hour_month[solution.hours] - 1
+    used = np.zeros((12, limit_mwh.shape[0]))
+    np.add.at(used, months, solution.unit_mw @ by_row)
+    hours = np.bincount(months, minlength=12).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.maximum(limit_mwh.T - used, 0.0) / np.maximum(hours, 1.0)[:, None]
+    return share[months]
 
 
 def _unit_parts(system: System, solution: Solution) -> _Parts:
@@ -120,14 +138,11 @@ def _unit_parts(system: System, solution: Solution) -> _Parts:
     fuel_left = np.full((len(solution.hours), len(system.fuel_names)), np.inf)
     if len(system.fuel_names):
         fuelled = np.flatnonzero(system.unit_fuel_limit >= 0)
-        months = system.hour_month[solution.hours] - 1
-        used = np.zeros((12, len(system.fuel_names)))
         by_fuel = np.zeros((len(system.unit_cost), len(system.fuel_names)))
         by_fuel[fuelled, system.unit_fuel_limit[fuelled]] = 1.0
-        np.add.at(used, months, solution.unit_mw @ by_fuel)
-        left = np.maximum(system.fuel_limit_mwh.T - used, 0.0)[months]
-        short = left < up @ by_fuel
-        fuel_left[short] = left[short]
+        share = _hourly_share_mwh(system, solution, system.fuel_limit_mwh, by_fuel)
+        short = share < up @ by_fuel
+        fuel_left[short] = share[short]
     return _Parts(pooled, free, down, fuel_left)
 
 
@@ -175,11 +190,31 @@ def _residual_edges(
     short = np.zeros_like(parts.free, dtype=bool)  # hours × units whose fuel runs short
     fuelled = np.flatnonzero(fuel >= 0)
     short[:, fuelled] = np.isfinite(parts.fuel_left_mwh[:, fuel[fuelled]])
-    pooled = np.where(short, 0.0, parts.pooled)
-    free = np.where(short, 0.0, parts.free)
-    via_fuel = np.where(short, parts.free, 0.0)
+    surplus = _surplus_mw(system, solution)
+    pooled, free, via_fuel = parts.pooled, parts.free, np.zeros_like(parts.free)
+    if short.any():
+        # A short fuel's plants feed their zone through the fuel node. Their reserve share
+        # cannot also pass the pool, so the pool room it could take is set aside first.
+        by_region = np.zeros((len(system.unit_cost), n_regions))
+        by_region[np.arange(len(system.unit_cost)), system.unit_region] = 1.0
+        reserved = np.where(short & affordable[None, :], parts.pooled, 0.0)
+        for f in range(n_fuels):  # no more than the fuel's share leaves room for
+            burns = fuel == f
+            room = parts.fuel_left_mwh[:, f] - parts.free[:, burns] @ affordable[burns]
+            wanted = reserved[:, burns].sum(axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                fits = np.where(wanted > 0, np.clip(room / wanted, 0.0, 1.0), 0.0)
+            reserved[:, burns] *= np.where(np.isfinite(fits), fits, 1.0)[:, None]
+        need = reserved @ by_region
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(need > 0, np.minimum(1.0, surplus / need), 0.0)
+        moved = reserved * share[:, system.unit_region]
+        surplus = surplus - moved @ by_region
+        via_fuel = np.where(short, parts.free, 0.0) + moved
+        pooled = np.where(short, 0.0, parts.pooled)
+        free = np.where(short, 0.0, parts.free)
     fuel_zone_caps = [
-        (via_fuel * (fuel == f)[None, :]) @ by_zone for f in range(n_fuels)
+        via_fuel[:, fuel == f] @ by_zone[fuel == f] for f in range(n_fuels)
     ]  # each hours × zones
     frm = first_zone + system.corridor_from
     to = first_zone + system.corridor_to
@@ -210,7 +245,7 @@ def _residual_edges(
     )
     caps = np.column_stack(
         [
-            _surplus_mw(system, solution),
+            np.maximum(surplus, 0.0),
             free @ by_zone,
             pooled @ by_zone,
             parts.down @ _zone_matrix(system),
@@ -292,13 +327,19 @@ class _HourlyGraph:
         self.sink_slots = {int(z): np.flatnonzero(sink_zone == z) for z in zones}
         self.supply = np.minimum(supply, _INT_ROOM).astype(np.int32)
         self.hours, self.width = hours, width
+        self.graph = sp.csr_matrix(
+            (self.data, self.indices, self.indptr), shape=(self.size, self.size)
+        )
 
     def max_flow(self, node: int) -> np.ndarray:
-        """Per hour, the most flow from the source to zone `node`, in integer units."""
-        data = self.data.copy()
-        data[self.sink_slots[node]] = self.supply
-        graph = sp.csr_matrix((data, self.indices, self.indptr), shape=(self.size, self.size))
-        flow = maximum_flow(graph, self.super_source, self.super_sink).flow
+        """Per hour, the most flow from the source to zone `node`, in integer units. The
+        matrix is built (and checked) once; each call opens one zone's sink edges in place."""
+        slots = self.sink_slots[node]
+        self.graph.data[slots] = self.supply
+        try:
+            flow = maximum_flow(self.graph, self.super_source, self.super_sink).flow
+        finally:
+            self.graph.data[slots] = 0
         first, last = flow.indptr[self.super_source], flow.indptr[self.super_source + 1]
         per_hour = np.zeros(self.hours)
         out = flow.data[first:last] > 0

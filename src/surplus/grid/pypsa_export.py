@@ -26,6 +26,8 @@ from surplus.grid.model import Dataset
 RESERVE_SHORTFALL_FACTOR = 2.0
 """Must equal `surplus.dispatch.system.RESERVE_SHORTFALL_FACTOR` (a test checks this); kept
 here so that `grid` does not import `dispatch`."""
+CARRY_COST_PKR_PER_MW = 1.0
+"""Must equal `surplus.dispatch.model.CARRY_COST_PKR_PER_MW` (a test checks this)."""
 
 
 def to_pypsa(dataset: Dataset) -> Any:
@@ -159,14 +161,18 @@ def _reserve(network: Any, output: Any, available: pd.DataFrame) -> None:
     if len(transfers):
         names = list(transfers["corridor"])
         room = (transfers["max_mw"] - transfers["min_mw"]).to_numpy()
-        bounds = pd.DataFrame(np.tile(room, (len(index), 1)), index=index, columns=names)
-        carried = model.add_variables(
-            lower=-_frame(bounds, "name"), upper=_frame(bounds, "name"), name="reserve-transfer"
+        bounds = _frame(
+            pd.DataFrame(np.tile(room, (len(index), 1)), index=index, columns=names), "name"
         )
+        forward = model.add_variables(lower=0, upper=bounds, name="reserve-carried-forward")
+        backward = model.add_variables(lower=0, upper=bounds, name="reserve-carried-backward")
+        carried = forward - backward
         flow = model.variables["Link-p"].sel(name=names)
         limits = transfers.set_index("corridor").rename_axis("name")
         model.add_constraints(flow + carried <= limits["max_mw"].to_xarray(), name="carry-max")
         model.add_constraints(flow + carried >= limits["min_mw"].to_xarray(), name="carry-min")
+        cost = CARRY_COST_PKR_PER_MW * (forward.sum() + backward.sum())
+        model.objective = model.objective.expression + cost
     shortfall = model.add_variables(
         lower=0, coords=[index, pd.Index(regions, name="region")], name="reserve-shortfall"
     )

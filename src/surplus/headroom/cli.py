@@ -38,14 +38,38 @@ if TYPE_CHECKING:
     from surplus.grid.model import Dataset
 
 
-def dispatched(path: Path | None) -> tuple[Dataset, DispatchResult]:
+def dispatched(
+    path: Path | None, cost_cap_pkr_per_mwh: float | None = None
+) -> tuple[Dataset, DispatchResult]:
     """Load a dataset and dispatch it, with a progress bar."""
     from surplus.dispatch import dispatch
     from surplus.grid.load import load_dataset
 
+    if cost_cap_pkr_per_mwh is not None and cost_cap_pkr_per_mwh < 0:
+        raise HeadroomError(f"--cost-cap must be at least 0, got {cost_cap_pkr_per_mwh:g}")
     dataset = load_dataset(path)
     with progress_bar(f"dispatch {dataset.info.name}") as progress:
-        return dataset, dispatch(dataset, progress=progress)
+        return dataset, dispatch(
+            dataset, progress=progress, cost_cap_pkr_per_mwh=cost_cap_pkr_per_mwh
+        )
+
+
+CostCapOption = Annotated[
+    float | None,
+    typer.Option(
+        "--cost-cap",
+        help="Highest marginal cost, PKR/MWh at the plant, counted in headroom at a cost. "
+        "Default: the dataset's cost cap (tariff net of network charge and losses).",
+        show_default=False,
+    ),
+]
+
+
+def _cost_title(base: DispatchResult) -> str:
+    cap = base.cost_cap_pkr_per_mwh
+    if cap == float("inf"):
+        return "at a cost (no cost cap declared: as physical)"
+    return f"at a cost (marginal cost ≤ {cap:,.0f} PKR/MWh)"
 
 
 def parse_months(text: str) -> frozenset[int]:
@@ -148,16 +172,23 @@ def headroom_command(
             show_default=False,
         ),
     ] = None,
+    cost_cap: CostCapOption = None,
 ) -> None:
     """Curtailment-enabled headroom: the largest new load each region takes per budget.
 
     The load is constant; each budget caps the share of its energy that may be curtailed.
     The table also says when the curtailed hours fall (local month and hour)."""
     budgets = tuple(budget) if budget else DEFAULT_BUDGETS
+    at_cost = None
     if demand is None:
-        dataset, base = dispatched(path)
+        dataset, base = dispatched(path, cost_cap)
         result = zone_headroom(base, budgets)
-        title = f"Curtailment-enabled headroom — {dataset.info.name} (spare capacity from dispatch)"
+        at_cost = zone_headroom(base, budgets, kind="at_cost")
+        title = (
+            f"Curtailment-enabled headroom — {dataset.info.name} (spare capacity from "
+            "dispatch), physical"
+        )
+        cost_title = f"Curtailment-enabled headroom — {dataset.info.name}, {_cost_title(base)}"
     else:
         frame = read_demand_csv(demand)
         zones = {region: US_BA_TIMEZONES.get(region, timezone) for region in frame.columns}
@@ -166,10 +197,12 @@ def headroom_command(
         result = history.table
         title = f"Curtailment-enabled headroom — {demand.name} (seasonal peak thresholds)"
     print_headroom(result, title, console)
+    if at_cost is not None:
+        print_headroom(at_cost, cost_title, console)
     if demand is not None:
         console.print(thresholds_table(history, rules))
     if out is not None:
-        write_headroom_csv(result, out)
+        write_headroom_csv(result, out, at_cost)
         console.print(f"[green]wrote[/] {out}")
 
 
@@ -211,6 +244,7 @@ def sites_command(
         Path | None,
         typer.Option("--out", help="Write the zone headroom table as CSV.", show_default=False),
     ] = None,
+    cost_cap: CostCapOption = None,
 ) -> None:
     """Rank candidate sites by headroom and price; test the named sites together.
 
@@ -219,18 +253,29 @@ def sites_command(
     named sites together and compared with each site alone."""
     if total_mw <= 0:
         raise HeadroomError(f"--total-mw must be above 0, got {total_mw}")
-    dataset, base = dispatched(path)
+    dataset, base = dispatched(path, cost_cap)
     names = site or [p for p in NAMED_PLANTS if p in dataset.plants.index]
     joint_sites = split_load(dataset, names, total_mw) if names else ()
     with progress_bar("joint dispatch with the new loads") as progress:
 
-        def run(data: Dataset, flexible_loads: Sequence[FlexibleLoad] = ()) -> DispatchResult:
+        def run(
+            data: Dataset,
+            flexible_loads: Sequence[FlexibleLoad] = (),
+            base: DispatchResult | None = None,
+        ) -> DispatchResult:
             from surplus.dispatch import dispatch
 
-            return dispatch(data, flexible_loads, progress=progress)
+            return dispatch(data, flexible_loads, progress=progress, base=base)
 
         report = assess_siting(dataset, base, joint_sites, budget, value_pkr_per_mwh=value, run=run)
-    print_headroom(report.zones, f"Curtailment-enabled headroom — {dataset.info.name}", console)
+    name = dataset.info.name
+    print_headroom(report.zones, f"Curtailment-enabled headroom — {name}, physical", console)
+    if report.zones_at_cost is not None:
+        print_headroom(
+            report.zones_at_cost,
+            f"Curtailment-enabled headroom — {name}, {_cost_title(base)}",
+            console,
+        )
     console.print(
         ranking_table(
             report.ranks,
@@ -238,14 +283,17 @@ def sites_command(
             "budget (price: zone price weighted by the load served)",
         )
     )
-    if report.joint is not None:
+    for answer in (report.joint, report.joint_at_cost):
+        if answer is None:
+            continue
+        kind = "physical" if answer.kind == "physical" else _cost_title(base)
         console.print(
             joint_table(
-                report.joint,
-                "Named sites: each alone (independent) and all together (joint dispatch)",
+                answer,
+                f"Named sites: each alone (independent) and all together (joint dispatch), {kind}",
             )
         )
-        console.print(joint_verdict(report.joint))
+        console.print(joint_verdict(answer))
     if out is not None:
-        write_headroom_csv(report.zones, out)
+        write_headroom_csv(report.zones, out, report.zones_at_cost)
         console.print(f"[green]wrote[/] {out}")

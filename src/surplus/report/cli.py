@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,7 +19,7 @@ PROGRAMME_MW = 2000.0
 """The first phase of the programme: 2,000 MW at the three named coal plants."""
 
 if TYPE_CHECKING:
-    from surplus.dispatch import DispatchResult
+    from surplus.dispatch import DispatchResult, FlexibleLoad
 
 
 @fails_cleanly
@@ -46,6 +47,7 @@ def assess(
         result = dispatch(dataset, progress=progress)
     assessment = summarise(dataset, result)
     _print_summary(assessment)
+    _print_penalised(result)
     sections = _headroom(dataset, result)
     if economics:
         sections += _economics(dataset, result)
@@ -75,6 +77,17 @@ def _print_summary(assessment: Assessment) -> None:
     )
 
 
+def _print_penalised(result: DispatchResult) -> None:
+    """Penalised hours, counted by kind and place, with the most frequent cause."""
+    from surplus.report.summary import penalised_summary
+
+    table = penalised_summary(result)
+    if table.empty:
+        console.print("no hour sheds load, spills must-run output or runs short of reserve")
+        return
+    print_frame(table, "Penalised hours (each with its cause in summary.json)", digits=1)
+
+
 def _headroom(dataset: Dataset, result: DispatchResult, budget: float = 0.005) -> list[Section]:
     from surplus.dispatch import dispatch
     from surplus.headroom.joint import joint_verdict
@@ -87,8 +100,9 @@ def _headroom(dataset: Dataset, result: DispatchResult, budget: float = 0.005) -
     with progress_bar("headroom") as progress:
         report = assess_siting(dataset, result, sites, budget, run=dispatch)
         progress(1, 1)
-    if report.joint is not None:
-        console.print(joint_verdict(report.joint))
+    for answer in (report.joint, report.joint_at_cost):
+        if answer is not None:
+            console.print(joint_verdict(answer))
     return [headroom_section(report, budget)]
 
 
@@ -113,5 +127,8 @@ def _economics(dataset: Dataset, result: DispatchResult) -> list[Section]:
         def step(_message: str) -> None:
             progress(next(steps), 4)
 
-        study = run_study(dataset, programme, scenario, reuse_base(dispatch, result), progress=step)
+        def run(data: Dataset, loads: Sequence[FlexibleLoad]) -> DispatchResult:
+            return dispatch(data, loads, base=result)
+
+        study = run_study(dataset, programme, scenario, reuse_base(run, result), progress=step)
     return [economics_section(study, dataset.info.timezone)]
