@@ -96,16 +96,15 @@ def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
 
 
 def penalised_summary(result: DispatchResult) -> pd.DataFrame:
-    """Penalised hours by kind (`unserved`, `spill`, `reserve_shortfall`) and place: how many
-    hours, how much energy, the first hour and the most frequent cause."""
+    """Penalised hours by kind (`unserved`, `spill`, `reserve_shortfall`, the index) and
+    place (`where`): how many hours, how much energy, the first hour and the most frequent
+    cause."""
     events = result.events
-    columns = ["hours", "mwh", "first_hour_utc", "cause"]
+    columns = ["where", "hours", "mwh", "first_hour_utc", "cause"]
     if events.empty:
-        return pd.DataFrame(
-            columns=columns, index=pd.MultiIndex.from_tuples([], names=["kind", "where"])
-        )
+        return pd.DataFrame(columns=columns, index=pd.Index([], name="kind"))
     grouped = events.groupby(["kind", "where"], sort=True)
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "hours": grouped.size(),
             "mwh": grouped["mw"].sum(),
@@ -113,6 +112,7 @@ def penalised_summary(result: DispatchResult) -> pd.DataFrame:
             "cause": grouped["cause"].agg(lambda causes: causes.mode().iloc[0]),
         }
     )
+    return table.reset_index(level="where")[columns]
 
 
 def _local_month(dataset: Dataset) -> np.ndarray:
