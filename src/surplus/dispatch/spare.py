@@ -72,19 +72,26 @@ def spare_mw(system: System, solution: Solution) -> tuple[np.ndarray, np.ndarray
         return empty, empty.copy()
     parts = _unit_parts(system, solution)
     every = np.ones(len(system.unit_cost), dtype=bool)
-    physical = _spare(system, solution, parts, every)
+    tails, heads, caps, first_zone = _residual_edges(system, solution, parts, every)
     affordable = system.unit_cost <= system.cost_cap_pkr_per_mwh
     if affordable.all():
+        physical = _max_flows(tails, heads, caps, first_zone, n_zones)
         return physical, physical.copy()
-    return physical, _spare(system, solution, parts, affordable)
+    # Both kinds as one graph (the at-cost copies of the hours after the physical ones):
+    # half the calls, and each call's fixed cost is most of a month's graph's time.
+    at_cost = _residual_edges(system, solution, parts, affordable)[2]
+    both = _max_flows(tails, heads, np.vstack([caps, at_cost]), first_zone, n_zones)
+    hours = len(solution.hours)
+    return both[:hours], both[hours:]
 
 
-def _spare(system: System, solution: Solution, parts: _Parts, affordable: np.ndarray) -> np.ndarray:
-    tails, heads, caps, first_zone = _residual_edges(system, solution, parts, affordable)
-    n_zones = len(system.zones)
+def _max_flows(
+    tails: np.ndarray, heads: np.ndarray, caps: np.ndarray, first_zone: int, n_zones: int
+) -> np.ndarray:
+    """Rows of `caps` (hours) × zones: the maximum flow from the source to each zone."""
     supply = caps[:, tails == _SOURCE].sum(axis=1)
     if float(supply.max()) <= 0:
-        return np.zeros((len(solution.hours), n_zones))
+        return np.zeros((caps.shape[0], n_zones))
     scale = min(_MAX_UNITS_PER_MW, _INT_ROOM / float(supply.max()))
     int_caps = np.floor(np.minimum(caps, supply[:, None]) * scale).astype(np.int64)
     graph = _HourlyGraph(
