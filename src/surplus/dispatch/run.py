@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import queue
+import threading
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
@@ -22,8 +24,8 @@ CONGESTION_TOLERANCE_MW = 1e-6
 
 
 SOLVER_THREADS = 2
-"""The months are cut into this many runs of consecutive months, each solved on its own
-thread by its own warm HiGHS instance; HiGHS releases Python's interpreter lock while it
+"""Months are solved on this many threads (at most two: one from each end of the year),
+each by its own warm HiGHS instance; HiGHS releases Python's interpreter lock while it
 solves, and the calling thread measures spare capacity meanwhile."""
 
 
@@ -48,12 +50,13 @@ def dispatch(
     system = prepare(dataset, flexible_loads, cost_cap_pkr_per_mwh)
     caps = _base_caps(system, base) if base is not None and len(system.flexible) else None
     blocks = system.blocks()
-    chains = np.array_split(np.arange(len(blocks)), min(SOLVER_THREADS, len(blocks)))
+    todo = _Months(len(blocks))
     solved: queue.Queue[tuple[int, Solution | BaseException]] = queue.Queue()
     months: dict[int, tuple[Solution, tuple[np.ndarray, np.ndarray]]] = {}
-    with ThreadPoolExecutor(max_workers=len(chains)) as threads:
-        for chain in chains:
-            threads.submit(_solve_chain, system, [blocks[i] for i in chain], chain, solved, caps)
+    ends = ("first", "last")[: min(SOLVER_THREADS, len(blocks))]
+    with ThreadPoolExecutor(max_workers=len(ends)) as threads:
+        for end in ends:
+            threads.submit(_solve_chain, system, blocks, todo, end, solved, caps)
         for done in range(1, len(blocks) + 1):
             position, month = solved.get()
             if isinstance(month, BaseException):
@@ -68,18 +71,37 @@ def dispatch(
     return _result(dataset, system, solution, physical, at_cost)
 
 
+class _Months:
+    """The months still to solve. One solver works forwards from January, the other
+    backwards from December, each taking the month next to the one it just solved (so its
+    warm start fits), until they meet: the harder half of the year gets no more than its
+    share of the time."""
+
+    def __init__(self, count: int) -> None:
+        self.left = deque(range(count))
+        self.lock = threading.Lock()
+
+    def take(self, end: str) -> int | None:
+        with self.lock:
+            if not self.left:
+                return None
+            return self.left.popleft() if end == "first" else self.left.pop()
+
+
 def _solve_chain(
     system: System,
     blocks: list[np.ndarray],
-    positions: np.ndarray,
+    todo: _Months,
+    end: str,
     solved: queue.Queue[tuple[int, Solution | BaseException]],
     caps: BaseCaps | None = None,
 ) -> None:
-    """Solve consecutive months on one warm solver; hand each result (or the error) back."""
+    """Solve months from one end of the year on one warm solver; hand each result (or the
+    error) back."""
     solver = MonthSolver(system, caps)
     try:
-        for position, hours in zip(positions, blocks, strict=True):
-            solved.put((int(position), solver.solve(hours)))
+        while (position := todo.take(end)) is not None:
+            solved.put((position, solver.solve(blocks[position])))
     except BaseException as error:  # handed to the calling thread, which raises it
         solved.put((-1, error))
 
