@@ -78,6 +78,8 @@ class CycleResult:
     zones: ZoneInputs | None = None
     noncompliant: list[int] = field(default_factory=list)
     restored_from_shed: int = 0
+    awaiting: int = 0
+    """Applied orders still waiting for their compliance verdict."""
 
 
 class Controller:
@@ -112,22 +114,25 @@ class Controller:
             fleet = self._fleet
             if fleet is None or len(fleet) == 0:
                 return result
+            records.preload_values(session)  # later look-ups by name need no query
             orders = records.active_orders(session)
             year = now.astimezone(CONTRACT_TZ).year
             ledger = records.ledgers(session, [int(s) for s in fleet.site_id], year)
             self._ingest(session, orders, ledger, now)
             self._account(orders, ledger, now)
             result.noncompliant = self._check(session, fleet, orders, ledger, now)
+            result.awaiting = sum(1 for o in orders.values() if o.compliance == "pending")
             snapshot = self.feed.snapshot(now)
-            self._frequency_from_feed(session, snapshot, now)
-            orders = records.active_orders(session)
+            if self._frequency_from_feed(session, snapshot, now):
+                orders = records.active_orders(session)
             result.restored_from_shed = self._take_back_shed(session, fleet, orders, ledger, now)
-            orders = records.active_orders(session)
+            if result.restored_from_shed:
+                orders = records.active_orders(session)
             zones = zone_inputs(snapshot, self._zones, now, self.config.policy.stale_after_s)
             state = self._state(fleet, orders, ledger, now)
             calm_for, dt_s = self._clocks(session, zones, now)
             decision = decide(fleet, state, zones, self.config.policy, calm_for, dt_s)
-            self._update_calm(session, decision, now)
+            self._update_calm(session, decision, now, dt_s)
             live = {site: records.live_order(row) for site, row in orders.items()}
             changes = plan(fleet, state, decision, live, now, self.config.rules)
             self._apply(session, fleet, changes, orders, now)
@@ -214,9 +219,8 @@ class Controller:
         """Curtailed time used this year, each event's start, and orders that have ended."""
         for site, row in ledger.items():
             order = orders.get(site)
-            since = row.counted_until or now
             if order is not None:
-                start = max(since, order.applies_at)
+                start = max(row.counted_until or order.applies_at, order.applies_at)
                 stop = min(now, order.ends_at)
                 if stop > start:
                     row.used_s += (stop - start).total_seconds()
@@ -227,7 +231,7 @@ class Controller:
                     row.last_event_end, row.event_started_at = order.ends_at, None
                     row.unreliable = False
                     del orders[site]
-            row.counted_until = now
+                row.counted_until = now
 
     # -- compliance ---------------------------------------------------------------------
 
@@ -290,17 +294,19 @@ class Controller:
 
     # -- frequency ----------------------------------------------------------------------
 
-    def _frequency_from_feed(self, session: Session, snapshot: GridSnapshot, now: datetime) -> None:
+    def _frequency_from_feed(self, session: Session, snapshot: GridSnapshot, now: datetime) -> bool:
+        """A frequency reading in the feed goes through the shed path; True if it shed."""
         reading = snapshot.frequency
         if reading is None:
-            return
+            return False
         last = records.get_value(session, shed.STATE).get("last_at")
         if last is not None and datetime.fromisoformat(last) >= reading.observed_at:
-            return
-        shed.on_reading(
+            return False
+        action, count = shed.on_reading(
             session, reading, self.config.frequency, self._sheets, self.config.program_id, now,
             self.config.mqtt_enabled, self.config.actor,
         )  # fmt: skip
+        return action == "trip" and count > 0
 
     def _take_back_shed(
         self,
@@ -392,11 +398,12 @@ class Controller:
         for k, name in enumerate(zones.names):
             if since.get(name):
                 calm_for[k] = (now - datetime.fromisoformat(since[name])).total_seconds()
-        last = value.get("last_cycle")
-        dt = (now - datetime.fromisoformat(last)).total_seconds() if last else 0.0
-        return calm_for, dt
+        last = value.get("last_release")
+        dt = (now - datetime.fromisoformat(last)).total_seconds() if last else float("inf")
+        return calm_for, dt if dt >= self.config.policy.restore_step_s else 0.0
 
-    def _update_calm(self, session: Session, decision: Decision, now: datetime) -> None:
+    def _update_calm(self, session: Session, decision: Decision, now: datetime, dt: float) -> None:
+        """Keep each zone's calm clock, and the time of the last restoration step."""
         value = records.get_value(session, "calm")
         since = dict(value.get("since", {}))
         for k, name in enumerate(self._zones):
@@ -404,7 +411,8 @@ class Controller:
                 since.setdefault(name, now.isoformat())
             else:
                 since.pop(name, None)
-        records.set_value(session, "calm", {"since": since, "last_cycle": now.isoformat()})
+        last = now.isoformat() if dt > 0 else value.get("last_release")
+        records.set_value(session, "calm", {"since": since, "last_release": last})
 
     # -- output -------------------------------------------------------------------------
 

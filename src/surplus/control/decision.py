@@ -10,9 +10,10 @@ below its firm floor. A site that missed its last target keeps its order, but on
 metered reduction counts, so the others cover the rest in this same decision.
 
 Restoration has hysteresis and a rate: curtailment is released only after the zone has
-had `margin` MW to spare beyond its need for `restore_hold_s`, and then by at most
-`restore_rate_mw_per_min` per zone, data centres first (the tiers filled last empty
-first). Increases are never delayed.
+had more than `margin` MW to spare with today's curtailment for `restore_hold_s`, never so
+far that less than `margin` would be left, and by at most `restore_rate_mw_per_min` per
+zone, data centres first (the tiers filled last empty first). Increases are never
+delayed.
 """
 
 from __future__ import annotations
@@ -42,8 +43,14 @@ class Policy:
     restore_margin_mw: float = 1.0
     restore_hold_s: float = 300.0
     restore_rate_mw_per_min: float = 50.0
+    restore_step_s: float = 60.0
+    """Restoration moves in steps this far apart (each a rate's worth), so each step is a
+    change worth an order."""
     stale_after_s: float = 30.0
     """Grid data older than this counts as missing: a shortfall (fail safe)."""
+
+
+STAGGERED = Policy(within_class="priority")
 
 
 @dataclass(frozen=True)
@@ -53,7 +60,8 @@ class ZoneOutcome:
     acting now deliver (unreliable sites by their metered reduction); `pending`: ordered
     but waiting for its notice; `uncovered`: required minus covered now; `blocked`:
     curtailable MW that only a breach of contract could use. `calm`: the zone has at least
-    the margin to spare beyond its need (restoration may proceed once held long enough)."""
+    more than the margin to spare with today's curtailment (restoration may proceed once
+    that has held long enough)."""
 
     load_mw: np.ndarray
     required_mw: np.ndarray
@@ -120,22 +128,27 @@ def decide(
     margin = np.maximum(
         policy.restore_margin_mw, policy.restore_margin_share * per_zone(flex_contract)
     )
-    calm = current >= required + margin
+    # Room left with today's curtailment; restoring X MW spends X of it, and `margin` of it
+    # is never spent (hysteresis). The rate caps what one decision restores.
+    room = current - (load - zones.spare_mw)
+    calm = room > margin
     releasing = calm & (calm_for >= policy.restore_hold_s)
     step = policy.restore_rate_mw_per_min / 60.0 * min(max(dt_s, 0.0), 60.0)
-    target = np.where(
-        required >= current,
-        required,
-        np.where(releasing, np.maximum(required + margin, current - step), current),
-    )
-    target = np.maximum(target, required)
+    release = np.where(releasing, np.clip(np.minimum(step, room - margin), 0.0, None), 0.0)
+    target = np.maximum(required, current - release)
 
     acts_now = in_event | (~state.pending & (fleet.notice_s <= 0))
     tier = fleet.kind.astype(np.int64) * 2 + (~acts_now).astype(np.int64)
     capacity = np.where(pool & ~price_hit, flex, 0.0)
     take = _fill_tiers(
-        np.maximum(target - per_zone(fixed), 0.0), capacity, tier, fleet, n_zones, policy
+        np.maximum(required - per_zone(fixed), 0.0), capacity, tier, fleet, n_zones, policy
     )
+    # Curtailment held beyond the need (hysteresis, rate) stays where it already is, never
+    # moved onto a site that was free, and is given back site by site (staggered: the
+    # highest priority numbers of the last tier first), not as a trickle at every site.
+    keep = np.clip(np.minimum(state.curtail_mw, capacity) - take, 0.0, None)
+    held = np.maximum(target - np.maximum(required, per_zone(fixed + take)), 0.0)
+    take += _fill_tiers(held, keep, tier, fleet, n_zones, STAGGERED)
     curtail = take + fixed
 
     reason = np.full(len(fleet), FREE, dtype=np.int8)

@@ -52,20 +52,34 @@ class DispatchReplay:
             price_pkr_per_mwh.reindex(columns=spare_mw.columns).to_numpy(dtype=float)
         )  # fmt: skip
         self._shift = pd.Timestamp(first_hour) - pd.Timestamp(start)
+        self._cache: dict[int, dict[str, ZoneState]] = {}
 
     def recorded_time(self, now: datetime) -> pd.Timestamp:
         return pd.Timestamp(now) + self._shift
+
+    def next_change(self, now: datetime) -> datetime | None:
+        """When the replayed state next changes (the next hour), None past the end."""
+        moment = self.recorded_time(now)
+        row = int(self._index.searchsorted(moment, side="right"))
+        if row >= len(self._index):
+            end = self._index[-1] + pd.Timedelta(hours=1)
+            return (end - self._shift).to_pydatetime() if moment < end else None
+        return (self._index[row] - self._shift).to_pydatetime()
 
     def snapshot(self, now: datetime) -> GridSnapshot:
         moment = self.recorded_time(now)
         row = int(self._index.searchsorted(moment, side="right")) - 1
         if row < 0 or moment >= self._index[-1] + pd.Timedelta(hours=1):
             return GridSnapshot(now)
+        cached = self._cache.get(row)
+        if cached is not None:
+            return GridSnapshot(now, cached)
         observed = (self._index[row] - self._shift).to_pydatetime()
         zones = {}
         for k, zone in enumerate(self._zones):
             price = None if self._price is None else float(self._price[row, k])
             zones[zone] = ZoneState(zone, float(self._spare[row, k]), observed, price, "dispatch")
+        self._cache = {row: zones}
         return GridSnapshot(now, zones)
 
 

@@ -64,6 +64,11 @@ def ledgers(session: Session, site_ids: Iterable[int], year: int) -> dict[int, C
     return found
 
 
+def preload_values(session: Session) -> None:
+    """Load every named value into the session, so `get_value` finds it without a query."""
+    list(session.scalars(select(ControlValue)))
+
+
 def get_value(session: Session, name: str) -> dict[str, Any]:
     row = session.get(ControlValue, name)
     return dict(row.value) if row is not None else {}

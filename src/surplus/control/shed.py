@@ -21,7 +21,7 @@ from surplus.control.orders import Interval, end_change, event_body, shed_event_
 from surplus.store import audit
 from surplus.store.control_tables import ControlOrder
 
-TARGET = "under-frequency"
+TARGET = vtn.UNDER_FREQUENCY_TARGET
 """Granted to the ven of every miner whose contract has `under_frequency_trip`."""
 STATE = "frequency"
 SHED_S = 4 * 3600.0

@@ -22,6 +22,7 @@ from surplus.store import audit
 from surplus.store.openadr_tables import EventRow, ProgramRow, ReportRow, VenRow
 
 ACTOR = "controller"
+UNDER_FREQUENCY_TARGET = "under-frequency"
 TELEMETRY_EVENT = "telemetry"
 
 
@@ -129,15 +130,17 @@ def enrol_site(
     load_kind: str,
     now: datetime,
     mqtt_enabled: bool = False,
+    under_frequency: bool = False,
 ) -> str:
-    """Create the site's ven for its VEN client, granting it `site-<id>`, `zone-<zone>` and
-    `class-<load kind>` (the under-frequency shed's target). Returns the venID."""
+    """Create the site's ven for its VEN client, granting it `site-<id>`, `zone-<zone>`,
+    `class-<load kind>` and, for a site that trips on under-frequency, the shed's target.
+    Returns the venID."""
     ctx = service.Context(session, bl_caller(), mqtt_enabled=mqtt_enabled, now=now)
+    targets = [f"site-{site_id}", f"zone-{zone}", f"class-{load_kind}"]
+    if under_frequency:
+        targets.append(UNDER_FREQUENCY_TARGET)
     request = models.BlVenRequest(
-        objectType="BL_VEN_REQUEST",
-        clientID=client_id,
-        venName=f"site-{site_id}",
-        targets=[f"site-{site_id}", f"zone-{zone}", f"class-{load_kind}"],
+        objectType="BL_VEN_REQUEST", clientID=client_id, venName=f"site-{site_id}", targets=targets
     )
     return str(private.create_ven(ctx, request)["id"])
 

@@ -1,0 +1,301 @@
+"""The simulated world: the operations service (store, VTN, audit log), the controller and
+one agent per site, all in one process on a virtual clock.
+
+Agents talk to the VTN over HTTP through an in-process transport, so every order and
+report takes the real path (authentication, validation, group-committed reports, the
+audit log); the VTN's outbox delivers events to the agents' webhook receivers the same
+way. Nothing waits for real time: the clock jumps tick by tick, and the controller runs
+every `cycle_s` while anything is curtailed and whenever the grid state changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+from sqlalchemy import select
+
+from surplus.agent.simulated import SimulatedSite
+from surplus.agent.ven import AgentConfig, SiteAgent
+from surplus.agent.webhook import webhook_app
+from surplus.api.app import create_app
+from surplus.auth import create_client
+from surplus.control import vtn
+from surplus.control.controller import Controller, ControllerConfig
+from surplus.control.decision import Policy
+from surplus.control.feeds import GridFeed
+from surplus.control.grid import FrequencyReading, GridSnapshot
+from surplus.control.orders import OrderRules
+from surplus.openadr.outbox import OutboxWorker
+from surplus.settings import Settings
+from surplus.simulation.scenario import FrequencyDip, Scenario
+from surplus.store.base import make_engine, make_sessionmaker
+from surplus.store.control_tables import ControlNonCompliance, ControlOrder
+from surplus.store.migrate import upgrade
+from surplus.store.programme import Allocation, Application, Operator, Site
+
+VTN_HOST = "http://vtn.sim"
+VTN_URL = VTN_HOST + "/openadr3/3.1.0"
+
+
+class WithDips:
+    """A feed with frequency dips added: 50 Hz, except `hz` during each dip."""
+
+    def __init__(self, feed: GridFeed, dips: tuple[FrequencyDip, ...]) -> None:
+        self.feed, self.dips = feed, dips
+
+    def next_change(self, now: datetime) -> datetime | None:
+        moments = [getattr(self.feed, "next_change", lambda _: None)(now)]
+        for dip in self.dips:
+            moments += [dip.start, dip.start + timedelta(seconds=dip.duration_s)]
+        later = [m for m in moments if m is not None and m > now]
+        return min(later) if later else None
+
+    def snapshot(self, now: datetime) -> GridSnapshot:
+        base = self.feed.snapshot(now)
+        hz = 50.0
+        for dip in self.dips:
+            if dip.start <= now < dip.start + timedelta(seconds=dip.duration_s):
+                hz = dip.hz
+        return GridSnapshot(base.at, base.zones, FrequencyReading(hz, now, "simulated"))
+
+
+class _Router(httpx.AsyncBaseTransport):
+    """Routes the outbox's webhook posts to each agent's receiver by host name."""
+
+    def __init__(self, routes: dict[str, httpx.AsyncBaseTransport]) -> None:
+        self.routes = routes
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        transport = self.routes.get(request.url.host)
+        if transport is None:
+            return httpx.Response(404)
+        return await transport.handle_async_request(request)
+
+
+@dataclass(repr=False)
+class Timeline:
+    """Sampled every tick: per zone spare and flexible load drawn; per site power."""
+
+    times: list[datetime] = field(default_factory=list)
+    spare_mw: list[np.ndarray] = field(default_factory=list)
+    drawn_mw: list[np.ndarray] = field(default_factory=list)
+    site_mw: list[np.ndarray] = field(default_factory=list)
+
+
+@dataclass
+class SimResult:
+    scenario: Scenario
+    zones: list[str]
+    tick_s: float
+    timeline: Timeline
+    orders: list[dict[str, Any]]
+    noncompliance: list[dict[str, Any]]
+    audit_entries: int
+    audit_ok: bool
+    decisions_logged: int
+    cycles: int
+    wall_s: float = 0.0
+
+
+class World:
+    def __init__(
+        self,
+        scenario: Scenario,
+        feed: GridFeed,
+        workdir: Path,
+        tick_s: float = 5.0,
+        cycle_s: float = 10.0,
+        policy: Policy | None = None,
+    ) -> None:
+        self.scenario = scenario
+        self.feed = WithDips(feed, scenario.dips)
+        self.tick_s, self.cycle_s = tick_s, cycle_s
+        self.policy = policy or Policy(stale_after_s=7200.0)
+        url = f"sqlite:///{workdir / 'simulation.db'}"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{workdir / 'simulation.db'}{suffix}").unlink(missing_ok=True)
+        self.settings = Settings(
+            database_url=url, secret_key=secrets.token_urlsafe(32), environment="development",
+            token_lifetime_s=86_400, revocation_refresh_s=300.0,
+        )  # fmt: skip
+        self.engine = make_engine(url)
+        upgrade(self.engine)
+        self.factory = make_sessionmaker(self.engine)
+        self.app = create_app(self.settings)
+        self.app.state.openadr_run_worker = False
+        self.devices: list[SimulatedSite] = []
+        self.agents: list[SiteAgent] = []
+
+    # -- set-up -------------------------------------------------------------------------
+
+    def _register(self) -> tuple[str, list[tuple[str, str]]]:
+        """Operators, sites, active allocations carrying the term sheets, the program,
+        and one VEN client and ven per site."""
+        start = self.scenario.start
+        credentials = []
+        with self.factory() as session:
+            operators: dict[str, int] = {}
+            for sim in self.scenario.sites:
+                sheet = sim.sheet
+                if sheet.operator not in operators:
+                    row = Operator(name=sheet.operator)
+                    session.add(row)
+                    session.flush()
+                    operators[sheet.operator] = row.id
+                site = Site(id=sheet.site_id, operator_id=operators[sheet.operator],
+                            name=sheet.site_name or f"site-{sheet.site_id}", zone=sheet.zone,
+                            latitude_deg=30.0, longitude_deg=70.0,
+                            connection_mw=sheet.contracted_mw, ven_id=f"site-{sheet.site_id}")  # fmt: skip
+                session.add(site)
+                session.flush()
+                application = Application(operator_id=site.operator_id, site_id=site.id,
+                                          requested_mw=sheet.contracted_mw,
+                                          load_kind=sheet.load_kind, status="approved")  # fmt: skip
+                session.add(application)
+                session.flush()
+                session.add(Allocation(
+                    application_id=application.id, site_id=site.id,
+                    allocated_mw=sheet.contracted_mw, tariff_rule=sheet.tariff_rule,
+                    curtailment_rights="interruptible", terms=sheet.model_dump(mode="json"),
+                    starts_on=date(2000, 1, 1), status="active",
+                ))  # fmt: skip
+            session.commit()
+            program_id = vtn.ensure_program(session, "surplus-flex", self.scenario.zones, start, False)
+            for sim in self.scenario.sites:
+                sheet = sim.sheet
+                client = create_client(session, "ven", f"site-{sheet.site_id} agent")
+                session.commit()
+                vtn.enrol_site(session, client.client_id, sheet.site_id, sheet.zone,
+                               sheet.load_kind, start, False,
+                               sheet.load_kind == "bitcoin_mining"
+                               and sheet.curtailment.under_frequency_trip)  # fmt: skip
+                credentials.append((client.client_id, client.client_secret))
+        return program_id, credentials
+
+    def _agents(self, credentials: list[tuple[str, str]]) -> dict[str, httpx.AsyncBaseTransport]:
+        routes: dict[str, httpx.AsyncBaseTransport] = {}
+        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), timeout=30)
+        for sim, (client_id, secret) in zip(self.scenario.sites, credentials, strict=True):
+            sheet, how = sim.sheet, sim.behaviour
+            device = SimulatedSite(
+                name=sheet.site_name, full_kw=sheet.contracted_mw * 1000,
+                floor_kw=sheet.floor_mw * 1000, ramp_kw_per_s=how.ramp_mw_per_s * 1000,
+                delay_s=how.delay_s, lies=how.lies, seed=sheet.site_id,
+            )  # fmt: skip
+            host = f"site-{sheet.site_id}.agents.sim"
+            token = secrets.token_urlsafe(16)
+            config = AgentConfig(
+                vtn_url=VTN_URL, client_id=client_id, client_secret=secret,
+                site_id=sheet.site_id, full_kw=device.full_kw, floor_kw=device.floor_kw,
+                sample_s=self.tick_s, idle_sample_s=60.0, report_s=60.0, idle_report_s=900.0,
+                poll_s=3600.0,
+                callback_url=f"http://{host}/", callback_token=token,
+            )  # fmt: skip
+            agent = SiteAgent(config, device, http)
+            routes[host] = httpx.ASGITransport(app=webhook_app(agent, token))
+            self.devices.append(device)
+            self.agents.append(agent)
+        return routes
+
+    # -- running ------------------------------------------------------------------------
+
+    async def run(
+        self, end: datetime, progress: Callable[[int, int], None] | None = None
+    ) -> SimResult:
+        import time as wall
+
+        began = wall.perf_counter()
+        program_id, credentials = self._register()
+        routes = self._agents(credentials)
+        outbox_http = httpx.AsyncClient(transport=_Router(routes), timeout=10)
+        worker = OutboxWorker(self.factory, outbox_http, None)
+        self.app.state.openadr_worker = worker
+        config = ControllerConfig(
+            program_id=program_id, policy=self.policy,
+            rules=OrderRules(horizon_s=3600.0), compliance_window_s=90.0,
+            offline_after_s=3600.0, terms_reload_s=86_400.0,
+        )  # fmt: skip
+        controller = Controller(self.factory, self.feed, config)
+        zones = self.scenario.zones
+        zone_of = np.array([zones.index(s.sheet.zone) for s in self.scenario.sites])
+        timeline = Timeline()
+        start = self.scenario.start
+        total_s = (end - start).total_seconds()
+        now, grid = start, start
+        next_cycle, last_key, busy, cycles = start, None, False, 0
+        step = timedelta(seconds=self.tick_s)
+        while now < end:
+            snapshot = self.feed.snapshot(now)
+            key = (tuple((z, s.spare_mw) for z, s in sorted(snapshot.zones.items())),
+                   snapshot.frequency.hz if snapshot.frequency else None)  # fmt: skip
+            if key != last_key or (busy and now >= next_cycle) or now >= next_cycle + timedelta(hours=1):
+                result = controller.cycle(now)
+                cycles += 1
+                busy = bool(result.decision is not None and result.decision.curtail_mw.sum() > 0)
+                busy = busy or (key[1] is not None and key[1] < 50.0)
+                # Settled (nothing changed, nothing awaiting a verdict): look again in a
+                # minute; while orders move or wait for compliance, every `cycle_s`.
+                settled = not result.plan.changes and not result.awaiting
+                gap = 60.0 if settled else self.cycle_s
+                last_key, next_cycle = key, now + timedelta(seconds=gap)
+                if result.plan.changes or result.restored_from_shed or cycles == 1:
+                    await worker.drain_once()
+            due = [agent for agent in self.agents if agent.next_due(now) <= now]
+            if due:
+                await asyncio.gather(*(agent.step(now) for agent in due))
+                if cycles == 1 and not timeline.times:
+                    await worker.drain_once()  # the agents' webhook subscriptions
+            moments = [agent.next_due(now) for agent in self.agents]
+            moments += [m for m in (self.feed.next_change(now), end) if m is not None]
+            moments.append(next_cycle if busy else next_cycle + timedelta(hours=1))
+            upcoming = min(m for m in moments if m > now) if any(m > now for m in moments) else now + step
+            upcoming = min(max(upcoming, now + timedelta(seconds=1)), end)
+            while grid < upcoming:  # the timeline, on the tick grid, between steps
+                spare = np.array([snapshot.zones[z].spare_mw if z in snapshot.zones else np.nan
+                                  for z in zones])  # fmt: skip
+                powers = np.array([d.exact_kw(grid) for d in self.devices]) / 1000
+                timeline.times.append(grid)
+                timeline.spare_mw.append(spare)
+                timeline.drawn_mw.append(np.bincount(zone_of, weights=powers, minlength=len(zones)))
+                timeline.site_mw.append(powers)
+                grid += step
+            if progress is not None:
+                progress(int((upcoming - start).total_seconds()), int(total_s))
+            now = upcoming
+        await outbox_http.aclose()
+        result = self._collect(zones, timeline, cycles)
+        result.wall_s = wall.perf_counter() - began
+        self.engine.dispose()
+        return result
+
+    def _collect(self, zones: list[str], timeline: Timeline, cycles: int) -> SimResult:
+        from surplus.store.audit import AuditEntry, verify
+
+        with self.factory() as session:
+            orders = [
+                {"site": o.site_id, "zone": o.zone, "reason": o.reason, "status": o.status,
+                 "event": o.event_id, "decided_at": o.decided_at, "applies_at": o.applies_at,
+                 "acked_at": o.acked_at, "reached_at": o.reached_at, "ends_at": o.ends_at,
+                 "limit_mw": o.limit_mw, "compliance": o.compliance}
+                for o in session.scalars(select(ControlOrder).order_by(ControlOrder.id))
+            ]  # fmt: skip
+            faults = [
+                {"site": r.site_id, "kind": r.kind, "limit_mw": r.limit_mw,
+                 "measured_mw": r.measured_mw, "deadline": r.deadline,
+                 "detected_at": r.detected_at, "resolved_at": r.resolved_at}
+                for r in session.scalars(select(ControlNonCompliance).order_by(ControlNonCompliance.id))
+            ]  # fmt: skip
+            check = verify(session)
+            decisions = len(list(session.scalars(
+                select(AuditEntry.id).where(AuditEntry.action == "control.decision")
+            )))  # fmt: skip
+        return SimResult(self.scenario, zones, self.tick_s, timeline, orders, faults,
+                         check.entries, check.ok, decisions, cycles)  # fmt: skip
