@@ -100,6 +100,11 @@ class SiteAgent:
         self._started: datetime | None = None
         self._dirty = True
 
+    @property
+    def token(self) -> str | None:
+        """The current access token (the MQTT broker's password for this client)."""
+        return self._token
+
     # -- notifications ------------------------------------------------------------------
 
     def notify(self, message: bytes | str | dict[str, Any] | None = None) -> None:
@@ -269,6 +274,8 @@ class SiteAgent:
 
     async def _follow(self, now: datetime) -> None:
         self._dirty = False
+        for event_id in [i for i, e in self.events.items() if _long_over(e, now)]:
+            del self.events[event_id]  # an event over for an hour binds nothing any more
         limit, event_id = ev.binding(self.events.values(), now, self.config.floor_kw,
                                      self.config.full_kw)  # fmt: skip
         self.status.fail_safe_active = False
@@ -402,6 +409,11 @@ class ServerError(Exception):
 
 class RefusedError(Exception):
     """The VTN refused a request as wrong (4xx other than 401): retrying will not help."""
+
+
+def _long_over(event: dict[str, Any], now: datetime) -> bool:
+    end = ev.ends_at(event) if ev.is_control(event) else None
+    return end is not None and (now - end).total_seconds() > 3600
 
 
 def _rfc3339(moment: datetime) -> str:

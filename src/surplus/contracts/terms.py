@@ -134,23 +134,23 @@ def term_sheet_schema() -> dict[str, Any]:
 def parse_term_sheets(items: Sequence[Any], source: str) -> list[TermSheet]:
     """Validate term sheets; every problem names the item (1-based) and field. Ids unique."""
     problems: list[Problem] = []
-    sheets: list[TermSheet] = []
+    sheets: list[tuple[int, TermSheet]] = []
     for number, item in enumerate(items, start=1):
         try:
-            sheets.append(TermSheet.model_validate(item))
+            sheets.append((number, TermSheet.model_validate(item)))
         except ValidationError as error:
             for issue in error.errors():
                 field = ".".join(str(part) for part in issue["loc"]) or None
                 found = repr(issue.get("input"))[:80]
                 problems.append(Problem(source, number, field, issue["msg"], found))
-    seen: dict[str, int] = {}
-    for number, sheet in enumerate(sheets, start=1):
+    seen: set[str] = set()
+    for number, sheet in sheets:
         if sheet.id in seen:
             problems.append(Problem(source, number, "id", "a unique id", f"{sheet.id!r} again"))
-        seen[sheet.id] = number
+        seen.add(sheet.id)
     if problems:
-        raise InputError(problems)
-    return sheets
+        raise InputError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
+    return [sheet for _, sheet in sheets]
 
 
 def load_term_sheets(path: Path) -> list[TermSheet]:

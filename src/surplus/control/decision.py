@@ -122,7 +122,8 @@ def decide(
     price = zones.price_pkr_per_mwh[z]
     with np.errstate(invalid="ignore"):
         price_hit = pool & (price > fleet.price_above)
-    fixed = np.where(kept, state.curtail_mw, 0.0) + np.where(price_hit, flex, 0.0)
+    # What sites outside the pool bring: a kept order counts for its metered delivery.
+    fixed = np.where(kept, state.delivered_mw, 0.0) + np.where(price_hit, flex, 0.0)
 
     current = per_zone(state.curtail_mw)
     margin = np.maximum(
@@ -149,7 +150,7 @@ def decide(
     keep = np.clip(np.minimum(state.curtail_mw, capacity) - take, 0.0, None)
     held = np.maximum(target - np.maximum(required, per_zone(fixed + take)), 0.0)
     take += _fill_tiers(held, keep, tier, fleet, n_zones, STAGGERED)
-    curtail = take + fixed
+    curtail = take + np.where(kept, state.curtail_mw, 0.0) + np.where(price_hit, flex, 0.0)
 
     reason = np.full(len(fleet), FREE, dtype=np.int8)
     reason[take > 0] = SHORTFALL

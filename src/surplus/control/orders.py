@@ -22,6 +22,7 @@ from surplus.control.fleet import Fleet, FleetState
 
 ChangeKind = Literal["create", "revise", "extend", "end"]
 KW_PER_MW = 1000.0
+TIGHTEN_MW = 0.05
 
 
 @dataclass(frozen=True)
@@ -76,8 +77,9 @@ class OrderRules:
     """Extend an order still needed when this little of it is left."""
     min_change_mw: float = 0.5
     min_change_share: float = 0.01
-    """Revise a limit only if it moves by more than the larger of these (MW, share of
-    the contract), so rounding does not send an order every cycle."""
+    """Raise a limit only if it moves up by more than the larger of these (MW, share of
+    the contract), so restoration does not send an order every cycle. A lower limit is
+    sent whenever it is lower by more than 50 kW."""
     restore_spread_s: float = 0.0
     """Ending orders: spread their ends over this many seconds, site by site."""
 
@@ -126,7 +128,10 @@ def plan(
             changes.append(end_change(order, max(end, now), reason))
             continue
         threshold = max(rules.min_change_mw, rules.min_change_share * fleet.contracted_mw[i])
-        if abs(order.limit_mw - decision.limit_mw[i]) > threshold:
+        lower = order.limit_mw - decision.limit_mw[i]
+        # Deeper curtailment is always sent (a shortfall is never left for rounding's
+        # sake); a release only when it is worth an order.
+        if lower > TIGHTEN_MW or -lower > threshold:
             changes.append(_revise(order, now, decision.limit_mw[i], reason))
         elif (order.ends_at - now).total_seconds() < rules.extend_before_s:
             grow = min(rules.horizon_s, float(longest_s[i]))

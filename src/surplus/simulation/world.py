@@ -112,7 +112,7 @@ class World:
         feed: GridFeed,
         workdir: Path,
         tick_s: float = 5.0,
-        cycle_s: float = 10.0,
+        cycle_s: float = 15.0,
         policy: Policy | None = None,
     ) -> None:
         self.scenario = scenario
@@ -195,7 +195,7 @@ class World:
             config = AgentConfig(
                 vtn_url=VTN_URL, client_id=client_id, client_secret=secret,
                 site_id=sheet.site_id, full_kw=device.full_kw, floor_kw=device.floor_kw,
-                sample_s=self.tick_s, idle_sample_s=60.0, report_s=60.0, idle_report_s=900.0,
+                sample_s=self.tick_s, idle_sample_s=60.0, report_s=120.0, idle_report_s=900.0,
                 poll_s=3600.0,
                 callback_url=f"http://{host}/", callback_token=token,
             )  # fmt: skip
@@ -220,7 +220,7 @@ class World:
         self.app.state.openadr_worker = worker
         config = ControllerConfig(
             program_id=program_id, policy=self.policy,
-            rules=OrderRules(horizon_s=3600.0), compliance_window_s=90.0,
+            rules=OrderRules(horizon_s=3600.0), compliance_window_s=150.0,
             offline_after_s=3600.0, terms_reload_s=86_400.0,
         )  # fmt: skip
         controller = Controller(self.factory, self.feed, config)
@@ -244,7 +244,7 @@ class World:
                 # Settled (nothing changed, nothing awaiting a verdict): look again in a
                 # minute; while orders move or wait for compliance, every `cycle_s`.
                 settled = not result.plan.changes and not result.awaiting
-                gap = 60.0 if settled else self.cycle_s
+                gap = 120.0 if settled else self.cycle_s
                 last_key, next_cycle = key, now + timedelta(seconds=gap)
                 if result.plan.changes or result.restored_from_shed or cycles == 1:
                     await worker.drain_once()
