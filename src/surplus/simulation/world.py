@@ -67,6 +67,19 @@ class WithDips:
         return GridSnapshot(base.at, base.zones, FrequencyReading(hz, now, "simulated"))
 
 
+class Network(httpx.AsyncBaseTransport):
+    """The agents' way to the VTN; `down` makes every request fail as a lost network would."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.down = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.down:
+            raise httpx.ConnectError("the network is down (simulated)", request=request)
+        return await self.inner.handle_async_request(request)
+
+
 class _Router(httpx.AsyncBaseTransport):
     """Routes the outbox's webhook posts to each agent's receiver by host name."""
 
@@ -114,6 +127,8 @@ class World:
         tick_s: float = 5.0,
         cycle_s: float = 15.0,
         policy: Policy | None = None,
+        agent_options: dict[str, Any] | None = None,
+        controller_options: dict[str, Any] | None = None,
     ) -> None:
         self.scenario = scenario
         self.feed = WithDips(feed, scenario.dips)
@@ -133,6 +148,9 @@ class World:
         self.app.state.openadr_run_worker = False
         self.devices: list[SimulatedSite] = []
         self.agents: list[SiteAgent] = []
+        self.agent_options = agent_options or {}
+        self.controller_options = controller_options or {}
+        self.network = Network(httpx.ASGITransport(app=self.app))
 
     # -- set-up -------------------------------------------------------------------------
 
@@ -182,7 +200,7 @@ class World:
 
     def _agents(self, credentials: list[tuple[str, str]]) -> dict[str, httpx.AsyncBaseTransport]:
         routes: dict[str, httpx.AsyncBaseTransport] = {}
-        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), timeout=30)
+        http = httpx.AsyncClient(transport=self.network, timeout=30)
         for sim, (client_id, secret) in zip(self.scenario.sites, credentials, strict=True):
             sheet, how = sim.sheet, sim.behaviour
             device = SimulatedSite(
@@ -192,12 +210,14 @@ class World:
             )  # fmt: skip
             host = f"site-{sheet.site_id}.agents.sim"
             token = secrets.token_urlsafe(16)
+            options: dict[str, Any] = {
+                "sample_s": self.tick_s, "idle_sample_s": 60.0, "report_s": 120.0,
+                "idle_report_s": 900.0, "poll_s": 3600.0, **self.agent_options,
+            }  # fmt: skip
             config = AgentConfig(
                 vtn_url=VTN_URL, client_id=client_id, client_secret=secret,
                 site_id=sheet.site_id, full_kw=device.full_kw, floor_kw=device.floor_kw,
-                sample_s=self.tick_s, idle_sample_s=60.0, report_s=120.0, idle_report_s=900.0,
-                poll_s=3600.0,
-                callback_url=f"http://{host}/", callback_token=token,
+                callback_url=f"http://{host}/", callback_token=token, **options,
             )  # fmt: skip
             agent = SiteAgent(config, device, http)
             routes[host] = httpx.ASGITransport(app=webhook_app(agent, token))
@@ -207,23 +227,42 @@ class World:
 
     # -- running ------------------------------------------------------------------------
 
+    async def setup(self) -> None:
+        """Register the programme, start the agents, the outbox worker and the controller."""
+        self.program_id, credentials = self._register()
+        routes = self._agents(credentials)
+        self._outbox_http = httpx.AsyncClient(transport=_Router(routes), timeout=10)
+        self.worker = OutboxWorker(self.factory, self._outbox_http, None)
+        self.app.state.openadr_worker = self.worker
+        options: dict[str, Any] = {
+            "policy": self.policy, "rules": OrderRules(horizon_s=3600.0),
+            "compliance_window_s": 150.0, "offline_after_s": 3600.0, "terms_reload_s": 86_400.0,
+            **self.controller_options,
+        }  # fmt: skip
+        self.config = ControllerConfig(program_id=self.program_id, **options)
+        self.controller = Controller(self.factory, self.feed, self.config)
+
+    async def advance(self, now: datetime, control: bool = True) -> None:
+        """One step of everything at `now` (tests): a control cycle, notifications out,
+        every agent's step, notifications out again."""
+        if control:
+            self.controller.cycle(now)
+        await self.worker.drain_once()
+        await asyncio.gather(*(agent.step(now) for agent in self.agents))
+        await self.worker.drain_once()
+
+    async def close(self) -> None:
+        await self._outbox_http.aclose()
+        self.engine.dispose()
+
     async def run(
         self, end: datetime, progress: Callable[[int, int], None] | None = None
     ) -> SimResult:
         import time as wall
 
         began = wall.perf_counter()
-        program_id, credentials = self._register()
-        routes = self._agents(credentials)
-        outbox_http = httpx.AsyncClient(transport=_Router(routes), timeout=10)
-        worker = OutboxWorker(self.factory, outbox_http, None)
-        self.app.state.openadr_worker = worker
-        config = ControllerConfig(
-            program_id=program_id, policy=self.policy,
-            rules=OrderRules(horizon_s=3600.0), compliance_window_s=150.0,
-            offline_after_s=3600.0, terms_reload_s=86_400.0,
-        )  # fmt: skip
-        controller = Controller(self.factory, self.feed, config)
+        await self.setup()
+        worker, controller = self.worker, self.controller
         zones = self.scenario.zones
         zone_of = np.array([zones.index(s.sheet.zone) for s in self.scenario.sites])
         timeline = Timeline()
@@ -270,10 +309,9 @@ class World:
             if progress is not None:
                 progress(int((upcoming - start).total_seconds()), int(total_s))
             now = upcoming
-        await outbox_http.aclose()
         result = self._collect(zones, timeline, cycles)
         result.wall_s = wall.perf_counter() - began
-        self.engine.dispose()
+        await self.close()
         return result
 
     def _collect(self, zones: list[str], timeline: Timeline, cycles: int) -> SimResult:
