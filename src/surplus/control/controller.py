@@ -216,22 +216,21 @@ class Controller:
     def _account(
         self, orders: dict[int, ControlOrder], ledger: dict[int, ControlLedger], now: datetime
     ) -> None:
-        """Curtailed time used this year, each event's start, and orders that have ended."""
-        for site, row in ledger.items():
-            order = orders.get(site)
-            if order is not None:
-                start = max(row.counted_until or order.applies_at, order.applies_at)
-                stop = min(now, order.ends_at)
-                if stop > start:
-                    row.used_s += (stop - start).total_seconds()
-                if order.applies_at <= now and row.event_started_at is None:
-                    row.event_started_at = order.applies_at
-                if order.ends_at <= now:
-                    order.status, order.updated_at = ORDER_ENDED, now
-                    row.last_event_end, row.event_started_at = order.ends_at, None
-                    row.unreliable = False
-                    del orders[site]
-                row.counted_until = now
+        """Each event's start, and orders that have ended: their time is added to the
+        hours used this year (an order still running is counted as it goes, in `_state`,
+        so a cycle writes nothing for orders that merely continue)."""
+        for site, order in list(orders.items()):
+            row = ledger.get(site)
+            if row is None:
+                continue
+            if order.applies_at <= now and row.event_started_at is None:
+                row.event_started_at = order.applies_at
+            if order.ends_at <= now:
+                order.status, order.updated_at = ORDER_ENDED, now
+                row.used_s += _used_s(order, order.ends_at)
+                row.last_event_end, row.event_started_at = order.ends_at, None
+                row.unreliable = False
+                del orders[site]
 
     # -- compliance ---------------------------------------------------------------------
 
@@ -373,6 +372,7 @@ class Controller:
             order = orders.get(site)
             if order is None:
                 continue
+            state.used_s[i] += _used_s(order, now)
             limit = records.live_order(order).limit_at(max(now, order.applies_at))
             limit = order.limit_mw if limit is None else limit
             state.curtail_mw[i] = max(state.demand_mw[i] - limit, 0.0)
@@ -484,6 +484,11 @@ class Controller:
             "gaps": _gaps(fleet, state, zones, decision),
         }  # fmt: skip
         audit.record(session, self.config.actor, "control.decision", "decision", now.isoformat(), payload)
+
+
+def _used_s(order: ControlOrder, until: datetime) -> float:
+    """Curtailed seconds of an order up to `until` (none before it applies)."""
+    return max((min(until, order.ends_at) - order.applies_at).total_seconds(), 0.0)
 
 
 def _applies(order: LiveOrder, now: datetime) -> datetime:
