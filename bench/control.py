@@ -23,7 +23,6 @@ acknowledgement across many site agents.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import multiprocessing
 import os
@@ -53,8 +52,10 @@ SECRET = "bench-secret-0123456789abcdef0123456789"
 
 def stats(values_s: list[float]) -> str:
     ms = np.array(values_s) * 1000
-    return (f"p50 {np.percentile(ms, 50):.2f} ms, p99 {np.percentile(ms, 99):.2f} ms, "
-            f"max {ms.max():.2f} ms (n={len(ms)})")  # fmt: skip
+    return (
+        f"p50 {np.percentile(ms, 50):.2f} ms, p99 {np.percentile(ms, 99):.2f} ms, "
+        f"max {ms.max():.2f} ms (n={len(ms)})"
+    )
 
 
 # -- 1. the decision ----------------------------------------------------------------------
@@ -63,14 +64,21 @@ def stats(values_s: list[float]) -> str:
 def random_fleet(n: int, zones: int, rng: np.random.Generator) -> tuple[Fleet, FleetState]:
     kind = (rng.random(n) < 0.3).astype(np.int8)  # 30 % data centres
     fleet = Fleet(
-        site_id=np.arange(1, n + 1), zone=rng.integers(0, zones, n), kind=kind,
+        site_id=np.arange(1, n + 1),
+        zone=rng.integers(0, zones, n),
+        kind=kind,
         contracted_mw=rng.uniform(5, 300, n),
         flexible_share=np.where(kind == 1, rng.uniform(0.1, 0.4, n), 1.0),
-        priority=rng.integers(0, 100, n), notice_s=np.where(kind == 1, 600.0, 0.0),
-        max_event_s=np.full(n, 4 * 3600.0), min_rest_s=np.full(n, 1800.0),
-        budget_s=np.full(n, 438 * 3600.0), price_above=np.where(rng.random(n) < 0.1, 40_000.0, np.nan),
-        frequency_trip=kind == 0, response_s=np.full(n, 60.0), tolerance_mw=np.full(n, 1.0),
-    )  # fmt: skip
+        priority=rng.integers(0, 100, n),
+        notice_s=np.where(kind == 1, 600.0, 0.0),
+        max_event_s=np.full(n, 4 * 3600.0),
+        min_rest_s=np.full(n, 1800.0),
+        budget_s=np.full(n, 438 * 3600.0),
+        price_above=np.where(rng.random(n) < 0.1, 40_000.0, np.nan),
+        frequency_trip=kind == 0,
+        response_s=np.full(n, 60.0),
+        tolerance_mw=np.full(n, 1.0),
+    )
     state = FleetState.idle(fleet)
     state.used_s[:] = rng.uniform(0, 400 * 3600, n)
     live = rng.random(n) < 0.2
@@ -86,8 +94,12 @@ def bench_decision(n: int, zones: int, runs: int) -> None:
         fleet, state = random_fleet(n, zones, rng) if run % 20 == 0 else (fleet, state)  # noqa: F821
         load = np.bincount(fleet.zone, weights=fleet.contracted_mw, minlength=zones)
         spare = load * rng.uniform(0.3, 1.1, zones)
-        inputs = ZoneInputs(tuple(f"z{k}" for k in range(zones)), spare,
-                            rng.uniform(10_000, 60_000, zones), np.zeros(zones, dtype=bool))  # fmt: skip
+        inputs = ZoneInputs(
+            tuple(f"z{k}" for k in range(zones)),
+            spare,
+            rng.uniform(10_000, 60_000, zones),
+            np.zeros(zones, dtype=bool),
+        )
         policy = Policy(within_class="priority" if run % 2 else "pro_rata")
         started = time.perf_counter()
         decide(fleet, state, inputs, policy, np.full(zones, 600.0), 60.0)
@@ -106,32 +118,72 @@ class MovingFeed:
         return GridSnapshot(now, {z: ZoneState(z, self.spare[z], now) for z in self.zones})
 
 
-def register(factory: Any, n: int, zones: list[str], rng: np.random.Generator) -> list[dict[str, Any]]:
+def register(
+    factory: Any, n: int, zones: list[str], rng: np.random.Generator
+) -> list[dict[str, Any]]:
     """n sites with active allocations carrying term sheets, in bulk."""
     sheets = []
     with factory() as session:
         session.execute(insert(Operator), [{"id": 1, "name": "bench operator"}])
         for i in range(1, n + 1):
             mining = rng.random() < 0.7
-            sheets.append({
-                "id": f"bench-{i}", "operator": "bench operator", "site_id": i,
-                "zone": zones[i % len(zones)], "contracted_mw": float(rng.uniform(5, 100)),
-                "load_kind": "bitcoin_mining" if mining else "ai_data_centre",
-                "curtailment": {"flexible_share": 1.0 if mining else 0.3},
-            })  # fmt: skip
-        session.execute(insert(Site), [
-            {"id": s["site_id"], "operator_id": 1, "name": f"site-{s['site_id']}", "zone": s["zone"],
-             "latitude_deg": 30.0, "longitude_deg": 70.0, "connection_mw": s["contracted_mw"],
-             "ven_id": f"site-{s['site_id']}"} for s in sheets])  # fmt: skip
-        session.execute(insert(Application), [
-            {"id": s["site_id"], "operator_id": 1, "site_id": s["site_id"],
-             "requested_mw": s["contracted_mw"], "load_kind": s["load_kind"], "status": "approved"}
-            for s in sheets])  # fmt: skip
-        session.execute(insert(Allocation), [
-            {"application_id": s["site_id"], "site_id": s["site_id"],
-             "allocated_mw": s["contracted_mw"], "tariff_rule": "fixed",
-             "curtailment_rights": "interruptible", "terms": s, "starts_on": date(2000, 1, 1),
-             "status": "active"} for s in sheets])  # fmt: skip
+            sheets.append(
+                {
+                    "id": f"bench-{i}",
+                    "operator": "bench operator",
+                    "site_id": i,
+                    "zone": zones[i % len(zones)],
+                    "contracted_mw": float(rng.uniform(5, 100)),
+                    "load_kind": "bitcoin_mining" if mining else "ai_data_centre",
+                    "curtailment": {"flexible_share": 1.0 if mining else 0.3},
+                }
+            )
+        session.execute(
+            insert(Site),
+            [
+                {
+                    "id": s["site_id"],
+                    "operator_id": 1,
+                    "name": f"site-{s['site_id']}",
+                    "zone": s["zone"],
+                    "latitude_deg": 30.0,
+                    "longitude_deg": 70.0,
+                    "connection_mw": s["contracted_mw"],
+                    "ven_id": f"site-{s['site_id']}",
+                }
+                for s in sheets
+            ],
+        )
+        session.execute(
+            insert(Application),
+            [
+                {
+                    "id": s["site_id"],
+                    "operator_id": 1,
+                    "site_id": s["site_id"],
+                    "requested_mw": s["contracted_mw"],
+                    "load_kind": s["load_kind"],
+                    "status": "approved",
+                }
+                for s in sheets
+            ],
+        )
+        session.execute(
+            insert(Allocation),
+            [
+                {
+                    "application_id": s["site_id"],
+                    "site_id": s["site_id"],
+                    "allocated_mw": s["contracted_mw"],
+                    "tariff_rule": "fixed",
+                    "curtailment_rights": "interruptible",
+                    "terms": s,
+                    "starts_on": date(2000, 1, 1),
+                    "status": "active",
+                }
+                for s in sheets
+            ],
+        )
         session.commit()
     return sheets
 
@@ -155,8 +207,10 @@ def bench_cycle(n: int, zones_n: int, cycles: int) -> None:
         started = time.perf_counter()
         result = controller.cycle(now + timedelta(seconds=5))
         first = time.perf_counter() - started
-        print(f"control cycle, {n:,} sites: first cycle of a shortfall writes "
-              f"{result.plan.count('create'):,} orders in {first:.2f} s")  # fmt: skip
+        print(
+            f"control cycle, {n:,} sites: first cycle of a shortfall writes "
+            f"{result.plan.count('create'):,} orders in {first:.2f} s"
+        )
         moving, steady = [], []
         for k in range(cycles):
             at = now + timedelta(seconds=10 + 5 * k)
@@ -187,9 +241,11 @@ def main() -> None:
     parser.add_argument("--agents", type=int, default=1000)
     parser.add_argument("--skip-agents", action="store_true")
     args = parser.parse_args()
-    print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+    print(
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     bench_decision(args.sites, args.zones, args.runs)
     bench_cycle(args.sites, args.zones, args.cycles)
     if not args.skip_agents:

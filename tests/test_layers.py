@@ -78,7 +78,9 @@ def test_the_controllers_pure_core_imports_no_service_code(module: str) -> None:
     path = Path(surplus.__file__).parent / module
     assert forbidden_imports(path.read_text(encoding="utf-8")) == []
     # and reaches no further than other pure modules, numpy and the contracts
-    inside = [n for n in imported_modules(path.read_text(encoding="utf-8")) if n.startswith("surplus.")]
+    inside = [
+        n for n in imported_modules(path.read_text(encoding="utf-8")) if n.startswith("surplus.")
+    ]
     allowed = {"surplus.contracts", "surplus.errors", "surplus.openadr.timing"} | {
         "surplus." + m[:-3].replace("/", ".") for m in PURE_CONTROL
     }

@@ -70,8 +70,11 @@ class Settings(BaseSettings):
         default=49.75, gt=45, lt=50.5, description="Under this frequency miners shed at once."
     )
     frequency_restore_hz: float = Field(
-        default=49.9, gt=45, le=50.5, description="Shed miners may return once frequency has "
-        "stayed at or above this for SURPLUS_FREQUENCY_RESTORE_HOLD_S."
+        default=49.9,
+        gt=45,
+        le=50.5,
+        description="Shed miners may return once frequency has "
+        "stayed at or above this for SURPLUS_FREQUENCY_RESTORE_HOLD_S.",
     )
     frequency_restore_hold_s: float = Field(default=300.0, ge=0, le=86_400)
 

@@ -115,7 +115,7 @@ def test_a_miner_that_reports_sleep_but_draws_is_retried_then_replaced() -> None
 def test_an_absent_miner_is_an_error() -> None:
     site = fleet_of({})
     site.ips = ["10.9.9.9"]
-    with pytest.raises(DeviceError, match="10.9.9.9"):
+    with pytest.raises(DeviceError, match=r"10\.9\.9\.9"):
         run(site.read(T0))
 
 
@@ -200,8 +200,9 @@ def test_nvml_refusals_become_device_errors() -> None:
 
 
 def test_the_simulated_site_ramps_after_its_delay_and_a_liar_never_moves() -> None:
-    site = SimulatedSite("s", full_kw=1000, floor_kw=100, ramp_kw_per_s=100, delay_s=2,
-                         noise_share=0)  # fmt: skip
+    site = SimulatedSite(
+        "s", full_kw=1000, floor_kw=100, ramp_kw_per_s=100, delay_s=2, noise_share=0
+    )
     run(site.apply(200, T0))
     assert site.exact_kw(T0 + timedelta(seconds=2)) == 1000
     assert site.exact_kw(T0 + timedelta(seconds=5)) == pytest.approx(700)

@@ -10,9 +10,15 @@ import pytest
 from surplus.contracts import TermSheet, load_term_sheets, parse_term_sheets, term_sheet_schema
 from surplus.errors import InputError
 
-GOOD = {"id": "ts-1", "operator": "Indus Hash", "site_id": 3, "zone": "mepco",
-        "load_kind": "ai_data_centre", "contracted_mw": 120.0,
-        "curtailment": {"flexible_share": 0.25, "notice_s": 600}}  # fmt: skip
+GOOD = {
+    "id": "ts-1",
+    "operator": "Indus Hash",
+    "site_id": 3,
+    "zone": "mepco",
+    "load_kind": "ai_data_centre",
+    "contracted_mw": 120.0,
+    "curtailment": {"flexible_share": 0.25, "notice_s": 600},
+}
 
 
 def test_a_term_sheet_knows_its_flexible_and_firm_megawatts() -> None:
@@ -22,8 +28,12 @@ def test_a_term_sheet_knows_its_flexible_and_firm_megawatts() -> None:
 
 
 def test_bad_term_sheets_are_refused_with_item_and_field(tmp_path: Path) -> None:
-    bad = [GOOD, {**GOOD, "id": "ts-2", "contracted_mw": -5},
-           {**GOOD, "id": "ts-1"}, {**GOOD, "id": "ts-4", "curtailment": {"notice_s": "soon"}}]  # fmt: skip
+    bad = [
+        GOOD,
+        {**GOOD, "id": "ts-2", "contracted_mw": -5},
+        {**GOOD, "id": "ts-1"},
+        {**GOOD, "id": "ts-4", "curtailment": {"notice_s": "soon"}},
+    ]
     with pytest.raises(InputError) as caught:
         parse_term_sheets(bad, "terms.json")
     found = {(p.row, p.column) for p in caught.value.problems}

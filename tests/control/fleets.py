@@ -14,16 +14,22 @@ from surplus.control.grid import GridSnapshot, ZoneInputs, ZoneState, zone_input
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def sheet(site: int, zone: str = "N", kind: str = "bitcoin_mining", mw: float = 100.0,
-          **rights: Any) -> TermSheet:  # fmt: skip
-    return TermSheet(id=f"t{site}", operator="op", site_id=site, zone=zone, load_kind=kind,  # type: ignore[arg-type]
-                     contracted_mw=mw, curtailment=rights)  # fmt: skip
+def sheet(
+    site: int, zone: str = "N", kind: str = "bitcoin_mining", mw: float = 100.0, **rights: Any
+) -> TermSheet:
+    return TermSheet(
+        id=f"t{site}",
+        operator="op",
+        site_id=site,
+        zone=zone,
+        load_kind=kind,  # type: ignore[arg-type]
+        contracted_mw=mw,
+        curtailment=rights,
+    )
 
 
 def zones(spare: dict[str, float], prices: dict[str, float] | None = None) -> ZoneInputs:
-    states = {
-        z: ZoneState(z, mw, T0, (prices or {}).get(z)) for z, mw in spare.items()
-    }
+    states = {z: ZoneState(z, mw, T0, (prices or {}).get(z)) for z, mw in spare.items()}
     return zone_inputs(GridSnapshot(T0, states), sorted(spare), T0, 30)
 
 

@@ -34,26 +34,47 @@ class ScriptedFeed:
     def snapshot(self, now: datetime) -> GridSnapshot:
         if self.down:
             return GridSnapshot(now)
-        since, values = max((s for s in self.steps if s[0] <= now), key=lambda s: s[0])
-        return GridSnapshot(now, {z: ZoneState(z, mw, now, None, "test") for z, mw in values.items()})
+        _, values = max((s for s in self.steps if s[0] <= now), key=lambda s: s[0])
+        return GridSnapshot(
+            now, {z: ZoneState(z, mw, now, None, "test") for z, mw in values.items()}
+        )
 
 
 def miner(site: int, mw: float, lies: bool = False, zone: str = "mepco") -> SimSite:
     sheet = TermSheet(
-        id=f"t{site}", operator=f"op{site}", site_id=site, site_name=f"farm-{site}", zone=zone,
-        load_kind="bitcoin_mining", contracted_mw=mw,
-        curtailment=CurtailmentRights(priority=site), telemetry=TelemetryTerms(response_s=60),
-    )  # fmt: skip
+        id=f"t{site}",
+        operator=f"op{site}",
+        site_id=site,
+        site_name=f"farm-{site}",
+        zone=zone,
+        load_kind="bitcoin_mining",
+        contracted_mw=mw,
+        curtailment=CurtailmentRights(priority=site),
+        telemetry=TelemetryTerms(response_s=60),
+    )
     return SimSite(sheet, SiteBehaviour(ramp_mw_per_s=mw / 10, delay_s=1.0, lies=lies))
 
 
 def world(tmp_path: Path, sites: list[SimSite], feed: ScriptedFeed, **options: Any) -> World:
     scenario = Scenario(tuple(sites), DAY, "UTC")
-    agent = {"report_s": 10.0, "idle_report_s": 60.0, "idle_sample_s": 10.0, "poll_s": 30.0,
-             "fail_safe_after_s": 30.0, **options.pop("agent", {})}  # fmt: skip
+    agent = {
+        "report_s": 10.0,
+        "idle_report_s": 60.0,
+        "idle_sample_s": 10.0,
+        "poll_s": 30.0,
+        "fail_safe_after_s": 30.0,
+        **options.pop("agent", {}),
+    }
     control = {"compliance_window_s": 30.0, **options.pop("control", {})}
-    return World(scenario, feed, tmp_path, tick_s=5.0, agent_options=agent,
-                 controller_options=control, **options)  # fmt: skip
+    return World(
+        scenario,
+        feed,
+        tmp_path,
+        tick_s=5.0,
+        agent_options=agent,
+        controller_options=control,
+        **options,
+    )
 
 
 def ticks(start: datetime, seconds: float, every: float = 5.0) -> Iterator[datetime]:

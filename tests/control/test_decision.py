@@ -26,8 +26,11 @@ from tests.control.fleets import fleet, sheet, with_state, zones
 def test_a_shortfall_is_shared_pro_rata_among_miners_and_spares_the_data_centre() -> None:
     # 350 MW of flexible load, 250 MW of room: 100 MW must come off, from the miners
     # (100 and 50 MW) in proportion: 66.7 and 33.3; the data centre keeps running.
-    f, s = fleet(sheet(1, mw=100), sheet(2, mw=50),
-                 sheet(3, kind="ai_data_centre", mw=200, flexible_share=0.25))  # fmt: skip
+    f, s = fleet(
+        sheet(1, mw=100),
+        sheet(2, mw=50),
+        sheet(3, kind="ai_data_centre", mw=200, flexible_share=0.25),
+    )
     d = decide(f, s, zones({"N": 250.0}))
     assert d.curtail_mw == pytest.approx([200 / 3, 100 / 3, 0.0])
     assert d.limit_mw[:2] == pytest.approx([100 - 200 / 3, 50 - 100 / 3])
@@ -40,8 +43,11 @@ def test_a_shortfall_is_shared_pro_rata_among_miners_and_spares_the_data_centre(
 def test_data_centres_give_only_their_flexible_share_once_miners_are_exhausted() -> None:
     # 350 MW, room 150: 200 MW must come off; miners give 150, the data centre 50 of its
     # 50 MW flexible share (25 % of 200); nothing is left uncovered.
-    f, s = fleet(sheet(1, mw=100), sheet(2, mw=50),
-                 sheet(3, kind="ai_data_centre", mw=200, flexible_share=0.25))  # fmt: skip
+    f, s = fleet(
+        sheet(1, mw=100),
+        sheet(2, mw=50),
+        sheet(3, kind="ai_data_centre", mw=200, flexible_share=0.25),
+    )
     d = decide(f, s, zones({"N": 150.0}))
     assert d.curtail_mw == pytest.approx([100.0, 50.0, 50.0])
     # Room 100: 250 must come off, only 200 can: 50 MW uncovered, none of it for contracts.
@@ -52,8 +58,9 @@ def test_data_centres_give_only_their_flexible_share_once_miners_are_exhausted()
 
 
 def test_priority_fills_the_lowest_number_first_within_a_class() -> None:
-    f, s = fleet(sheet(1, mw=100, priority=5), sheet(2, mw=100, priority=1),
-                 sheet(3, mw=100, priority=3))  # fmt: skip
+    f, s = fleet(
+        sheet(1, mw=100, priority=5), sheet(2, mw=100, priority=1), sheet(3, mw=100, priority=3)
+    )
     d = decide(f, s, zones({"N": 150.0}), Policy(within_class="priority"))
     assert d.curtail_mw == pytest.approx([0.0, 100.0, 50.0])
 
@@ -104,8 +111,13 @@ def test_price_above_a_sites_threshold_curtails_its_flexible_share() -> None:
 def test_a_site_that_missed_its_target_counts_only_for_what_it_delivered() -> None:
     # Site 1 was told to shed 60 MW but its meter shows 10: the others cover the other 50.
     f, s = fleet(sheet(1, mw=100), sheet(2, mw=100), sheet(3, mw=100))
-    s = with_state(s, curtail_mw=[60.0, 20.0, 20.0], unreliable=[True, False, False],
-                   delivered_mw=[10.0, 0.0, 0.0], event_s=[120.0, 120.0, 120.0])  # fmt: skip
+    s = with_state(
+        s,
+        curtail_mw=[60.0, 20.0, 20.0],
+        unreliable=[True, False, False],
+        delivered_mw=[10.0, 0.0, 0.0],
+        event_s=[120.0, 120.0, 120.0],
+    )
     d = decide(f, s, zones({"N": 200.0}))  # 100 MW must come off
     assert d.reason[0] == KEPT and d.curtail_mw[0] == pytest.approx(60.0)
     assert d.curtail_mw[1:] == pytest.approx([45.0, 45.0])
@@ -139,16 +151,28 @@ def test_restoration_keeps_the_margin_when_the_room_is_narrow() -> None:
     # less than the margin; the margin is max(1, 5 % of 200) = 10 MW.
     f, s = fleet(sheet(1, mw=100), sheet(2, mw=100))
     s = with_state(s, curtail_mw=[50.0, 50.0], event_s=[600.0, 600.0])
-    d = decide(f, s, zones({"N": 150.0}), Policy(restore_rate_mw_per_min=1000),
-               calm_for_s=np.array([1e6]), dt_s=60)  # fmt: skip
+    d = decide(
+        f,
+        s,
+        zones({"N": 150.0}),
+        Policy(restore_rate_mw_per_min=1000),
+        calm_for_s=np.array([1e6]),
+        dt_s=60,
+    )
     assert d.curtail_mw.sum() == pytest.approx(60.0)
 
 
 def test_held_curtailment_is_given_back_site_by_site_and_never_moved_to_a_free_site() -> None:
     f, s = fleet(sheet(1, mw=100, priority=1), sheet(2, mw=100, priority=2), sheet(3, mw=100))
     s = with_state(s, curtail_mw=[100.0, 100.0, 0.0], event_s=[600.0, 600.0, np.nan])
-    d = decide(f, s, zones({"N": 5000.0}), Policy(restore_rate_mw_per_min=60),
-               calm_for_s=np.array([1e6]), dt_s=60)  # fmt: skip
+    d = decide(
+        f,
+        s,
+        zones({"N": 5000.0}),
+        Policy(restore_rate_mw_per_min=60),
+        calm_for_s=np.array([1e6]),
+        dt_s=60,
+    )
     assert d.curtail_mw == pytest.approx([100.0, 40.0, 0.0])
 
 
@@ -162,13 +186,18 @@ def situations(draw: st.DrawFn) -> tuple[Fleet, FleetState, ZoneInputs]:
     sheets = []
     for i in range(n):
         kind = draw(st.sampled_from(["bitcoin_mining", "ai_data_centre"]))
-        sheets.append(sheet(
-            i + 1, zone=f"z{draw(st.integers(0, n_zones - 1))}", kind=kind,
-            mw=draw(st.floats(1, 500)), flexible_share=draw(st.floats(0.05, 1.0)),
-            max_hours_per_year=draw(st.sampled_from([0.0, 1.0, 438.0])),
-            notice_s=draw(st.sampled_from([0.0, 0.0, 300.0])),
-            priority=draw(st.integers(0, 5)),
-        ))  # fmt: skip
+        sheets.append(
+            sheet(
+                i + 1,
+                zone=f"z{draw(st.integers(0, n_zones - 1))}",
+                kind=kind,
+                mw=draw(st.floats(1, 500)),
+                flexible_share=draw(st.floats(0.05, 1.0)),
+                max_hours_per_year=draw(st.sampled_from([0.0, 1.0, 438.0])),
+                notice_s=draw(st.sampled_from([0.0, 0.0, 300.0])),
+                priority=draw(st.integers(0, 5)),
+            )
+        )
     f, s = fleet(*sheets)
     used = [draw(st.floats(0, 3600)) for _ in range(n)]
     s = with_state(s, used_s=used)

@@ -52,7 +52,9 @@ def test_a_shortfall_is_ordered_acknowledged_met_and_audited(tmp_path: Path) -> 
     assert [o.site_id for o in placed] == [1, 2]
     assert [o.limit_mw for o in placed] == pytest.approx([60.0, 30.0], abs=0.5)
     for order in placed:
-        assert order.acked_at is not None and order.acked_at - order.applies_at < timedelta(seconds=5)
+        assert order.acked_at is not None and order.acked_at - order.applies_at < timedelta(
+            seconds=5
+        )
         assert order.reached_at is not None and order.compliance == "compliant"
     end = START + timedelta(seconds=150)
     assert power(w, 0, end) + power(w, 1, end) <= 90.0 + 1e-6
@@ -61,9 +63,9 @@ def test_a_shortfall_is_ordered_acknowledged_met_and_audited(tmp_path: Path) -> 
 
         from surplus.store.audit import verify
 
-        decisions = list(session.scalars(
-            select(AuditEntry).where(AuditEntry.action == "control.decision")
-        ))  # fmt: skip
+        decisions = list(
+            session.scalars(select(AuditEntry).where(AuditEntry.action == "control.decision"))
+        )
         assert verify(session).ok
     first = decisions[0].payload
     assert first["zones"][0]["required_mw"] == pytest.approx(60.0, abs=1.0)
@@ -100,8 +102,12 @@ def test_a_minute_without_the_server_keeps_the_site_safe_and_it_resynchronises(
     tmp_path: Path,
 ) -> None:
     feed = ScriptedFeed({"mepco": 1000.0})
-    w = world(tmp_path, [miner(1, 100)], feed,
-              control={"rules": OrderRules(horizon_s=120.0, extend_before_s=10.0)})  # fmt: skip
+    w = world(
+        tmp_path,
+        [miner(1, 100)],
+        feed,
+        control={"rules": OrderRules(horizon_s=120.0, extend_before_s=10.0)},
+    )
     agent_seen: dict[str, float] = {}
 
     async def scenario() -> None:
@@ -152,13 +158,17 @@ def test_events_twice_or_out_of_order_change_nothing(tmp_path: Path) -> None:
         with w.factory() as session:
             from sqlalchemy import select
 
-            row = session.scalars(select(EventRow).where(EventRow.body["eventName"].as_string()
-                                                         .like("curtail%"))).one()  # fmt: skip
+            row = session.scalars(
+                select(EventRow).where(EventRow.body["eventName"].as_string().like("curtail%"))
+            ).one()
             from surplus.openadr.repository import represent
 
             newest = represent("EVENT", row)
-        older = {**newest, "intervals": newest["intervals"][:1],
-                 "modificationDateTime": "2000-01-01T00:00:00Z"}  # fmt: skip
+        older = {
+            **newest,
+            "intervals": newest["intervals"][:1],
+            "modificationDateTime": "2000-01-01T00:00:00Z",
+        }
         for message in (newest, newest, older):  # repeated, then stale
             agent.notify({"objectType": "EVENT", "operation": "UPDATE", "object": message})
             await agent.step(START + timedelta(seconds=12))

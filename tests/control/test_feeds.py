@@ -36,10 +36,13 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_the_csv_replay_ages_data_through_gaps_so_the_fail_safe_applies(tmp_path: Path) -> None:
-    path = write(tmp_path, "time,zone,spare_mw,price_pkr_per_mwh,frequency_hz\n"
-                 "2025-06-03T10:00:00Z,a,100,5000,\n"
-                 "2025-06-03T10:00:01Z,a,90,5000,\n"
-                 "2025-06-03T10:00:30Z,,,,49.7\n")  # fmt: skip
+    path = write(
+        tmp_path,
+        "time,zone,spare_mw,price_pkr_per_mwh,frequency_hz\n"
+        "2025-06-03T10:00:00Z,a,100,5000,\n"
+        "2025-06-03T10:00:01Z,a,90,5000,\n"
+        "2025-06-03T10:00:30Z,,,,49.7\n",
+    )
     feed = CsvReplay.read(path, START)
     fresh = feed.snapshot(START + timedelta(seconds=2))
     assert fresh.zones["a"].spare_mw == 90.0
@@ -52,10 +55,13 @@ def test_the_csv_replay_ages_data_through_gaps_so_the_fail_safe_applies(tmp_path
 
 
 def test_a_bad_csv_names_each_row_and_column_and_returns_nothing(tmp_path: Path) -> None:
-    path = write(tmp_path, "time,zone,spare_mw,frequency_hz\n"
-                 "2025-06-03T10:00:00,a,100,\n"
-                 "2025-06-03T10:00:01Z,a,lots,\n"
-                 "2025-06-03T10:00:02Z,a,5,70\n")  # fmt: skip
+    path = write(
+        tmp_path,
+        "time,zone,spare_mw,frequency_hz\n"
+        "2025-06-03T10:00:00,a,100,\n"
+        "2025-06-03T10:00:01Z,a,lots,\n"
+        "2025-06-03T10:00:02Z,a,5,70\n",
+    )
     with pytest.raises(InputError) as caught:
         read_grid_csv(path)
     found = {(p.row, p.column) for p in caught.value.problems}
@@ -68,8 +74,13 @@ def test_a_bad_csv_names_each_row_and_column_and_returns_nothing(tmp_path: Path)
 def test_missing_and_old_zones_are_stale_with_no_spare() -> None:
     from surplus.control.grid import GridSnapshot, ZoneState
 
-    snap = GridSnapshot(START, {"a": ZoneState("a", 50.0, START - timedelta(seconds=31)),
-                                "b": ZoneState("b", float("nan"), START)})  # fmt: skip
+    snap = GridSnapshot(
+        START,
+        {
+            "a": ZoneState("a", 50.0, START - timedelta(seconds=31)),
+            "b": ZoneState("b", float("nan"), START),
+        },
+    )
     inputs = zone_inputs(snap, ["a", "b", "c"], START, stale_after_s=30)
     assert inputs.stale.tolist() == [True, True, True]
     assert np.all(inputs.spare_mw == 0.0)

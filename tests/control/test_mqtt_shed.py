@@ -43,15 +43,24 @@ async def _trip_and_listen(
     server: Server, url: str, client_id: str, secret: str, bl_id: str, bl_secret: str
 ) -> float:
     device = SimulatedSite("farm", full_kw=100_000, ramp_kw_per_s=1e9, delay_s=0, noise_share=0)
-    config = AgentConfig(vtn_url=server.base_url, client_id=client_id, client_secret=secret,
-                         site_id=1, full_kw=100_000, poll_s=3600)  # fmt: skip
+    config = AgentConfig(
+        vtn_url=server.base_url,
+        client_id=client_id,
+        client_secret=secret,
+        site_id=1,
+        full_kw=100_000,
+        poll_s=3600,
+    )
     public = Broker.from_url(url)
     async with httpx.AsyncClient(timeout=10) as http:
         agent = SiteAgent(config, device, http)
         await agent.step(datetime.now(UTC))
         assert agent.status.online and agent.ven_id is not None
-        mqtt = AgentMqtt(agent, Broker(public.host, public.port, tls=public.tls,
-                                       ca_file=public.ca_file), asyncio.get_running_loop())  # fmt: skip
+        mqtt = AgentMqtt(
+            agent,
+            Broker(public.host, public.port, tls=public.tls, ca_file=public.ca_file),
+            asyncio.get_running_loop(),
+        )
         mqtt.refresh(agent.token)
         try:
             for _ in range(100):  # connected and subscribed
@@ -59,14 +68,23 @@ async def _trip_and_listen(
                     break
                 await asyncio.sleep(0.05)
             await asyncio.sleep(0.3)
-            token = (await http.post(f"{server.base_url}/auth/token", data={
-                "grant_type": "client_credentials", "client_id": bl_id,
-                "client_secret": bl_secret})).json()["access_token"]  # fmt: skip
+            token = (
+                await http.post(
+                    f"{server.base_url}/auth/token",
+                    data={
+                        "grant_type": "client_credentials",
+                        "client_id": bl_id,
+                        "client_secret": bl_secret,
+                    },
+                )
+            ).json()["access_token"]
             api = server.base_url.replace("/openadr3/3.1.0", "/api/v1")
             started = time.perf_counter()
-            answer = await http.post(f"{api}/control/frequency", headers={
-                "Authorization": f"Bearer {token}"},
-                json={"hz": 49.5, "observed_at": datetime.now(UTC).isoformat()})  # fmt: skip
+            answer = await http.post(
+                f"{api}/control/frequency",
+                headers={"Authorization": f"Bearer {token}"},
+                json={"hz": 49.5, "observed_at": datetime.now(UTC).isoformat()},
+            )
             assert answer.status_code == 201 and answer.json()["sites_shed"] == 1
             while time.perf_counter() - started < 10:
                 await asyncio.sleep(0.02)

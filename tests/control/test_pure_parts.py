@@ -27,8 +27,17 @@ def at(seconds: float):  # type: ignore[no-untyped-def]
 def test_frequency_trips_once_and_restores_only_after_a_steady_hold() -> None:
     rule = FrequencyRule(trip_hz=49.75, restore_hz=49.9, restore_hold_s=60)
     state, actions = FrequencyState(), []
-    for seconds, hz in ((0, 50.0), (1, 49.7), (2, 49.6), (10, 49.95), (40, 49.85),
-                        (50, 49.95), (100, 49.95), (111, 49.95), (112, 49.7)):  # fmt: skip
+    for seconds, hz in (
+        (0, 50.0),
+        (1, 49.7),
+        (2, 49.6),
+        (10, 49.95),
+        (40, 49.85),
+        (50, 49.95),
+        (100, 49.95),
+        (111, 49.95),
+        (112, 49.7),
+    ):
         state, action = step(rule, state, FrequencyReading(hz, at(seconds)))
         actions.append(action)
     # trip at 1 s; the dip at 40 s restarts the hold, so restore comes at 111 s, not 70 s
@@ -74,8 +83,10 @@ def test_plan_creates_then_changes_nothing_when_the_decision_repeats() -> None:
     d = decide(f, s, zones({"N": 100.0}))
     first = plan(f, s, d, {}, T0)
     assert [c.kind for c in first.changes] == ["create", "create"]
-    live = {c.site_id: LiveOrder(c.site_id, f"e{c.site_id}", c.reason, c.intervals)
-            for c in first.changes}  # fmt: skip
+    live = {
+        c.site_id: LiveOrder(c.site_id, f"e{c.site_id}", c.reason, c.intervals)
+        for c in first.changes
+    }
     s2 = with_state(s, curtail_mw=d.curtail_mw, event_s=[10.0, 10.0])
     again = plan(f, s2, decide(f, s2, zones({"N": 100.0})), live, at(10))
     assert again.changes == ()
@@ -93,20 +104,32 @@ def test_plan_tightens_at_once_extends_before_the_end_and_ends_orders_no_longer_
     assert [c.kind for c in near_end.changes] == ["extend"]
     assert near_end.changes[0].intervals[-1].end > order.ends_at
     # The shortfall is over: 40 MW held, a minute's restoration at 50 MW/min frees it all.
-    done = plan(f, s, decide(f, s, zones({"N": 5000.0}), calm_for_s=np.array([1e6]), dt_s=60),
-                {1: order}, at(600), OrderRules(horizon_s=3600))  # fmt: skip
+    done = plan(
+        f,
+        s,
+        decide(f, s, zones({"N": 5000.0}), calm_for_s=np.array([1e6]), dt_s=60),
+        {1: order},
+        at(600),
+        OrderRules(horizon_s=3600),
+    )
     (end,) = done.changes
     assert end.kind == "end" and end.intervals[-1].end == at(600)
     # Half a minute's worth (25 MW) is a step up of the limit worth an order: a revision.
-    half = plan(f, s, decide(f, s, zones({"N": 5000.0}), calm_for_s=np.array([1e6]), dt_s=30),
-                {1: order}, at(600))  # fmt: skip
+    half = plan(
+        f,
+        s,
+        decide(f, s, zones({"N": 5000.0}), calm_for_s=np.array([1e6]), dt_s=30),
+        {1: order},
+        at(600),
+    )
     assert [c.kind for c in half.changes] == ["revise"]
     assert half.changes[0].intervals[-1].limit_mw == pytest.approx(85.0)
 
 
 def test_the_event_of_an_order_is_a_valid_openadr_event_in_kw() -> None:
-    body = event_body("p1", 17, (Interval(T0, at(600), 12.5), Interval(at(600), at(900), 5.0)),
-                      "shortfall", 60.0)  # fmt: skip
+    body = event_body(
+        "p1", 17, (Interval(T0, at(600), 12.5), Interval(at(600), at(900), 5.0)), "shortfall", 60.0
+    )
     request = EventRequest.model_validate(body)
     assert request.targets == ["site-17"]
     values = [i.payloads[0].values[0] for i in request.intervals or []]
@@ -118,14 +141,25 @@ def test_the_event_of_an_order_is_a_valid_openadr_event_in_kw() -> None:
 
 
 def test_a_report_yields_metered_samples_in_mw_and_the_sites_own_state() -> None:
-    body = {"reportName": "telemetry", "resources": [{
-        "resourceName": "AGGREGATED_REPORT",
-        "intervalPeriod": {"start": "2026-01-01T00:00:00Z", "duration": "PT5S"},
-        "intervals": [
-            {"id": 0, "payloads": [{"type": "DEMAND", "values": [2000.0]}]},
-            {"id": 1, "payloads": [{"type": "DEMAND", "values": [1000.0]},
-                                   {"type": "OPERATING_STATE", "values": ["RUNNING_CURTAILED"]}]},
-        ]}]}  # fmt: skip
+    body = {
+        "reportName": "telemetry",
+        "resources": [
+            {
+                "resourceName": "AGGREGATED_REPORT",
+                "intervalPeriod": {"start": "2026-01-01T00:00:00Z", "duration": "PT5S"},
+                "intervals": [
+                    {"id": 0, "payloads": [{"type": "DEMAND", "values": [2000.0]}]},
+                    {
+                        "id": 1,
+                        "payloads": [
+                            {"type": "DEMAND", "values": [1000.0]},
+                            {"type": "OPERATING_STATE", "values": ["RUNNING_CURTAILED"]},
+                        ],
+                    },
+                ],
+            }
+        ],
+    }
     facts = read_report(body, T0)
     assert [(s.at, s.power_mw) for s in facts.samples] == [(T0, 2.0), (at(5), 1.0)]
     assert facts.states == ((at(5), "RUNNING_CURTAILED"),)

@@ -23,14 +23,21 @@ def agent_command(
     floor_kw: Annotated[float, typer.Option(min=0, help="Firm load that stays on, kW.")] = 0.0,
     adapter: Annotated[str, typer.Option(help="simulated, pyasic or nvml.")] = "simulated",
     miner: Annotated[list[str] | None, typer.Option(help="A miner's IP (pyasic; repeat).")] = None,
-    gpu_control: Annotated[bool, typer.Option(help="Let the NVML adapter set GPU power "
-                                              "limits (default: read-only).")] = False,
-    overhead_kw: Annotated[float, typer.Option(min=0, help="Site load besides the devices, kW.")] = 0.0,
+    gpu_control: Annotated[
+        bool, typer.Option(help="Let the NVML adapter set GPU power limits (default: read-only).")
+    ] = False,
+    overhead_kw: Annotated[
+        float, typer.Option(min=0, help="Site load besides the devices, kW.")
+    ] = 0.0,
     mqtt: Annotated[str, typer.Option(help="mqtt(s)://host:port of the VTN's broker.")] = "",
     listen: Annotated[str, typer.Option(help="HOST:PORT to receive webhooks on.")] = "",
     callback_url: Annotated[str, typer.Option(help="The URL the VTN should post to.")] = "",
-    fail_safe: Annotated[str, typer.Option(help="Without the server and without a live "
-                                           "event: 'curtail' to the floor or 'hold'.")] = "curtail",
+    fail_safe: Annotated[
+        str,
+        typer.Option(
+            help="Without the server and without a live event: 'curtail' to the floor or 'hold'."
+        ),
+    ] = "curtail",
     program: Annotated[str, typer.Option(help="The OpenADR program to follow.")] = "surplus-flex",
 ) -> None:
     """Run a site agent: log in, follow the VTN's events, drive the devices, report."""
@@ -68,10 +75,17 @@ def agent_command(
         where = (host, int(port))
     mode: Literal["curtail", "hold"] = "curtail" if fail_safe == "curtail" else "hold"
     config = AgentConfig(
-        vtn_url=vtn.rstrip("/"), client_id=client_id, client_secret=secret, site_id=site_id,
-        full_kw=full_kw, floor_kw=floor_kw, program=program, fail_safe=mode,
-        callback_url=callback_url, callback_token=os.environ.get("SURPLUS_AGENT_CALLBACK_TOKEN", ""),
-    )  # fmt: skip
+        vtn_url=vtn.rstrip("/"),
+        client_id=client_id,
+        client_secret=secret,
+        site_id=site_id,
+        full_kw=full_kw,
+        floor_kw=floor_kw,
+        program=program,
+        fail_safe=mode,
+        callback_url=callback_url,
+        callback_token=os.environ.get("SURPLUS_AGENT_CALLBACK_TOKEN", ""),
+    )
     err_console.print(f"agent for site {site_id} following {program} at {vtn} ({adapter})")
     try:
         asyncio.run(run_agent(config, device, mqtt_url=mqtt, listen=where))

@@ -122,4 +122,3 @@ def newer(candidate: Mapping[str, Any], held: Mapping[str, Any] | None) -> bool:
     if not new or not old:
         return True
     return _time(str(new)) >= _time(str(old)) and candidate != held
-

@@ -59,8 +59,7 @@ class NvmlGpus:
             count = nvml.nvmlDeviceGetCount()
             self.handles = [nvml.nvmlDeviceGetHandleByIndex(i) for i in range(count)]
             self.ranges_mw = [
-                tuple(nvml.nvmlDeviceGetPowerManagementLimitConstraints(h))  # type: ignore[misc]
-                for h in self.handles
+                tuple(nvml.nvmlDeviceGetPowerManagementLimitConstraints(h)) for h in self.handles
             ]
             self.defaults_mw = [
                 nvml.nvmlDeviceGetPowerManagementDefaultLimit(h) for h in self.handles
@@ -92,7 +91,9 @@ class NvmlGpus:
         if limit_kw is None:
             wanted = list(self.defaults_mw)
         else:
-            per_gpu_mw = max(limit_kw - self.overhead_kw, 0.0) / self.gpu_share * 1e6 / len(self.handles)
+            per_gpu_mw = (
+                max(limit_kw - self.overhead_kw, 0.0) / self.gpu_share * 1e6 / len(self.handles)
+            )
             wanted = [int(min(max(per_gpu_mw, low), high)) for low, high in self.ranges_mw]
         try:
             for handle, value in zip(self.handles, wanted, strict=True):

@@ -80,7 +80,9 @@ class PyasicMiners:
         missing = [ip for ip, handle in zip(self.ips, handles, strict=True) if handle is None]
         if missing:
             raise DeviceError(f"no miner answered at {', '.join(missing)}")
-        self.miners = [Miner(ip, h, self.nominal_w) for ip, h in zip(self.ips, handles, strict=True)]
+        self.miners = [
+            Miner(ip, h, self.nominal_w) for ip, h in zip(self.ips, handles, strict=True)
+        ]
 
     async def read(self, now: datetime) -> Reading:
         await self._connect()
@@ -147,7 +149,9 @@ class PyasicMiners:
 
     async def check(self, now: datetime) -> None:
         """Verify sleeping miners by measured power; re-send, then work around."""
-        due = [m for m in self.miners if m.asleep and m.verify_at is not None and now >= m.verify_at]
+        due = [
+            m for m in self.miners if m.asleep and m.verify_at is not None and now >= m.verify_at
+        ]
         if not due:
             return
         await asyncio.gather(*(self._read_one(m) for m in due))
@@ -157,14 +161,18 @@ class PyasicMiners:
                 miner.verify_at = None
                 continue
             if miner.retries == 0:
-                log.warning("miner %s reports sleep but draws %.0f W: sending again", miner.ip,
-                            miner.last_w)  # fmt: skip
+                log.warning(
+                    "miner %s reports sleep but draws %.0f W: sending again", miner.ip, miner.last_w
+                )
                 miner.retries = 1
                 await miner.handle.stop_mining()
                 miner.verify_at = now + timedelta(seconds=self.verify_after_s)
             else:
-                log.error("miner %s ignores sleep (%.0f W): another sleeps in its place",
-                          miner.ip, miner.last_w)  # fmt: skip
+                log.error(
+                    "miner %s ignores sleep (%.0f W): another sleeps in its place",
+                    miner.ip,
+                    miner.last_w,
+                )
                 miner.ignores_sleep, miner.verify_at = True, None
                 replan = True
         if replan and self._limit_kw is not None:

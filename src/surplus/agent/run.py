@@ -29,7 +29,11 @@ async def run_agent(
     and goes only to the configured VTN."""
     async with httpx.AsyncClient(timeout=HTTP_TIMEOUT_S, follow_redirects=False) as http:
         agent = SiteAgent(config, device, http)
-        mqtt = AgentMqtt(agent, Broker.from_url(mqtt_url), asyncio.get_running_loop()) if mqtt_url else None
+        mqtt = (
+            AgentMqtt(agent, Broker.from_url(mqtt_url), asyncio.get_running_loop())
+            if mqtt_url
+            else None
+        )
         server = None
         if listen is not None:
             import uvicorn
@@ -37,8 +41,9 @@ async def run_agent(
             from surplus.agent.webhook import webhook_app
 
             app = webhook_app(agent, config.callback_token)
-            server = uvicorn.Server(uvicorn.Config(app, host=listen[0], port=listen[1],
-                                                   log_level="warning"))  # fmt: skip
+            server = uvicorn.Server(
+                uvicorn.Config(app, host=listen[0], port=listen[1], log_level="warning")
+            )
             serving = asyncio.create_task(server.serve())
         try:
             count = 0

@@ -57,7 +57,9 @@ class SimulatedSite:
             raise DeviceError(f"{self.name}: command failed")
         if self.lies:
             return
-        target = self.full_kw if limit_kw is None else max(min(limit_kw, self.full_kw), self.floor_kw)
+        target = (
+            self.full_kw if limit_kw is None else max(min(limit_kw, self.full_kw), self.floor_kw)
+        )
         self._from_kw, self._to_kw, self._since = self.exact_kw(now), target, now
 
     async def check(self, now: datetime) -> None:

@@ -154,8 +154,10 @@ class SiteAgent:
                 moments += [m for m in (start, end) if m > now]
         if not self.status.online and not self.status.fail_safe_active:
             ends = [e for x in self.events.values() if ev.is_control(x) and (e := ev.ends_at(x))]
-            moments += [max(t for t in (self.status.last_contact, self._started, *ends) if t)
-                        + timedelta(seconds=self.config.fail_safe_after_s)]  # fmt: skip
+            moments += [
+                max(t for t in (self.status.last_contact, self._started, *ends) if t)
+                + timedelta(seconds=self.config.fail_safe_after_s)
+            ]
         found = [m for m in moments if m is not None]
         return max(min(found), now) if found else now
 
@@ -203,7 +205,9 @@ class SiteAgent:
         if response.status_code >= 500 or response.status_code == 401:
             raise ServerError(f"{method} {path}: HTTP {response.status_code}")
         if response.status_code >= 400:
-            raise RefusedError(f"{method} {path}: HTTP {response.status_code} {response.text[:300]}")
+            raise RefusedError(
+                f"{method} {path}: HTTP {response.status_code} {response.text[:300]}"
+            )
         return response.json()
 
     async def _login(self, now: datetime) -> None:
@@ -211,9 +215,12 @@ class SiteAgent:
             return
         response = await self.http.post(
             self.config.vtn_url + "/auth/token",
-            data={"grant_type": "client_credentials", "client_id": self.config.client_id,
-                  "client_secret": self.config.client_secret},
-        )  # fmt: skip
+            data={
+                "grant_type": "client_credentials",
+                "client_id": self.config.client_id,
+                "client_secret": self.config.client_secret,
+            },
+        )
         if response.status_code != 200:
             raise ServerError(f"token refused: HTTP {response.status_code}")
         grant = response.json()
@@ -237,17 +244,22 @@ class SiteAgent:
         mine = await self._request("GET", "/subscriptions", params={"programID": self.program_id})
         if any(
             op.get("callbackUrl") == self.config.callback_url
-            for sub in mine for op in sub.get("objectOperations", [])
+            for sub in mine
+            for op in sub.get("objectOperations", [])
         ):
             return
         operation: dict[str, Any] = {
-            "objects": ["EVENT"], "operations": ["CREATE", "UPDATE", "DELETE"],
+            "objects": ["EVENT"],
+            "operations": ["CREATE", "UPDATE", "DELETE"],
             "callbackUrl": self.config.callback_url,
-        }  # fmt: skip
+        }
         if self.config.callback_token:
             operation["bearerToken"] = self.config.callback_token
-        body = {"clientName": f"site-{self.config.site_id}", "programID": self.program_id,
-                "objectOperations": [operation]}  # fmt: skip
+        body = {
+            "clientName": f"site-{self.config.site_id}",
+            "programID": self.program_id,
+            "objectOperations": [operation],
+        }
         await self._request("POST", "/subscriptions", json=body)
 
     async def _read_events(self) -> None:
@@ -274,10 +286,11 @@ class SiteAgent:
 
     async def _follow(self, now: datetime) -> None:
         self._dirty = False
-        for event_id in [i for i, e in self.events.items() if _long_over(e, now)]:
-            del self.events[event_id]  # an event over for an hour binds nothing any more
-        limit, event_id = ev.binding(self.events.values(), now, self.config.floor_kw,
-                                     self.config.full_kw)  # fmt: skip
+        for gone in [i for i, e in self.events.items() if _long_over(e, now)]:
+            del self.events[gone]  # an event over for an hour binds nothing any more
+        limit, event_id = ev.binding(
+            self.events.values(), now, self.config.floor_kw, self.config.full_kw
+        )
         self.status.fail_safe_active = False
         if limit is None and not self.status.online and self._fail_safe_due(now):
             self.status.fail_safe_active = True
@@ -340,8 +353,10 @@ class SiteAgent:
         # While an order binds, reports go at the busy pace: the controller judges the
         # site by them, and its verdict cannot wait for an idle batch.
         gap = self.config.report_s if busy or limit is not None else self.config.idle_report_s
-        if self._next_report is None or now >= self._next_report or (
-            busy and self._next_report - now > timedelta(seconds=gap)
+        if (
+            self._next_report is None
+            or now >= self._next_report
+            or (busy and self._next_report - now > timedelta(seconds=gap))
         ):
             self._report_samples()
             self._next_report = now + timedelta(seconds=gap)
@@ -353,34 +368,52 @@ class SiteAgent:
         if event_id is None:
             return  # nothing to report against yet; samples wait for the program
         state = self.status.state
-        rows = [
-            (s.at, [{"type": "DEMAND", "values": [round(s.power_kw, 3)]},
-                    {"type": "OPERATING_STATE", "values": [state]}])
+        rows: list[tuple[datetime, list[dict[str, Any]]]] = [
+            (
+                s.at,
+                [
+                    {"type": "DEMAND", "values": [round(s.power_kw, 3)]},
+                    {"type": "OPERATING_STATE", "values": [state]},
+                ],
+            )
             for s in self._samples
-        ]  # fmt: skip
+        ]
         self._queue(event_id, "telemetry", rows)
         self._samples = []
 
-    def _queue(self, event_id: str, name: str, rows: list[tuple[datetime, list[dict[str, Any]]]]) -> None:
+    def _queue(
+        self, event_id: str, name: str, rows: list[tuple[datetime, list[dict[str, Any]]]]
+    ) -> None:
         body = {
             "eventID": event_id,
             "clientName": f"site-{self.config.site_id}",
             "reportName": name,
             "payloadDescriptors": [
-                {"objectType": "REPORT_PAYLOAD_DESCRIPTOR", "payloadType": "DEMAND",
-                 "readingType": "DIRECT_READ", "units": "KW"},
+                {
+                    "objectType": "REPORT_PAYLOAD_DESCRIPTOR",
+                    "payloadType": "DEMAND",
+                    "readingType": "DIRECT_READ",
+                    "units": "KW",
+                },
                 {"objectType": "REPORT_PAYLOAD_DESCRIPTOR", "payloadType": "OPERATING_STATE"},
             ],
-            "resources": [{
-                "resourceName": "AGGREGATED_REPORT",
-                "intervals": [
-                    {"id": k, "intervalPeriod": {"start": _rfc3339(at),
-                                                 "duration": f"PT{int(self.config.sample_s)}S"},
-                     "payloads": payloads}
-                    for k, (at, payloads) in enumerate(rows)
-                ],
-            }],
-        }  # fmt: skip
+            "resources": [
+                {
+                    "resourceName": "AGGREGATED_REPORT",
+                    "intervals": [
+                        {
+                            "id": k,
+                            "intervalPeriod": {
+                                "start": _rfc3339(at),
+                                "duration": f"PT{int(self.config.sample_s)}S",
+                            },
+                            "payloads": payloads,
+                        }
+                        for k, (at, payloads) in enumerate(rows)
+                    ],
+                }
+            ],
+        }
         self._outbox.append((uuid.uuid4().hex, body))
         self.status.queued = len(self._outbox)
 

@@ -75,7 +75,10 @@ class TelemetryTerms(_Terms):
         "below the limit.",
     )
     tolerance_share: float = Field(
-        default=0.02, ge=0, le=0.5, description="Metered power may exceed the limit by this "
+        default=0.02,
+        ge=0,
+        le=0.5,
+        description="Metered power may exceed the limit by this "
         "share of the contracted MW (meter accuracy, noise).",
     )
 
@@ -103,8 +106,10 @@ class TermSheet(_Terms):
     telemetry: TelemetryTerms = TelemetryTerms()
     penalties: Penalties = Penalties()
     reserve_share: float = Field(
-        default=0.0, ge=0, le=1, description="Share of mined bitcoin owed to the Strategic "
-        "Bitcoin Reserve (miners)."
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Share of mined bitcoin owed to the Strategic Bitcoin Reserve (miners).",
     )
     starts_on: date | None = None
     ends_on: date | None = None
@@ -161,9 +166,7 @@ def load_term_sheets(path: Path) -> list[TermSheet]:
     except OSError as error:
         raise InputError(Problem(str(path), None, None, "a readable file", str(error))) from None
     except json.JSONDecodeError as error:
-        raise InputError(
-            Problem(str(path), error.lineno, None, "JSON", error.msg)
-        ) from None
+        raise InputError(Problem(str(path), error.lineno, None, "JSON", error.msg)) from None
     items = data.get("term_sheets") if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise InputError(

@@ -26,7 +26,9 @@ def control_run(
     csv: Annotated[Path | None, typer.Option(help="Recorded grid state (feed csv).")] = None,
     cycle_s: Annotated[float, typer.Option(min=0.5, help="Seconds between cycles.")] = 5.0,
     cycles: Annotated[int | None, typer.Option(min=1, help="Stop after this many.")] = None,
-    database_url: Annotated[str | None, typer.Option(help="Overrides SURPLUS_DATABASE_URL.")] = None,
+    database_url: Annotated[
+        str | None, typer.Option(help="Overrides SURPLUS_DATABASE_URL.")
+    ] = None,
 ) -> None:
     """Run control cycles against the service's database until stopped. Orders go out
     through the VTN's outbox, which `surplus serve` delivers."""
@@ -67,7 +69,9 @@ def control_run(
     controller = Controller(
         factory,
         source,
-        ControllerConfig(program_id=program_id, frequency=rule, mqtt_enabled=bool(settings.mqtt_url)),
+        ControllerConfig(
+            program_id=program_id, frequency=rule, mqtt_enabled=bool(settings.mqtt_url)
+        ),
     )
     err_console.print(f"controller running: program {settings.control_program}, feed {feed}")
     done = 0
@@ -77,7 +81,9 @@ def control_run(
             try:
                 result = controller.cycle(datetime.now(UTC))
                 if result.plan.changes:
-                    err_console.print(f"{result.at.isoformat()}: {len(result.plan.changes)} order changes")
+                    err_console.print(
+                        f"{result.at.isoformat()}: {len(result.plan.changes)} order changes"
+                    )
             except Exception:  # the store holds the state: the next cycle starts afresh
                 log.exception("control cycle failed")
             done += 1

@@ -58,9 +58,9 @@ SAMPLE_MEMORY_S = 900.0
 @dataclass(frozen=True)
 class ControllerConfig:
     program_id: str
-    policy: Policy = Policy()
-    rules: OrderRules = OrderRules()
-    frequency: FrequencyRule = FrequencyRule()
+    policy: Policy = field(default_factory=Policy)
+    rules: OrderRules = field(default_factory=OrderRules)
+    frequency: FrequencyRule = field(default_factory=FrequencyRule)
     compliance_window_s: float = 30.0
     """Readings this recent count when judging compliance (at least the reporting gap)."""
     offline_after_s: float = 300.0
@@ -255,10 +255,14 @@ class Controller:
             if limit is None:
                 continue
             verdict = judge(
-                limit, _applies(live, now), float(fleet.response_s[i]),
-                float(fleet.tolerance_mw[i]), list(self._samples.get(site, ())), now,
+                limit,
+                _applies(live, now),
+                float(fleet.response_s[i]),
+                float(fleet.tolerance_mw[i]),
+                list(self._samples.get(site, ())),
+                now,
                 self.config.compliance_window_s,
-            )  # fmt: skip
+            )
             if verdict.reached_at is not None and order.reached_at is None:
                 order.reached_at = verdict.reached_at
             if verdict.status == "pending" or verdict.status == order.compliance:
@@ -269,15 +273,31 @@ class Controller:
                 failed.append(site)
                 ledger[site].unreliable = True
                 record = ControlNonCompliance(
-                    order_id=order.id, site_id=site, event_id=order.event_id,
-                    kind=verdict.status, limit_mw=limit, measured_mw=verdict.measured_mw,
-                    deadline=verdict.deadline, detected_at=now,
-                )  # fmt: skip
+                    order_id=order.id,
+                    site_id=site,
+                    event_id=order.event_id,
+                    kind=verdict.status,
+                    limit_mw=limit,
+                    measured_mw=verdict.measured_mw,
+                    deadline=verdict.deadline,
+                    detected_at=now,
+                )
                 session.add(record)
-                audit.record(session, self.config.actor, "control.noncompliance", "site", site,
-                             {"order": order.id, "event": order.event_id, "kind": verdict.status,
-                              "limit_mw": limit, "measured_mw": verdict.measured_mw,
-                              "deadline": verdict.deadline.isoformat()})  # fmt: skip
+                audit.record(
+                    session,
+                    self.config.actor,
+                    "control.noncompliance",
+                    "site",
+                    site,
+                    {
+                        "order": order.id,
+                        "event": order.event_id,
+                        "kind": verdict.status,
+                        "limit_mw": limit,
+                        "measured_mw": verdict.measured_mw,
+                        "deadline": verdict.deadline.isoformat(),
+                    },
+                )
             elif verdict.status == "compliant" and was_failed:
                 ledger[site].unreliable = False
                 for open_record in session.scalars(
@@ -287,8 +307,14 @@ class Controller:
                     )
                 ):
                     open_record.resolved_at = now
-                audit.record(session, self.config.actor, "control.compliance_restored", "site",
-                             site, {"order": order.id, "measured_mw": verdict.measured_mw})  # fmt: skip
+                audit.record(
+                    session,
+                    self.config.actor,
+                    "control.compliance_restored",
+                    "site",
+                    site,
+                    {"order": order.id, "measured_mw": verdict.measured_mw},
+                )
         return failed
 
     # -- frequency ----------------------------------------------------------------------
@@ -302,9 +328,15 @@ class Controller:
         if last is not None and datetime.fromisoformat(last) >= reading.observed_at:
             return False
         action, count = shed.on_reading(
-            session, reading, self.config.frequency, self._sheets, self.config.program_id, now,
-            self.config.mqtt_enabled, self.config.actor,
-        )  # fmt: skip
+            session,
+            reading,
+            self.config.frequency,
+            self._sheets,
+            self.config.program_id,
+            now,
+            self.config.mqtt_enabled,
+            self.config.actor,
+        )
         return action == "trip" and count > 0
 
     def _take_back_shed(
@@ -323,7 +355,9 @@ class Controller:
         shed_orders = [o for o in orders.values() if o.reason == "frequency"]
         writes, rows = [], []
         for order in shed_orders:
-            interval = Interval(now, max(order.ends_at, now + timedelta(seconds=60)), order.limit_mw)
+            interval = Interval(
+                now, max(order.ends_at, now + timedelta(seconds=60)), order.limit_mw
+            )
             body = event_body(self.config.program_id, order.site_id, (interval,), "held", 60.0)
             writes.append(vtn.EventWrite(body))
             order.status, order.updated_at, order.ends_at = ORDER_ENDED, now, now
@@ -331,20 +365,35 @@ class Controller:
         ids = vtn.write_events(session, writes, now, self.config.mqtt_enabled, self.config.actor)
         for (old, interval), event_id in zip(rows, ids, strict=True):
             session.add(_order_row(old.site_id, event_id, old.zone, "held", (interval,), now))
-        event_id = value.get("event_id")
-        if event_id:
-            stored = session.get(vtn.EventRow, event_id)
+        shed_event = value.get("event_id")
+        if shed_event:
+            stored = session.get(vtn.EventRow, shed_event)
             if stored is not None:
                 body = dict(stored.body)
-                start = datetime.fromisoformat(body["intervalPeriod"]["start"].replace("Z", "+00:00"))
-                body["intervalPeriod"] = {**body["intervalPeriod"],
-                                          "duration": f"PT{max(int((now - start).total_seconds()), 0)}S"}  # fmt: skip
-                vtn.write_events(session, [vtn.EventWrite(body, event_id)], now,
-                                 self.config.mqtt_enabled, self.config.actor)  # fmt: skip
+                start = datetime.fromisoformat(
+                    body["intervalPeriod"]["start"].replace("Z", "+00:00")
+                )
+                body["intervalPeriod"] = {
+                    **body["intervalPeriod"],
+                    "duration": f"PT{max(int((now - start).total_seconds()), 0)}S",
+                }
+                vtn.write_events(
+                    session,
+                    [vtn.EventWrite(body, shed_event)],
+                    now,
+                    self.config.mqtt_enabled,
+                    self.config.actor,
+                )
         value["restore_due"] = False
         records.set_value(session, shed.STATE, value)
-        audit.record(session, self.config.actor, "control.shed_taken_back", "frequency", "system",
-                     {"sites": len(rows), "event": event_id})  # fmt: skip
+        audit.record(
+            session,
+            self.config.actor,
+            "control.shed_taken_back",
+            "frequency",
+            "system",
+            {"sites": len(rows), "event": shed_event},
+        )
         return len(rows)
 
     # -- the decision -------------------------------------------------------------------
@@ -383,15 +432,16 @@ class Controller:
             else:
                 state.event_s[i] = 0.0
             measured = row.measured_mw if row.measured_mw is not None else state.demand_mw[i]
-            if order.reason == "frequency":  # held fixed like a kept order: not the decision's
-                state.unreliable[i] = True
-                state.delivered_mw[i] = max(state.demand_mw[i] - measured, 0.0)
-            elif row.unreliable:
+            if (
+                order.reason == "frequency" or row.unreliable
+            ):  # held fixed like a kept order: not the decision's
                 state.unreliable[i] = True
                 state.delivered_mw[i] = max(state.demand_mw[i] - measured, 0.0)
         return state
 
-    def _clocks(self, session: Session, zones: ZoneInputs, now: datetime) -> tuple[np.ndarray, float]:
+    def _clocks(
+        self, session: Session, zones: ZoneInputs, now: datetime
+    ) -> tuple[np.ndarray, float]:
         value = records.get_value(session, "calm")
         since = value.get("since", {})
         calm_for = np.zeros(len(zones.names))
@@ -430,16 +480,18 @@ class Controller:
         writes = []
         for change in changes.changes:
             response = float(fleet.response_s[position[change.site_id]])
-            body = event_body(self.config.program_id, change.site_id, change.intervals,
-                              change.reason, response)  # fmt: skip
+            body = event_body(
+                self.config.program_id, change.site_id, change.intervals, change.reason, response
+            )
             writes.append(vtn.EventWrite(body, change.event_id))
         ids = vtn.write_events(session, writes, now, self.config.mqtt_enabled, self.config.actor)
         for change, event_id in zip(changes.changes, ids, strict=True):
             i = position[change.site_id]
             if change.kind == "create":
                 zone = self._zones[int(fleet.zone[i])]
-                session.add(_order_row(change.site_id, event_id, zone, change.reason,
-                                       change.intervals, now))  # fmt: skip
+                session.add(
+                    _order_row(change.site_id, event_id, zone, change.reason, change.intervals, now)
+                )
                 continue
             row = orders[change.site_id]
             row.intervals = records.intervals_json(change.intervals)
@@ -463,8 +515,11 @@ class Controller:
         """Audit the decision with its inputs and reasons when it changed an order or
         left a shortfall uncovered different from the last one recorded."""
         outcome = decision.zones
-        uncovered = {name: round(float(outcome.uncovered_mw[k]), 3)
-                     for k, name in enumerate(zones.names) if outcome.uncovered_mw[k] > 1e-6}  # fmt: skip
+        uncovered = {
+            name: round(float(outcome.uncovered_mw[k]), 3)
+            for k, name in enumerate(zones.names)
+            if outcome.uncovered_mw[k] > 1e-6
+        }
         last = records.get_value(session, "last_uncovered")
         if not changes.changes and uncovered == last.get("zones", {}):
             return
@@ -472,18 +527,27 @@ class Controller:
         position = {int(site): i for i, site in enumerate(fleet.site_id)}
         payload: dict[str, Any] = {
             "at": now.isoformat(),
-            "policy": {"within_class": self.config.policy.within_class,
-                       "stale_after_s": self.config.policy.stale_after_s,
-                       "restore_rate_mw_per_min": self.config.policy.restore_rate_mw_per_min,
-                       "restore_hold_s": self.config.policy.restore_hold_s},
+            "policy": {
+                "within_class": self.config.policy.within_class,
+                "stale_after_s": self.config.policy.stale_after_s,
+                "restore_rate_mw_per_min": self.config.policy.restore_rate_mw_per_min,
+                "restore_hold_s": self.config.policy.restore_hold_s,
+            },
             "inputs_sha256": _digest(fleet, state, zones),
-            "zones": [_zone_entry(zones, outcome, k) for k in range(len(zones.names))
-                      if outcome.load_mw[k] > 0],
-            "changes": [_change_entry(c, position[c.site_id], fleet, state, decision)
-                        for c in changes.changes],
+            "zones": [
+                _zone_entry(zones, outcome, k)
+                for k in range(len(zones.names))
+                if outcome.load_mw[k] > 0
+            ],
+            "changes": [
+                _change_entry(c, position[c.site_id], fleet, state, decision)
+                for c in changes.changes
+            ],
             "gaps": _gaps(fleet, state, zones, decision),
-        }  # fmt: skip
-        audit.record(session, self.config.actor, "control.decision", "decision", now.isoformat(), payload)
+        }
+        audit.record(
+            session, self.config.actor, "control.decision", "decision", now.isoformat(), payload
+        )
 
 
 def _used_s(order: ControlOrder, until: datetime) -> float:
@@ -508,19 +572,32 @@ def _order_row(
     site: int, event_id: str, zone: str, reason: str, intervals: tuple[Interval, ...], now: datetime
 ) -> ControlOrder:
     return ControlOrder(
-        site_id=site, event_id=event_id, zone=zone, reason=reason, status=ORDER_ACTIVE,
-        limit_mw=intervals[-1].limit_mw, applies_at=intervals[0].start,
-        ends_at=intervals[-1].end, intervals=records.intervals_json(intervals),
-        decided_at=now, compliance="pending", updated_at=now,
-    )  # fmt: skip
+        site_id=site,
+        event_id=event_id,
+        zone=zone,
+        reason=reason,
+        status=ORDER_ACTIVE,
+        limit_mw=intervals[-1].limit_mw,
+        applies_at=intervals[0].start,
+        ends_at=intervals[-1].end,
+        intervals=records.intervals_json(intervals),
+        decided_at=now,
+        compliance="pending",
+        updated_at=now,
+    )
 
 
 def _digest(fleet: Fleet, state: FleetState, zones: ZoneInputs) -> str:
     """A fingerprint of every input array, so the full inputs can be shown to be the ones
     used when they are reproduced from the store and the feed."""
     sha = hashlib.sha256()
-    for array in (*vars(fleet).values(), *vars(state).values(), zones.spare_mw,
-                  zones.price_pkr_per_mwh, zones.stale):  # fmt: skip
+    for array in (
+        *vars(fleet).values(),
+        *vars(state).values(),
+        zones.spare_mw,
+        zones.price_pkr_per_mwh,
+        zones.stale,
+    ):
         sha.update(np.ascontiguousarray(array).tobytes())
     return sha.hexdigest()
 
@@ -559,13 +636,17 @@ def _change_entry(
             "flexible_share": float(fleet.flexible_share[i]),
             "curtail_mw": round(float(decision.curtail_mw[i]), 3),
             "used_h": round(float(state.used_s[i]) / 3600, 3),
-            "event_min": None if np.isnan(state.event_s[i]) else round(float(state.event_s[i]) / 60, 2),
+            "event_min": None
+            if np.isnan(state.event_s[i])
+            else round(float(state.event_s[i]) / 60, 2),
             "notice_s": float(fleet.notice_s[i]),
         },
     }
 
 
-def _gaps(fleet: Fleet, state: FleetState, zones: ZoneInputs, decision: Decision) -> list[dict[str, Any]]:
+def _gaps(
+    fleet: Fleet, state: FleetState, zones: ZoneInputs, decision: Decision
+) -> list[dict[str, Any]]:
     """Zones whose shortfall is not covered now, with how much more only a breach of
     contract (hours, longest event, rest) could bring, and the sites concerned."""
     outcome = decision.zones
@@ -578,13 +659,15 @@ def _gaps(fleet: Fleet, state: FleetState, zones: ZoneInputs, decision: Decision
             for i in np.flatnonzero((fleet.zone == k) & (decision.curtail_mw <= 0))
             if state.demand_mw[i] > 0
         ]
-        gaps.append({
-            "zone": name,
-            "uncovered_mw": round(float(outcome.uncovered_mw[k]), 3),
-            "pending_notice_mw": round(float(outcome.pending_mw[k]), 3),
-            "needs_breach_mw": round(float(outcome.blocked_mw[k]), 3),
-            "sites_not_ordered": barred[:100],
-        })  # fmt: skip
+        gaps.append(
+            {
+                "zone": name,
+                "uncovered_mw": round(float(outcome.uncovered_mw[k]), 3),
+                "pending_notice_mw": round(float(outcome.pending_mw[k]), 3),
+                "needs_breach_mw": round(float(outcome.blocked_mw[k]), 3),
+                "sites_not_ordered": barred[:100],
+            }
+        )
     return gaps
 
 

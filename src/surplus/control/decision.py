@@ -224,8 +224,9 @@ def _fill_tiers(
                 share = np.where(cap_zone > 0, cover / cap_zone, 0.0)
             take[chosen] = cap * share[zone]
         else:
-            take[chosen] = _by_priority(cover, cap, zone, fleet.priority[chosen],
-                                        fleet.site_id[chosen])  # fmt: skip
+            take[chosen] = _by_priority(
+                cover, cap, zone, fleet.priority[chosen], fleet.site_id[chosen]
+            )
         left -= cover
     return take
 

@@ -48,9 +48,11 @@ class DispatchReplay:
         self._index = spare_mw.index
         self._zones = [str(zone) for zone in spare_mw.columns]
         self._spare = spare_mw.to_numpy(dtype=float)
-        self._price = None if price_pkr_per_mwh is None else (
-            price_pkr_per_mwh.reindex(columns=spare_mw.columns).to_numpy(dtype=float)
-        )  # fmt: skip
+        self._price = (
+            None
+            if price_pkr_per_mwh is None
+            else (price_pkr_per_mwh.reindex(columns=spare_mw.columns).to_numpy(dtype=float))
+        )
         self._shift = pd.Timestamp(first_hour) - pd.Timestamp(start)
         self._cache: dict[int, dict[str, ZoneState]] = {}
 
@@ -145,7 +147,9 @@ def read_grid_csv(path: Path) -> pd.DataFrame:
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (OSError, pd.errors.ParserError, UnicodeDecodeError) as error:
-        raise InputError(Problem(str(path), None, None, "a readable CSV file", str(error))) from None
+        raise InputError(
+            Problem(str(path), None, None, "a readable CSV file", str(error))
+        ) from None
     missing = [name for name in REQUIRED if name not in raw.columns]
     if missing:
         raise InputError(
@@ -153,24 +157,30 @@ def read_grid_csv(path: Path) -> pd.DataFrame:
         )
     problems: list[Problem] = []
     times = pd.to_datetime(raw["time"], errors="coerce", utc=True, format="ISO8601")
-    for row, (text, parsed) in enumerate(zip(raw["time"], times, strict=True), start=2):
-        if pd.isna(parsed) or not _has_offset(text):
-            problems.append(Problem(str(path), row, "time", "an ISO time with offset", text))
+    for number, (written, parsed) in enumerate(zip(raw["time"], times, strict=True), start=2):
+        if pd.isna(parsed) or not _has_offset(written):
+            problems.append(Problem(str(path), number, "time", "an ISO time with offset", written))
     out = pd.DataFrame({"time": times, "zone": raw["zone"].str.strip()})
     for column in ("spare_mw", "price_pkr_per_mwh", "frequency_hz"):
         text = raw[column] if column in raw.columns else pd.Series([""] * len(raw))
         values = pd.to_numeric(text.replace("", np.nan), errors="coerce")
         bad = values.isna() & (text != "") | ~np.isfinite(values.fillna(0.0))
-        for row in np.flatnonzero(bad.to_numpy()):
-            problems.append(Problem(str(path), int(row) + 2, column, "a number", text.iloc[row]))
+        for index in np.flatnonzero(bad.to_numpy()):
+            problems.append(
+                Problem(str(path), int(index) + 2, column, "a number", text.iloc[index])
+            )
         out[column] = values.astype(float)
-    for row in np.flatnonzero(((out["zone"] == "") & out["frequency_hz"].isna()).to_numpy()):
-        problems.append(Problem(str(path), int(row) + 2, "zone", "a zone (or a frequency_hz)", ""))
-    for row in np.flatnonzero(((out["zone"] != "") & out["spare_mw"].isna()).to_numpy()):
-        problems.append(Problem(str(path), int(row) + 2, "spare_mw", "a number", ""))
+    for index in np.flatnonzero(((out["zone"] == "") & out["frequency_hz"].isna()).to_numpy()):
+        problems.append(
+            Problem(str(path), int(index) + 2, "zone", "a zone (or a frequency_hz)", "")
+        )
+    for index in np.flatnonzero(((out["zone"] != "") & out["spare_mw"].isna()).to_numpy()):
+        problems.append(Problem(str(path), int(index) + 2, "spare_mw", "a number", ""))
     hz = out["frequency_hz"]
-    for row in np.flatnonzero(((hz < 40) | (hz > 60)).to_numpy()):
-        problems.append(Problem(str(path), int(row) + 2, "frequency_hz", "40–60 Hz", str(hz.iloc[row])))
+    for index in np.flatnonzero(((hz < 40) | (hz > 60)).to_numpy()):
+        problems.append(
+            Problem(str(path), int(index) + 2, "frequency_hz", "40–60 Hz", str(hz.iloc[index]))
+        )
     if len(out) == 0:
         problems.append(Problem(str(path), None, None, "at least one row", "none"))
     if problems:
@@ -180,5 +190,4 @@ def read_grid_csv(path: Path) -> pd.DataFrame:
 
 def _has_offset(text: str) -> bool:
     tail = text.strip()[-6:]
-    return text.strip().endswith(("Z", "z")) or tail[:1] in "+-" and ":" in tail
-
+    return text.strip().endswith(("Z", "z")) or (tail[:1] in "+-" and ":" in tail)

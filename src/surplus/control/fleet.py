@@ -66,9 +66,7 @@ class Fleet:
             price_above=floats([r.curtail_above_price_pkr_per_mwh for r in rights]),
             frequency_trip=np.array([r.under_frequency_trip for r in rights], dtype=bool),
             response_s=floats([s.telemetry.response_s for s in sheets]),
-            tolerance_mw=floats(
-                [s.telemetry.tolerance_share * s.contracted_mw for s in sheets]
-            ),
+            tolerance_mw=floats([s.telemetry.tolerance_share * s.contracted_mw for s in sheets]),
         )
 
 

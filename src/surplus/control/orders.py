@@ -185,7 +185,7 @@ def iso_duration(seconds: float) -> str:
     >>> iso_duration(5400.4)
     'PT5400S'
     """
-    return f"PT{max(int(round(seconds)), 0)}S"
+    return f"PT{max(round(seconds), 0)}S"
 
 
 def rfc3339(moment: datetime) -> str:
@@ -208,14 +208,21 @@ def event_body(
         "priority": 0 if reason in ("frequency", "fail_safe") else 1,
         "targets": [f"site-{site_id}"],
         "payloadDescriptors": [
-            {"objectType": "EVENT_PAYLOAD_DESCRIPTOR", "payloadType": "IMPORT_CAPACITY_LIMIT",
-             "units": "KW"}
-        ],  # fmt: skip
+            {
+                "objectType": "EVENT_PAYLOAD_DESCRIPTOR",
+                "payloadType": "IMPORT_CAPACITY_LIMIT",
+                "units": "KW",
+            }
+        ],
         "reportDescriptors": [
             {"payloadType": "OPERATING_STATE", "startInterval": 0},
-            {"payloadType": "DEMAND", "readingType": "DIRECT_READ", "units": "KW",
-             "frequency": max(int(response_s), 1)},
-        ],  # fmt: skip
+            {
+                "payloadType": "DEMAND",
+                "readingType": "DIRECT_READ",
+                "units": "KW",
+                "frequency": max(int(response_s), 1),
+            },
+        ],
         "intervalPeriod": {
             "start": rfc3339(first.start),
             "duration": iso_duration((last.end - first.start).total_seconds()),
@@ -228,16 +235,20 @@ def event_body(
                     "duration": iso_duration((interval.end - interval.start).total_seconds()),
                 },
                 "payloads": [
-                    {"type": "IMPORT_CAPACITY_LIMIT",
-                     "values": [round(max(interval.limit_mw, 0.0) * KW_PER_MW, 3)]}
-                ],  # fmt: skip
+                    {
+                        "type": "IMPORT_CAPACITY_LIMIT",
+                        "values": [round(max(interval.limit_mw, 0.0) * KW_PER_MW, 3)],
+                    }
+                ],
             }
             for k, interval in enumerate(intervals)
         ],
     }
 
 
-def shed_event_body(program_id: str, target: str, start: datetime, duration_s: float) -> dict[str, Any]:
+def shed_event_body(
+    program_id: str, target: str, start: datetime, duration_s: float
+) -> dict[str, Any]:
     """The under-frequency shed: one event for every site granted `target`, SIMPLE level 3
     (emergency: go to your contract floor now), for up to `duration_s`."""
     return {
@@ -245,9 +256,7 @@ def shed_event_body(program_id: str, target: str, start: datetime, duration_s: f
         "eventName": "under-frequency shed",
         "priority": 0,
         "targets": [target],
-        "payloadDescriptors": [
-            {"objectType": "EVENT_PAYLOAD_DESCRIPTOR", "payloadType": "SIMPLE"}
-        ],
+        "payloadDescriptors": [{"objectType": "EVENT_PAYLOAD_DESCRIPTOR", "payloadType": "SIMPLE"}],
         "reportDescriptors": [
             {"payloadType": "OPERATING_STATE", "startInterval": 0},
             {"payloadType": "DEMAND", "readingType": "DIRECT_READ", "units": "KW"},

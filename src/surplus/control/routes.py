@@ -31,8 +31,11 @@ class ZonePush(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     zone: Name
-    spare_mw: FiniteFloat = Field(ge=-1_000_000, le=1_000_000, description="Room for flexible "
-                                  "load now, MW; negative: short even with it all off.")  # fmt: skip
+    spare_mw: FiniteFloat = Field(
+        ge=-1_000_000,
+        le=1_000_000,
+        description="Room for flexible load now, MW; negative: short even with it all off.",
+    )
     price_pkr_per_mwh: FiniteFloat | None = Field(default=None, ge=-1e7, le=1e7)
     observed_at: AwareDatetime
 
@@ -116,8 +119,14 @@ def push_grid_state(
         _not_ahead(zone.observed_at, now, f"zones[{zone.zone}].observed_at")
     rows = [(z.zone, z.spare_mw, z.price_pkr_per_mwh, z.observed_at) for z in body.zones]
     stored = store_push(session, rows, body.source, now)
-    audit.record(session, who.actor, "control.grid_state", "grid_state", body.source,
-                 body.model_dump(mode="json"))  # fmt: skip
+    audit.record(
+        session,
+        who.actor,
+        "control.grid_state",
+        "grid_state",
+        body.source,
+        body.model_dump(mode="json"),
+    )
     session.commit()
     return PushResult(received=len(rows), stored=stored)
 
@@ -152,8 +161,9 @@ def push_frequency(
     worker = getattr(request.app.state, "openadr_worker", None)
     if count and worker is not None:
         worker.wake()
-    return FrequencyResult(action=action, tripped=shed.load_state(session).tripped,
-                           sites_shed=count)  # fmt: skip
+    return FrequencyResult(
+        action=action, tripped=shed.load_state(session).tripped, sites_shed=count
+    )
 
 
 @router.get("/orders", response_model=Page[OrderOut])

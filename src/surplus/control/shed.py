@@ -74,11 +74,20 @@ def on_reading(
     _save(session, state, extra)
     if action is not None:
         audit.record(
-            session, actor, f"control.frequency_{action}", "frequency", "system",
-            {"hz": reading.hz, "observed_at": reading.observed_at.isoformat(),
-             "source": reading.source, "trip_hz": rule.trip_hz,
-             "restore_hz": rule.restore_hz, "sites_shed": shed},
-        )  # fmt: skip
+            session,
+            actor,
+            f"control.frequency_{action}",
+            "frequency",
+            "system",
+            {
+                "hz": reading.hz,
+                "observed_at": reading.observed_at.isoformat(),
+                "source": reading.source,
+                "trip_hz": rule.trip_hz,
+                "restore_hz": rule.restore_hz,
+                "sites_shed": shed,
+            },
+        )
     return action, shed
 
 
@@ -115,10 +124,18 @@ def _trip(
         interval = Interval(now, end, sheet.floor_mw)
         session.add(
             ControlOrder(
-                site_id=sheet.site_id, event_id=event_id, zone=sheet.zone, reason="frequency",
-                status="active", limit_mw=sheet.floor_mw, applies_at=now, ends_at=end,
-                intervals=records.intervals_json([interval]), decided_at=now,
-                compliance="pending", updated_at=now,
+                site_id=sheet.site_id,
+                event_id=event_id,
+                zone=sheet.zone,
+                reason="frequency",
+                status="active",
+                limit_mw=sheet.floor_mw,
+                applies_at=now,
+                ends_at=end,
+                intervals=records.intervals_json([interval]),
+                decided_at=now,
+                compliance="pending",
+                updated_at=now,
             )
-        )  # fmt: skip
+        )
     return len(targets)

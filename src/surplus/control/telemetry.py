@@ -76,5 +76,8 @@ def read_report(body: dict[str, Any], fallback: datetime) -> ReportFacts:
                     states.append((at, values[0]))
     times = [s.at for s in samples] + [t for t, _ in states]
     return ReportFacts(
-        tuple(samples), tuple(states), body.get("reportName") == ACK_REPORT, min(times, default=None)
+        tuple(samples),
+        tuple(states),
+        body.get("reportName") == ACK_REPORT,
+        min(times, default=None),
     )

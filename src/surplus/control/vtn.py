@@ -87,7 +87,7 @@ def write_events(
 def _replace_targets(session: Session, rows: list[tuple[EventRow, str]]) -> None:
     """The events' indexed targets in two statements (Core, not the ORM's per-row delete,
     which compares every object in the session and grows with the square of a batch)."""
-    table = TargetRow.__table__
+    table = TargetRow.metadata.tables[TargetRow.__tablename__]
     updated = [row.id for row, operation in rows if operation == "UPDATE"]
     if updated:
         session.execute(
@@ -111,11 +111,18 @@ def ensure_program(
     ctx = service.Context(session, bl_caller(), mqtt_enabled=mqtt_enabled, now=now)
     if found is None:
         request = models.ProgramRequest.model_validate(
-            {"programName": name, "targets": [f"zone-{zone}" for zone in sorted(zones)],
-             "payloadDescriptors": [
-                 {"objectType": "EVENT_PAYLOAD_DESCRIPTOR",
-                  "payloadType": "IMPORT_CAPACITY_LIMIT", "units": "KW"}]}
-        )  # fmt: skip
+            {
+                "programName": name,
+                "targets": [f"zone-{zone}" for zone in sorted(zones)],
+                "payloadDescriptors": [
+                    {
+                        "objectType": "EVENT_PAYLOAD_DESCRIPTOR",
+                        "payloadType": "IMPORT_CAPACITY_LIMIT",
+                        "units": "KW",
+                    }
+                ],
+            }
+        )
         program_id = str(service.create_program(ctx, request)["id"])
     else:
         program_id = found.id
@@ -176,7 +183,9 @@ def sites_of_clients(session: Session, client_ids: Sequence[str]) -> dict[str, i
 
 def vens_by_site(session: Session) -> dict[int, str]:
     rows = session.execute(select(VenRow.ven_name, VenRow.id)).all()
-    return {int(name[5:]): ven for name, ven in rows if name.startswith("site-") and name[5:].isdigit()}
+    return {
+        int(name[5:]): ven for name, ven in rows if name.startswith("site-") and name[5:].isdigit()
+    }
 
 
 @dataclass(frozen=True)

@@ -18,15 +18,27 @@ from surplus.errors import SurplusError
 @fails_cleanly
 def simulate_command(
     path: Annotated[Path | None, typer.Argument(help="Dataset folder (default: Pakistan).")] = None,
-    day: Annotated[str | None, typer.Option(help="Local day YYYY-MM-DD (default: the day with "
-                                            "the most shortfall for these sites).")] = None,
-    sites: Annotated[str | None, typer.Option(help="NAME:MW,… plants or zones to place the "
-                                              "programme at (default: the three named plants, "
-                                              "2,000 MW).")] = None,
-    liars: Annotated[int, typer.Option(min=0, help="Mining farms that acknowledge orders but "
-                                       "never curtail.")] = 1,
-    frequency_dip: Annotated[str | None, typer.Option(help="HH:MM local: frequency falls to "
-                                                      "49.6 Hz for a minute ('none': no dip).")] = "10:00",
+    day: Annotated[
+        str | None,
+        typer.Option(
+            help="Local day YYYY-MM-DD (default: the day with the most shortfall for these sites)."
+        ),
+    ] = None,
+    sites: Annotated[
+        str | None,
+        typer.Option(
+            help="NAME:MW,… plants or zones to place the "
+            "programme at (default: the three named plants, "
+            "2,000 MW)."
+        ),
+    ] = None,
+    liars: Annotated[
+        int, typer.Option(min=0, help="Mining farms that acknowledge orders but never curtail.")
+    ] = 1,
+    frequency_dip: Annotated[
+        str | None,
+        typer.Option(help="HH:MM local: frequency falls to 49.6 Hz for a minute ('none': no dip)."),
+    ] = "10:00",
     hours: Annotated[float, typer.Option(min=1, max=24, help="Hours of the day to run.")] = 24.0,
     out: Annotated[Path, typer.Option(help="Folder for report.html and summary.json.")] = Path(
         "simulation"
@@ -42,9 +54,13 @@ def simulate_command(
     from surplus.simulation.summary import summarise
     from surplus.simulation.world import World
 
+    chosen_day: date | None = None
+    if day is not None:
+        try:
+            chosen_day = date.fromisoformat(day)
+        except ValueError:
+            raise SurplusError(f"--day: expected YYYY-MM-DD, found {day!r}") from None
     dataset = load_dataset(path) if path is not None else load_dataset()
-    with progress_bar("dispatch") as progress:
-        result = dispatch(dataset, progress=progress)
     plant_zone = {str(k): str(v) for k, v in dataset.plants["zone"].items()}
     zones = [str(z) for z in dataset.zones.index]
     if sites is None:
@@ -55,14 +71,13 @@ def simulate_command(
         placements = sc.parse_placements(sites, plant_zone, zones)
     programme = sc.programme_sites(placements, liars)
     tz = dataset.info.timezone
-    if day is None:
+    with progress_bar("dispatch") as progress:
+        result = dispatch(dataset, progress=progress)
+    if chosen_day is None:
         chosen = sc.worst_day(sc.shortfall_mw(result.spare_mw, programme), result.spare_mw, tz)
     else:
-        try:
-            chosen = date.fromisoformat(day)
-        except ValueError:
-            raise SurplusError(f"--day: expected YYYY-MM-DD, found {day!r}") from None
-    dips = ()
+        chosen = chosen_day
+    dips: tuple[sc.FrequencyDip, ...] = ()
     if frequency_dip and frequency_dip != "none":
         dips = (sc.dip_at(chosen, tz, frequency_dip, 60.0, 49.6),)
     scenario = sc.Scenario(programme, chosen, tz, dips)

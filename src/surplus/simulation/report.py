@@ -14,7 +14,6 @@ from plotly.subplots import make_subplots
 from surplus.simulation.summary import SimSummary
 from surplus.simulation.world import SimResult
 
-
 PLOT_EVERY_S = 30.0
 
 
@@ -28,17 +27,36 @@ def zone_figure(result: SimResult) -> go.Figure:
     tl, every = result.timeline, _thin(result)
     times = [t.astimezone(_tz(result)) for t in tl.times[every]]
     spare, drawn = np.vstack(tl.spare_mw)[every], np.vstack(tl.drawn_mw)[every]
-    figure = make_subplots(rows=len(result.zones), cols=1, shared_xaxes=True,
-                           subplot_titles=result.zones)  # fmt: skip
+    figure = make_subplots(
+        rows=len(result.zones), cols=1, shared_xaxes=True, subplot_titles=result.zones
+    )
     for k, zone in enumerate(result.zones):
         full = sum(s.sheet.contracted_mw for s in result.scenario.sites if s.sheet.zone == zone)
         room = np.minimum(spare[:, k], full * 1.5)
-        figure.add_scatter(x=times, y=room, name=f"{zone}: spare capacity (MW, capped for view)",
-                           line={"color": "#2a9d8f"}, row=k + 1, col=1)  # fmt: skip
-        figure.add_scatter(x=times, y=[full] * len(times), name=f"{zone}: flexible load contracted",
-                           line={"color": "#999", "dash": "dot"}, row=k + 1, col=1)  # fmt: skip
-        figure.add_scatter(x=times, y=drawn[:, k], name=f"{zone}: flexible load drawn",
-                           line={"color": "#e76f51"}, row=k + 1, col=1)  # fmt: skip
+        figure.add_scatter(
+            x=times,
+            y=room,
+            name=f"{zone}: spare capacity (MW, capped for view)",
+            line={"color": "#2a9d8f"},
+            row=k + 1,
+            col=1,
+        )
+        figure.add_scatter(
+            x=times,
+            y=[full] * len(times),
+            name=f"{zone}: flexible load contracted",
+            line={"color": "#999", "dash": "dot"},
+            row=k + 1,
+            col=1,
+        )
+        figure.add_scatter(
+            x=times,
+            y=drawn[:, k],
+            name=f"{zone}: flexible load drawn",
+            line={"color": "#e76f51"},
+            row=k + 1,
+            col=1,
+        )
     figure.update_layout(height=320 * len(result.zones), title="Spare capacity and flexible load")
     return figure
 
@@ -49,7 +67,9 @@ def site_figure(result: SimResult) -> go.Figure:
     powers = np.vstack(tl.site_mw)[every]
     figure = go.Figure()
     for k, sim in enumerate(result.scenario.sites):
-        label = f"{sim.sheet.site_id} {sim.sheet.site_name}" + (" (lies)" if sim.behaviour.lies else "")
+        label = f"{sim.sheet.site_id} {sim.sheet.site_name}" + (
+            " (lies)" if sim.behaviour.lies else ""
+        )
         figure.add_scatter(x=times, y=powers[:, k], name=label, mode="lines")
     figure.update_layout(title="Each site's power (MW)", height=450)
     return figure
@@ -59,13 +79,16 @@ def timing_figure(summary: SimSummary) -> go.Figure:
     orders = summary.orders
     figure = go.Figure()
     if len(orders):
-        for column, name in (("acked_at", "order → acknowledgement"),
-                             ("reached_at", "order → metered target")):  # fmt: skip
+        for column, name in (
+            ("acked_at", "order → acknowledgement"),
+            ("reached_at", "order → metered target"),
+        ):
             found = orders.dropna(subset=[column])
             delays = [(r[column] - r["applies_at"]).total_seconds() for _, r in found.iterrows()]
             figure.add_histogram(x=delays, name=name, nbinsx=30)
-    figure.update_layout(title="Timing of orders (seconds after each order applied)",
-                         barmode="overlay", height=350)  # fmt: skip
+    figure.update_layout(
+        title="Timing of orders (seconds after each order applied)", barmode="overlay", height=350
+    )
     return figure
 
 
@@ -85,10 +108,12 @@ def write_report(result: SimResult, summary: SimSummary, out: Path) -> Path:
         "process on a virtual clock; the grid state is the dispatch's spare capacity for each "
         "hour of the day. Households' loss is the flexible load beyond a zone's spare "
         "capacity, integrated over the day: what load-shedding would have had to cover.</p>",
-        "<h2>Households</h2>", summary.zones.round(2).to_html(),
-        "<h2>Sites</h2>", summary.sites.round(2).to_html(),
+        "<h2>Households</h2>",
+        summary.zones.round(2).to_html(),
+        "<h2>Sites</h2>",
+        summary.sites.round(2).to_html(),
         "<h2>Facts</h2><pre>" + html.escape(json.dumps(summary.facts, indent=2)) + "</pre>",
-    ]  # fmt: skip
+    ]
     figures = [zone_figure(result), site_figure(result), timing_figure(summary)]
     body = "\n".join(parts) + "\n".join(
         f.to_html(full_html=False, include_plotlyjs=i == 0)  # plotly.js inlined once

@@ -83,12 +83,19 @@ def programme_sites(
             )
             telemetry = TelemetryTerms(response_s=60.0 if mining else 300.0)
             sheet = TermSheet(
-                id=f"sim-{site_id}", operator=f"{name} {'mining' if mining else 'compute'}",
-                site_id=site_id, site_name=f"{name}-{label}", zone=zone,
+                id=f"sim-{site_id}",
+                operator=f"{name} {'mining' if mining else 'compute'}",
+                site_id=site_id,
+                site_name=f"{name}-{label}",
+                zone=zone,
                 load_kind="bitcoin_mining" if mining else "ai_data_centre",
-                contracted_mw=round(total_mw * share, 1), curtailment=rights, telemetry=telemetry,
-            )  # fmt: skip
-            lies = mining and sum(1 for s in sites if s.behaviour.lies) < liars and label == "farm-c"
+                contracted_mw=round(total_mw * share, 1),
+                curtailment=rights,
+                telemetry=telemetry,
+            )
+            lies = (
+                mining and sum(1 for s in sites if s.behaviour.lies) < liars and label == "farm-c"
+            )
             behaviour = SiteBehaviour(
                 ramp_mw_per_s=sheet.contracted_mw / 20 if mining else sheet.contracted_mw / 60,
                 delay_s=2.0 if mining else 10.0,
@@ -119,7 +126,9 @@ def worst_day(shortfall: pd.DataFrame, spare_mw: pd.DataFrame, timezone: str) ->
     return pd.Timestamp(room.idxmin()).date()
 
 
-def parse_placements(text: str, plant_zone: dict[str, str], zones: Sequence[str]) -> list[tuple[str, str, float]]:
+def parse_placements(
+    text: str, plant_zone: dict[str, str], zones: Sequence[str]
+) -> list[tuple[str, str, float]]:
     """`NAME:MW,NAME:MW` where NAME is a plant id or a zone."""
     placements = []
     for item in filter(None, (part.strip() for part in text.split(","))):

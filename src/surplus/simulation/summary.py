@@ -60,20 +60,31 @@ def summarise(result: SimResult) -> SimSummary:
         faults = [f for f in result.noncompliance if f["site"] == sheet.site_id]
         ack = _delays(mine, "acked_at")
         reach = _delays(mine, "reached_at")
-        site_rows.append({
-            "site": sheet.site_id, "name": sheet.site_name, "zone": sheet.zone,
-            "kind": sheet.load_kind, "contracted_mw": sheet.contracted_mw,
-            "curtailed_mwh": float((contracted[k] - site_mw[:, k]).clip(min=0).sum() * hours),
-            "orders": len(mine), "noncompliance": len(faults),
-            "ack_s_median": _median(ack), "target_s_median": _median(reach),
-            "target_s_worst": max(reach) if reach else None,
-            "behaviour": "lies (acknowledges, never curtails)" if sim.behaviour.lies else "obeys",
-        })  # fmt: skip
+        site_rows.append(
+            {
+                "site": sheet.site_id,
+                "name": sheet.site_name,
+                "zone": sheet.zone,
+                "kind": sheet.load_kind,
+                "contracted_mw": sheet.contracted_mw,
+                "curtailed_mwh": float((contracted[k] - site_mw[:, k]).clip(min=0).sum() * hours),
+                "orders": len(mine),
+                "noncompliance": len(faults),
+                "ack_s_median": _median(ack),
+                "target_s_median": _median(reach),
+                "target_s_worst": max(reach) if reach else None,
+                "behaviour": "lies (acknowledges, never curtails)"
+                if sim.behaviour.lies
+                else "obeys",
+            }
+        )
     site_table = pd.DataFrame(site_rows).set_index("site")
     facts = {
         "day": result.scenario.day.isoformat(),
         "sites": len(sites),
-        "households_lost_without_mwh": round(float(zone_table["households_lost_without_mwh"].sum()), 3),
+        "households_lost_without_mwh": round(
+            float(zone_table["households_lost_without_mwh"].sum()), 3
+        ),
         "households_lost_with_mwh": round(float(zone_table["households_lost_with_mwh"].sum()), 3),
         "flexible_curtailed_mwh": round(float(site_table["curtailed_mwh"].sum()), 3),
         "orders": len(orders),

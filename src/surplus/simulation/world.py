@@ -138,9 +138,12 @@ class World:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{workdir / 'simulation.db'}{suffix}").unlink(missing_ok=True)
         self.settings = Settings(
-            database_url=url, secret_key=secrets.token_urlsafe(32), environment="development",
-            token_lifetime_s=86_400, revocation_refresh_s=300.0,
-        )  # fmt: skip
+            database_url=url,
+            secret_key=secrets.token_urlsafe(32),
+            environment="development",
+            token_lifetime_s=86_400,
+            revocation_refresh_s=300.0,
+        )
         self.engine = make_engine(url)
         upgrade(self.engine)
         self.factory = make_sessionmaker(self.engine)
@@ -168,33 +171,57 @@ class World:
                     session.add(row)
                     session.flush()
                     operators[sheet.operator] = row.id
-                site = Site(id=sheet.site_id, operator_id=operators[sheet.operator],
-                            name=sheet.site_name or f"site-{sheet.site_id}", zone=sheet.zone,
-                            latitude_deg=30.0, longitude_deg=70.0,
-                            connection_mw=sheet.contracted_mw, ven_id=f"site-{sheet.site_id}")  # fmt: skip
+                site = Site(
+                    id=sheet.site_id,
+                    operator_id=operators[sheet.operator],
+                    name=sheet.site_name or f"site-{sheet.site_id}",
+                    zone=sheet.zone,
+                    latitude_deg=30.0,
+                    longitude_deg=70.0,
+                    connection_mw=sheet.contracted_mw,
+                    ven_id=f"site-{sheet.site_id}",
+                )
                 session.add(site)
                 session.flush()
-                application = Application(operator_id=site.operator_id, site_id=site.id,
-                                          requested_mw=sheet.contracted_mw,
-                                          load_kind=sheet.load_kind, status="approved")  # fmt: skip
+                application = Application(
+                    operator_id=site.operator_id,
+                    site_id=site.id,
+                    requested_mw=sheet.contracted_mw,
+                    load_kind=sheet.load_kind,
+                    status="approved",
+                )
                 session.add(application)
                 session.flush()
-                session.add(Allocation(
-                    application_id=application.id, site_id=site.id,
-                    allocated_mw=sheet.contracted_mw, tariff_rule=sheet.tariff_rule,
-                    curtailment_rights="interruptible", terms=sheet.model_dump(mode="json"),
-                    starts_on=date(2000, 1, 1), status="active",
-                ))  # fmt: skip
+                session.add(
+                    Allocation(
+                        application_id=application.id,
+                        site_id=site.id,
+                        allocated_mw=sheet.contracted_mw,
+                        tariff_rule=sheet.tariff_rule,
+                        curtailment_rights="interruptible",
+                        terms=sheet.model_dump(mode="json"),
+                        starts_on=date(2000, 1, 1),
+                        status="active",
+                    )
+                )
             session.commit()
-            program_id = vtn.ensure_program(session, "surplus-flex", self.scenario.zones, start, False)
+            program_id = vtn.ensure_program(
+                session, "surplus-flex", self.scenario.zones, start, False
+            )
             for sim in self.scenario.sites:
                 sheet = sim.sheet
                 client = create_client(session, "ven", f"site-{sheet.site_id} agent")
                 session.commit()
-                vtn.enrol_site(session, client.client_id, sheet.site_id, sheet.zone,
-                               sheet.load_kind, start, False,
-                               sheet.load_kind == "bitcoin_mining"
-                               and sheet.curtailment.under_frequency_trip)  # fmt: skip
+                vtn.enrol_site(
+                    session,
+                    client.client_id,
+                    sheet.site_id,
+                    sheet.zone,
+                    sheet.load_kind,
+                    start,
+                    False,
+                    sheet.load_kind == "bitcoin_mining" and sheet.curtailment.under_frequency_trip,
+                )
                 credentials.append((client.client_id, client.client_secret))
         return program_id, credentials
 
@@ -204,21 +231,35 @@ class World:
         for sim, (client_id, secret) in zip(self.scenario.sites, credentials, strict=True):
             sheet, how = sim.sheet, sim.behaviour
             device = SimulatedSite(
-                name=sheet.site_name, full_kw=sheet.contracted_mw * 1000,
-                floor_kw=sheet.floor_mw * 1000, ramp_kw_per_s=how.ramp_mw_per_s * 1000,
-                delay_s=how.delay_s, lies=how.lies, seed=sheet.site_id,
-            )  # fmt: skip
+                name=sheet.site_name,
+                full_kw=sheet.contracted_mw * 1000,
+                floor_kw=sheet.floor_mw * 1000,
+                ramp_kw_per_s=how.ramp_mw_per_s * 1000,
+                delay_s=how.delay_s,
+                lies=how.lies,
+                seed=sheet.site_id,
+            )
             host = f"site-{sheet.site_id}.agents.sim"
             token = secrets.token_urlsafe(16)
             options: dict[str, Any] = {
-                "sample_s": self.tick_s, "idle_sample_s": 60.0, "report_s": 120.0,
-                "idle_report_s": 900.0, "poll_s": 3600.0, **self.agent_options,
-            }  # fmt: skip
+                "sample_s": self.tick_s,
+                "idle_sample_s": 60.0,
+                "report_s": 120.0,
+                "idle_report_s": 900.0,
+                "poll_s": 3600.0,
+                **self.agent_options,
+            }
             config = AgentConfig(
-                vtn_url=VTN_URL, client_id=client_id, client_secret=secret,
-                site_id=sheet.site_id, full_kw=device.full_kw, floor_kw=device.floor_kw,
-                callback_url=f"http://{host}/", callback_token=token, **options,
-            )  # fmt: skip
+                vtn_url=VTN_URL,
+                client_id=client_id,
+                client_secret=secret,
+                site_id=sheet.site_id,
+                full_kw=device.full_kw,
+                floor_kw=device.floor_kw,
+                callback_url=f"http://{host}/",
+                callback_token=token,
+                **options,
+            )
             agent = SiteAgent(config, device, http)
             routes[host] = httpx.ASGITransport(app=webhook_app(agent, token))
             self.devices.append(device)
@@ -235,10 +276,13 @@ class World:
         self.worker = OutboxWorker(self.factory, self._outbox_http, None)
         self.app.state.openadr_worker = self.worker
         options: dict[str, Any] = {
-            "policy": self.policy, "rules": OrderRules(horizon_s=3600.0),
-            "compliance_window_s": 150.0, "offline_after_s": 3600.0, "terms_reload_s": 86_400.0,
+            "policy": self.policy,
+            "rules": OrderRules(horizon_s=3600.0),
+            "compliance_window_s": 150.0,
+            "offline_after_s": 3600.0,
+            "terms_reload_s": 86_400.0,
             **self.controller_options,
-        }  # fmt: skip
+        }
         self.config = ControllerConfig(program_id=self.program_id, **options)
         self.controller = Controller(self.factory, self.feed, self.config)
 
@@ -273,19 +317,25 @@ class World:
         step = timedelta(seconds=self.tick_s)
         while now < end:
             snapshot = self.feed.snapshot(now)
-            key = (tuple((z, s.spare_mw) for z, s in sorted(snapshot.zones.items())),
-                   snapshot.frequency.hz if snapshot.frequency else None)  # fmt: skip
-            if key != last_key or (busy and now >= next_cycle) or now >= next_cycle + timedelta(hours=1):
-                result = controller.cycle(now)
+            key = (
+                tuple((z, s.spare_mw) for z, s in sorted(snapshot.zones.items())),
+                snapshot.frequency.hz if snapshot.frequency else None,
+            )
+            if (
+                key != last_key
+                or (busy and now >= next_cycle)
+                or now >= next_cycle + timedelta(hours=1)
+            ):
+                cycle = controller.cycle(now)
                 cycles += 1
-                busy = bool(result.decision is not None and result.decision.curtail_mw.sum() > 0)
+                busy = bool(cycle.decision is not None and cycle.decision.curtail_mw.sum() > 0)
                 busy = busy or (key[1] is not None and key[1] < 50.0)
                 # Settled (nothing changed, nothing awaiting a verdict): look again in a
                 # minute; while orders move or wait for compliance, every `cycle_s`.
-                settled = not result.plan.changes and not result.awaiting
+                settled = not cycle.plan.changes and not cycle.awaiting
                 gap = 120.0 if settled else self.cycle_s
                 last_key, next_cycle = key, now + timedelta(seconds=gap)
-                if result.plan.changes or result.restored_from_shed or cycles == 1:
+                if cycle.plan.changes or cycle.restored_from_shed or cycles == 1:
                     await worker.drain_once()
             due = [agent for agent in self.agents if agent.next_due(now) <= now]
             if due:
@@ -295,11 +345,14 @@ class World:
             moments = [agent.next_due(now) for agent in self.agents]
             moments += [m for m in (self.feed.next_change(now), end) if m is not None]
             moments.append(next_cycle if busy else next_cycle + timedelta(hours=1))
-            upcoming = min(m for m in moments if m > now) if any(m > now for m in moments) else now + step
+            upcoming = (
+                min(m for m in moments if m > now) if any(m > now for m in moments) else now + step
+            )
             upcoming = min(max(upcoming, now + timedelta(seconds=1)), end)
             while grid < upcoming:  # the timeline, on the tick grid, between steps
-                spare = np.array([snapshot.zones[z].spare_mw if z in snapshot.zones else np.nan
-                                  for z in zones])  # fmt: skip
+                spare = np.array(
+                    [snapshot.zones[z].spare_mw if z in snapshot.zones else np.nan for z in zones]
+                )
                 powers = np.array([d.exact_kw(grid) for d in self.devices]) / 1000
                 timeline.times.append(grid)
                 timeline.spare_mw.append(spare)
@@ -319,21 +372,53 @@ class World:
 
         with self.factory() as session:
             orders = [
-                {"site": o.site_id, "zone": o.zone, "reason": o.reason, "status": o.status,
-                 "event": o.event_id, "decided_at": o.decided_at, "applies_at": o.applies_at,
-                 "acked_at": o.acked_at, "reached_at": o.reached_at, "ends_at": o.ends_at,
-                 "limit_mw": o.limit_mw, "compliance": o.compliance}
+                {
+                    "site": o.site_id,
+                    "zone": o.zone,
+                    "reason": o.reason,
+                    "status": o.status,
+                    "event": o.event_id,
+                    "decided_at": o.decided_at,
+                    "applies_at": o.applies_at,
+                    "acked_at": o.acked_at,
+                    "reached_at": o.reached_at,
+                    "ends_at": o.ends_at,
+                    "limit_mw": o.limit_mw,
+                    "compliance": o.compliance,
+                }
                 for o in session.scalars(select(ControlOrder).order_by(ControlOrder.id))
-            ]  # fmt: skip
+            ]
             faults = [
-                {"site": r.site_id, "kind": r.kind, "limit_mw": r.limit_mw,
-                 "measured_mw": r.measured_mw, "deadline": r.deadline,
-                 "detected_at": r.detected_at, "resolved_at": r.resolved_at}
-                for r in session.scalars(select(ControlNonCompliance).order_by(ControlNonCompliance.id))
-            ]  # fmt: skip
+                {
+                    "site": r.site_id,
+                    "kind": r.kind,
+                    "limit_mw": r.limit_mw,
+                    "measured_mw": r.measured_mw,
+                    "deadline": r.deadline,
+                    "detected_at": r.detected_at,
+                    "resolved_at": r.resolved_at,
+                }
+                for r in session.scalars(
+                    select(ControlNonCompliance).order_by(ControlNonCompliance.id)
+                )
+            ]
             check = verify(session)
-            decisions = len(list(session.scalars(
-                select(AuditEntry.id).where(AuditEntry.action == "control.decision")
-            )))  # fmt: skip
-        return SimResult(self.scenario, zones, self.tick_s, timeline, orders, faults,
-                         check.entries, check.ok, decisions, cycles)  # fmt: skip
+            decisions = len(
+                list(
+                    session.scalars(
+                        select(AuditEntry.id).where(AuditEntry.action == "control.decision")
+                    )
+                )
+            )
+        return SimResult(
+            self.scenario,
+            zones,
+            self.tick_s,
+            timeline,
+            orders,
+            faults,
+            check.entries,
+            check.ok,
+            decisions,
+            cycles,
+        )
