@@ -37,6 +37,26 @@ SECRET = "bench-secret-0123456789abcdef0123456789"
 BASE = "/openadr3/3.1.0"
 
 
+def _database(work: Path) -> str:
+    """PostgreSQL (a schema of its own) when SURPLUS_TEST_POSTGRES_URL is set: several
+    processes write at once here, which SQLite serialises; else a SQLite file."""
+    base = os.environ.get("SURPLUS_TEST_POSTGRES_URL", "")
+    if not base:
+        return f"sqlite:///{work / 'acks.db'}"
+    from urllib.parse import quote
+
+    from sqlalchemy import text
+
+    schema = f"bench_control_{os.getpid()}"
+    admin = make_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    separator = "&" if "?" in base else "?"
+    return f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
+
+
 def _subscriber_login(broker: Broker) -> tuple[str, str] | None:
     """One broker account with the business-logic read role for every bench agent."""
     if not broker.access_controlled:
@@ -140,7 +160,8 @@ def bench_acks(count: int) -> None:
     from bench.control import register
 
     with tempfile.TemporaryDirectory() as work:
-        database = f"sqlite:///{Path(work) / 'acks.db'}"
+        database = _database(Path(work))
+        print(f"  (store: {database.split(':')[0]})")
         engine = make_engine(database)
         upgrade(engine)
         factory = make_sessionmaker(engine)

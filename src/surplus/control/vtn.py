@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, or_, select
+from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from surplus.openadr import models, notify, private, repository, service
 from surplus.openadr.access import Caller
+from surplus.openadr.timing import end_instant
 from surplus.store import audit
 from surplus.store.openadr_tables import EventRow, ProgramRow, ReportRow, TargetRow, VenRow
 
@@ -51,52 +52,99 @@ def write_events(
 ) -> list[str]:
     """Create or update events in the caller's transaction, with their notifications and
     audit entries; returns their ids in order. The caller commits (and then wakes the
-    outbox worker, if it runs in this process)."""
-    rows: list[tuple[EventRow, str]] = []
-    for write in writes:
-        body = models.EventRequest.model_validate(write.body).to_json()
+    outbox worker, if it runs in this process).
+
+    New events go through the ORM; updates are one UPDATE per event without loading the
+    old body (the new one replaces it whole), which matters when thousands are revised."""
+    bodies = [models.EventRequest.model_validate(w.body).to_json() for w in writes]
+    created: list[EventRow] = []
+    for write, body in zip(writes, bodies, strict=True):
         if write.event_id is None:
             row = EventRow(id=repository.new_id(), body=body, program_id=body["programID"])
             row.created_at = row.modified_at = now
             session.add(row)
-            rows.append((row, "CREATE"))
-        else:
-            found = session.get(EventRow, write.event_id)
-            if found is None:
-                raise LookupError(f"event {write.event_id} is not stored")
-            found.body, found.modified_at = body, now
-            rows.append((found, "UPDATE"))
+            created.append(row)
     session.flush()
-    programs = {row.program_id for row, _ in rows}
+    updated = [(w.event_id, b) for w, b in zip(writes, bodies, strict=True) if w.event_id]
+    born: dict[str, datetime] = {}
+    if updated:
+        ids = [event_id for event_id, _ in updated]
+        born = dict(
+            session.execute(select(EventRow.id, EventRow.created_at).where(EventRow.id.in_(ids)))
+            .tuples()
+            .all()
+        )
+        missing = sorted(set(ids) - set(born))
+        if missing:
+            raise LookupError(f"events {missing[:5]} are not stored")
+        table = EventRow.metadata.tables[EventRow.__tablename__]
+        session.execute(
+            update(table)
+            .where(table.c.id == bindparam("event_id"))
+            .values(
+                body=bindparam("new_body"),
+                program_id=bindparam("program"),
+                modified_at=bindparam("modified"),
+                ends_at=bindparam("ends"),
+            ),
+            [
+                {
+                    "event_id": event_id,
+                    "new_body": body,
+                    "program": body["programID"],
+                    "modified": now,
+                    "ends": end_instant(body),
+                }
+                for event_id, body in updated
+            ],
+        )
+    made = iter(created)
+    entries: list[tuple[str, str, dict[str, Any], str]] = []
+    for write, body in zip(writes, bodies, strict=True):
+        if write.event_id is None:
+            row = next(made)
+            entries.append((row.id, "CREATE", repository.represent("EVENT", row), row.program_id))
+        else:
+            obj = repository.representation(
+                "EVENT", write.event_id, born[write.event_id], now, body
+            )
+            entries.append((write.event_id, "UPDATE", obj, body["programID"]))
+    _replace_targets(
+        session, [(event_id, op, obj.get("targets")) for event_id, op, obj, _ in entries]
+    )
+    programs = {program for *_, program in entries}
     program_targets = {
         program.id: program.body.get("targets")
         for program in session.scalars(select(ProgramRow).where(ProgramRow.id.in_(programs)))
     }
-    _replace_targets(session, rows)
-    changes, entries = [], []
-    for row, operation in rows:
-        obj = repository.represent("EVENT", row)
-        targets = program_targets.get(row.program_id)
-        changes.append(notify.Change("EVENT", operation, obj, row.program_id, targets))
-        entries.append(audit.Write(actor, f"openadr.{operation.lower()}", "event", row.id, obj))
+    changes = [
+        notify.Change("EVENT", op, obj, program, program_targets.get(program))
+        for _, op, obj, program in entries
+    ]
     notify.enqueue_many(session, changes, now, mqtt_enabled)
-    audit.record_many(session, entries)
-    return [row.id for row, _ in rows]
+    audit.record_many(
+        session,
+        [
+            audit.Write(actor, f"openadr.{op.lower()}", "event", event_id, obj)
+            for event_id, op, obj, _ in entries
+        ],
+    )
+    return [event_id for event_id, *_ in entries]
 
 
-def _replace_targets(session: Session, rows: list[tuple[EventRow, str]]) -> None:
+def _replace_targets(session: Session, events: list[tuple[str, str, list[str] | None]]) -> None:
     """The events' indexed targets in two statements (Core, not the ORM's per-row delete,
     which compares every object in the session and grows with the square of a batch)."""
     table = TargetRow.metadata.tables[TargetRow.__tablename__]
-    updated = [row.id for row, operation in rows if operation == "UPDATE"]
+    updated = [event_id for event_id, operation, _ in events if operation == "UPDATE"]
     if updated:
         session.execute(
             delete(table).where(table.c.object_type == "EVENT", table.c.object_id.in_(updated))
         )
     values = [
-        {"object_type": "EVENT", "object_id": row.id, "target": target}
-        for row, _ in rows
-        for target in sorted(set(row.body.get("targets") or ()))
+        {"object_type": "EVENT", "object_id": event_id, "target": target}
+        for event_id, _, targets in events
+        for target in sorted(set(targets or ()))
     ]
     if values:
         session.execute(insert(table), values)
