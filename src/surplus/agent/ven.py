@@ -135,6 +135,10 @@ class SiteAgent:
             self._started = now
         if self._server_due(now):
             await self._sync(now)
+        # Acknowledge new orders before driving the devices: a stock-firmware miner can
+        # take ~20 s to take a command, and the acknowledgement must not wait for it.
+        if self._acknowledge(now) and self.status.online:
+            await self._flush(now)
         await self._follow(now)
         await self.device.check(now)
         await self._measure(now)
@@ -306,8 +310,13 @@ class SiteAgent:
             except DeviceError as error:
                 log.error("device refused the limit: %s", error)
                 self.status.state = "ERROR"
+
+    def _acknowledge(self, now: datetime) -> int:
+        """Queue an acknowledgement for each order version not yet acknowledged."""
+        before = self.status.acks_sent
         for event in list(self.events.values()):
             self._ack_if_new(event, now)
+        return self.status.acks_sent - before
 
     def _fail_safe_due(self, now: datetime) -> bool:
         """Whether the site has been without the server, and without any event binding it,
@@ -329,6 +338,7 @@ class SiteAgent:
             self._acked.add(version)
             return
         self._acked.add(version)
+        # Received and being followed; whether the site got there is for its meter to show.
         state = "ERROR" if self.status.state == "ERROR" else "RUNNING_CURTAILED"
         last = self._samples[-1].power_kw if self._samples else None
         payloads: list[dict[str, Any]] = [{"type": "OPERATING_STATE", "values": [state]}]
@@ -353,10 +363,10 @@ class SiteAgent:
         # While an order binds, reports go at the busy pace: the controller judges the
         # site by them, and its verdict cannot wait for an idle batch.
         gap = self.config.report_s if busy or limit is not None else self.config.idle_report_s
-        if (
-            self._next_report is None
-            or now >= self._next_report
-            or (busy and self._next_report - now > timedelta(seconds=gap))
+        if self._next_report is None:  # the first samples go with the next report
+            self._next_report = now + timedelta(seconds=gap)
+        elif now >= self._next_report or (
+            busy and self._next_report - now > timedelta(seconds=gap)
         ):
             self._report_samples()
             self._next_report = now + timedelta(seconds=gap)
