@@ -16,11 +16,19 @@ from typing import Any
 from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from surplus.control import fanout
 from surplus.openadr import models, notify, private, repository, service
 from surplus.openadr.access import Caller
 from surplus.openadr.timing import end_instant
 from surplus.store import audit
-from surplus.store.openadr_tables import EventRow, ProgramRow, ReportRow, TargetRow, VenRow
+from surplus.store.openadr_tables import (
+    EventRow,
+    OutboxRow,
+    ProgramRow,
+    ReportRow,
+    TargetRow,
+    VenRow,
+)
 
 ACTOR = "controller"
 UNDER_FREQUENCY_TARGET = "under-frequency"
@@ -121,7 +129,7 @@ def write_events(
         notify.Change("EVENT", op, obj, program, program_targets.get(program))
         for _, op, obj, program in entries
     ]
-    notify.enqueue_many(session, changes, now, mqtt_enabled)
+    _enqueue(session, changes, now, mqtt_enabled)
     audit.record_many(
         session,
         [
@@ -130,6 +138,17 @@ def write_events(
         ],
     )
     return [event_id for event_id, *_ in entries]
+
+
+def _enqueue(
+    session: Session, changes: list[notify.Change], now: datetime, mqtt_enabled: bool
+) -> None:
+    """The batch's notifications: webhooks as the VTN makes them, MQTT batched."""
+    rows = notify.webhook_rows(session, changes, now) if changes else []
+    if mqtt_enabled and changes:
+        rows += fanout.mqtt_rows_many(session, changes, now)
+    if rows:
+        session.execute(insert(OutboxRow.metadata.tables[OutboxRow.__tablename__]), rows)
 
 
 def _replace_targets(session: Session, events: list[tuple[str, str, list[str] | None]]) -> None:
