@@ -9,7 +9,7 @@ import pkgutil
 
 import pytest
 
-PACKAGES = ("grid", "dispatch", "headroom", "loads", "economics")
+PACKAGES = ("grid", "dispatch", "headroom", "loads", "economics", "control", "agent", "contracts")
 
 
 def _modules() -> list[str]:
