@@ -97,6 +97,7 @@ async def _agents(plan: dict[str, Any], ready: Any, results: Any) -> None:
     from surplus.agent.ven import AgentConfig, SiteAgent
 
     done: list[float] = []
+    received: list[float] = []
     subscribed: list[int] = []
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
     async with httpx.AsyncClient(timeout=30, limits=limits) as http:
@@ -130,6 +131,7 @@ async def _agents(plan: dict[str, Any], ready: Any, results: Any) -> None:
                 if kind >> 4 != 3:
                     continue
                 length = int.from_bytes(body[:2], "big")
+                received.append(time.time())
                 agent.notify(body[2 + length :])
                 await agent.step(datetime.now(UTC))
                 if agent.status.acks_sent and not agent.status.queued:
@@ -144,7 +146,7 @@ async def _agents(plan: dict[str, Any], ready: Any, results: Any) -> None:
         await asyncio.wait(tasks, timeout=plan["timeout_s"])
         for task in tasks:
             task.cancel()
-    results.put(done)
+    results.put((received, done))
 
 
 def bench_acks(count: int) -> None:
@@ -305,7 +307,13 @@ def _measure(
             return started
 
     started = asyncio.run(decide_and_send())
-    done: list[float] = results.get(timeout=120)
+    received, done = results.get(timeout=120)
+    if received:
+        heard = np.array(received) - started
+        print(
+            f"  (order received by MQTT: p50 {np.percentile(heard, 50) * 1000:.0f} ms, "
+            f"p99 {np.percentile(heard, 99) * 1000:.0f} ms)"
+        )
     child.join(timeout=30)
     publisher.close()
     return [t - started for t in done]
