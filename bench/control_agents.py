@@ -144,9 +144,9 @@ async def _agents(plan: dict[str, Any], ready: Any, results: Any) -> None:
             await asyncio.sleep(0.05)
         ready.set()
         await asyncio.wait(tasks, timeout=plan["timeout_s"])
+        results.put((received, done))  # before closing: pending requests may take a while
         for task in tasks:
             task.cancel()
-    results.put((received, done))
 
 
 def bench_acks(count: int) -> None:
@@ -307,7 +307,7 @@ def _measure(
             return started
 
     started = asyncio.run(decide_and_send())
-    received, done = results.get(timeout=120)
+    received, done = results.get(timeout=plan["timeout_s"] + 600)
     if received:
         heard = np.array(received) - started
         print(

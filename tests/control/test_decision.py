@@ -146,6 +146,15 @@ def test_restoration_waits_for_the_hold_then_goes_at_the_rate_data_centres_first
     assert step.zones.target_mw[0] == pytest.approx(120.0)
 
 
+def test_a_site_that_never_delivered_does_not_hold_back_the_others_restoration() -> None:
+    f, s = fleet(sheet(1, mw=100), sheet(2, mw=100))
+    s = with_state(s, curtail_mw=[100.0, 100.0], event_s=[600.0, 600.0],
+                   unreliable=[False, True], delivered_mw=[0.0, 0.0])  # fmt: skip
+    d = decide(f, s, zones({"N": 5000.0}), Policy(restore_rate_mw_per_min=50),
+               calm_for_s=np.array([1e6]), dt_s=60)  # fmt: skip
+    assert d.curtail_mw == pytest.approx([50.0, 100.0])  # site 1 gets 50 MW back
+
+
 def test_restoration_keeps_the_margin_when_the_room_is_narrow() -> None:
     # 100 MW curtailed of 200, room 150: restoring more than 50 - margin would leave
     # less than the margin; the margin is max(1, 5 % of 200) = 10 MW.

@@ -125,7 +125,9 @@ def decide(
     # What sites outside the pool bring: a kept order counts for its metered delivery.
     fixed = np.where(kept, state.delivered_mw, 0.0) + np.where(price_hit, flex, 0.0)
 
-    current = per_zone(state.curtail_mw)
+    # Today's curtailment as delivered: a kept order counts for its metered reduction,
+    # else its undelivered part would be held on the others and never given back.
+    current = per_zone(np.where(kept, state.delivered_mw, state.curtail_mw))
     margin = np.maximum(
         policy.restore_margin_mw, policy.restore_margin_share * per_zone(flex_contract)
     )
