@@ -242,8 +242,8 @@ class World:
             host = f"site-{sheet.site_id}.agents.sim"
             token = secrets.token_urlsafe(16)
             options: dict[str, Any] = {
-                "sample_s": self.tick_s,
-                "idle_sample_s": 60.0,
+                "sample_s": 2 * self.tick_s,
+                "idle_sample_s": 300.0,
                 "report_s": 120.0,
                 "idle_report_s": 900.0,
                 "poll_s": 3600.0,
