@@ -19,7 +19,7 @@ from surplus.headroom.demand import (
     SeasonRule,
     demand_headroom,
 )
-from surplus.headroom.demand_file import read_demand_csv
+from surplus.headroom.demand_file import EMBEDDED_DEMAND, read_demand
 from surplus.headroom.grid import zone_headroom
 from surplus.headroom.joint import joint_verdict
 from surplus.headroom.sites import NAMED_PLANTS, split_load
@@ -106,11 +106,12 @@ def headroom_command(
         ),
     ] = None,
     demand: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--demand",
-            help="CSV of hourly demand: a 'timestamp' column with a time zone and one "
-            "MW column per region. Uses Norris et al.'s seasonal peak thresholds.",
+            help="Hourly demand history: a CSV with a 'timestamp' column with a time zone and "
+            "one MW column per region, or the name of an embedded history "
+            f"({', '.join(EMBEDDED_DEMAND)}). Uses Norris et al.'s seasonal peak thresholds.",
             show_default=False,
         ),
     ] = None,
@@ -159,12 +160,12 @@ def headroom_command(
         result = zone_headroom(base, budgets)
         title = f"Curtailment-enabled headroom — {dataset.info.name} (spare capacity from dispatch)"
     else:
-        frame = read_demand_csv(demand)
+        frame = read_demand(demand)
         zones = {region: US_BA_TIMEZONES.get(region, timezone) for region in frame.columns}
         rules = season_rules(summer_peak or [], winter_peak or [])
         history = demand_headroom(frame, budgets, zones, rules)
         result = history.table
-        title = f"Curtailment-enabled headroom — {demand.name} (seasonal peak thresholds)"
+        title = f"Curtailment-enabled headroom — {Path(demand).name} (seasonal peak thresholds)"
     print_headroom(result, title, console)
     if demand is not None:
         console.print(thresholds_table(history, rules))
