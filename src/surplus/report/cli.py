@@ -48,6 +48,10 @@ def assess(
         Path | None,
         typer.Option(help="A scenario TOML file: a [set] table of KEY = VALUE; --set wins."),
     ] = None,
+    siting_prices: Annotated[
+        bool,
+        typer.Option(help="Price each candidate site with its load added (one dispatch per zone)."),
+    ] = True,
     load_shedding: Annotated[
         bool,
         typer.Option(
@@ -76,7 +80,7 @@ def assess(
     assessment = summarise(dataset, result)
     _print_summary(assessment)
     sites = _programme_sites(dataset)
-    headroom, joint = _headroom(dataset, result, sites)
+    headroom, joint = _headroom(dataset, result, sites, priced=siting_prices)
     sections = [headroom]
     if "Pakistan" in dataset.info.name:
         shedding = None
@@ -125,9 +129,14 @@ def _programme_sites(dataset: Dataset) -> tuple[Site, ...]:
 
 
 def _headroom(
-    dataset: Dataset, result: DispatchResult, sites: tuple[Site, ...], budget: float = 0.005
+    dataset: Dataset,
+    result: DispatchResult,
+    sites: tuple[Site, ...],
+    budget: float = 0.005,
+    priced: bool = True,
 ) -> tuple[Section, JointAnswer | None]:
     from surplus.dispatch import dispatch
+    from surplus.economics.siting import prices_with_load
     from surplus.headroom.joint import joint_verdict
     from surplus.headroom.siting import assess_siting
     from surplus.report.headroom_section import headroom_section
@@ -137,7 +146,11 @@ def _headroom(
         progress(1, 1)
     if report.joint is not None:
         console.print(joint_verdict(report.joint))
-    return headroom_section(report, budget), report.joint
+    prices = None
+    if priced:
+        with progress_bar("siting prices with the load") as progress:
+            prices = prices_with_load(dataset, report.ranks, dispatch, progress)
+    return headroom_section(report, budget, prices), report.joint
 
 
 def _with_and_without_shedding(
