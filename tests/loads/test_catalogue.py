@@ -62,5 +62,5 @@ def test_fy25_capacity_payment_per_kwh() -> None:
     assert CapacityPayments().pkr_per_mwh_generated / 1000 == pytest.approx(14.26, abs=0.01)
     # Sold: 126,705 GWh × 0.97 (NTDC) × 0.824 (DISCO losses) ≈ 101,270 GWh → Rs 17.8/kWh,
     # against the Rs 17.5/kWh the press reported for FY25.
-    assert 126_705 * 0.97 * (1 - 0.176) == pytest.approx(101_270, abs=5)
+    assert pytest.approx(101_270, abs=5) == 126_705 * 0.97 * (1 - 0.176)
     assert CapacityPayments().pkr_per_mwh_sold / 1000 == pytest.approx(17.84, abs=0.01)

@@ -63,3 +63,17 @@ def test_a_system_worked_by_hand() -> None:
                         "7.1% published (±3 points, TOPLINE (FY25 7.13%)).")
         for note in notes
     )  # fmt: skip
+
+
+def test_the_load_shedding_comparison_runs_the_other_side_of_the_switch() -> None:
+    from surplus.report.calibration_section import other_side_of_shedding
+    from surplus.sensitivity import Setting
+
+    demand = Setting("demand", "+15%")
+    others, hours = other_side_of_shedding([demand])
+    assert [(s.key, s.value) for s in others] == [("demand", "+15%"), ("load_shedding", "on")]
+    assert hours is None
+    others, hours = other_side_of_shedding([demand, Setting("load_shedding", "14")])
+    assert others == [demand] and hours == 14.0
+    others, hours = other_side_of_shedding([Setting("load_shedding", "off")])
+    assert [(s.key, s.value) for s in others] == [("load_shedding", "on")] and hours is None

@@ -72,9 +72,7 @@ def test_demand_of_every_zone_or_one_zone() -> None:
     assert south.demand_mw["north"].tolist() == [100.0, 100.0]
 
 
-def test_a_dry_year_scales_budgets_and_river_flows_but_not_the_thermal_plant_sharing_a_profile() -> (
-    None
-):
+def test_a_dry_year_scales_budgets_and_river_flows_not_a_thermal_plant_on_their_profile() -> None:
     base = hydro_system()
     dry, sentences = changed(base, "hydro=80%")
     assert dry.hydro_budgets["energy_mwh"].tolist() == [96.0]

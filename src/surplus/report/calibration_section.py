@@ -4,6 +4,7 @@ load-shedding suppresses."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -12,11 +13,29 @@ import pandas as pd
 from surplus.report.facts import FACTS, compare_with_facts, disagreements
 from surplus.report.html import Section
 from surplus.report.summary import Assessment
+from surplus.sensitivity.keys import read_switch
+from surplus.sensitivity.settings import Setting
+from surplus.sensitivity.values import Hours
 
 if TYPE_CHECKING:
     from surplus.dispatch import DispatchResult
     from surplus.grid.model import Dataset
     from surplus.headroom.joint import JointAnswer
+
+
+def other_side_of_shedding(given: Sequence[Setting]) -> tuple[list[Setting], float | None]:
+    """The settings for the run on the other side of the load-shedding switch, and the hours a
+    day of shedding this run already has (None when it has none): a run without it is
+    compared with one that adds it (`on`), a run with it with one that drops it."""
+    mine = [s for s in given if s.key == "load_shedding"]
+    switched = read_switch(mine[-1].value) if mine else None
+    hours = (
+        switched.hours_per_day if isinstance(switched, Hours) and switched.hours_per_day else None
+    )
+    others = [s for s in given if s.key != "load_shedding"]
+    if hours is not None:
+        return others, hours
+    return [*others, Setting("load_shedding", "on", "report")], None
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ def assess(
     ] = None,
     scenario: Annotated[
         Path | None,
-        typer.Option(help="A scenario TOML file: a [set] table of KEY = VALUE; --set wins."),
+        typer.Option(help="A scenario TOML file: KEY = VALUE lines under set; --set wins."),
     ] = None,
     siting_prices: Annotated[
         bool,
@@ -166,15 +166,10 @@ def _with_and_without_shedding(
     from surplus.dispatch import dispatch
     from surplus.errors import InputError
     from surplus.headroom.joint import joint_curtailment, joint_verdict
-    from surplus.report.calibration_section import Run, SheddingComparison
-    from surplus.sensitivity.keys import read_switch
+    from surplus.report.calibration_section import Run, SheddingComparison, other_side_of_shedding
     from surplus.sensitivity.load_shedding import PUBLISHED_HOURS_PER_DAY
 
-    mine = [s for s in given if s.key == "load_shedding"]
-    switched = read_switch(mine[-1].value) if mine else None
-    hours = getattr(switched, "hours_per_day", None)
-    others = [s for s in given if s.key != "load_shedding"]
-    other_side = others if hours else [*others, Setting("load_shedding", "on", "report")]
+    other_side, hours = other_side_of_shedding(given)
     try:
         other, _ = apply_changes(base, resolve(base, other_side))
     except InputError:
@@ -184,7 +179,7 @@ def _with_and_without_shedding(
     other_joint = joint_curtailment(other, other_result, sites, run=dispatch)
     this_run, other_run = Run(dataset, result, joint), Run(other, other_result, other_joint)
     console.print(f"with the other load-shedding assumption: {joint_verdict(other_joint)}")
-    if hours:
+    if hours is not None:
         return SheddingComparison(hours, other_run, this_run)
     return SheddingComparison(PUBLISHED_HOURS_PER_DAY, this_run, other_run)
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from surplus.headroom.sites import NAMED_PLANTS
-from surplus.report.summary import Assessment
+from surplus.report.summary import Assessment, summarise
 
 GENERATION_FY25_GWH = 127_159.0
 """FY25 generation (TOPLINE)."""
@@ -250,3 +250,28 @@ def disagreements(table: pd.DataFrame, facts: tuple[Fact, ...] = FACTS) -> list[
 
 def _figure(value: float, unit: str) -> str:
     return f"{value:.1%}" if unit == "share" else f"{value:,.0f}"
+
+
+def to_markdown(table: pd.DataFrame) -> str:
+    """The facts table as Markdown, shares in per cent (for docs/calibration.md)."""
+    lines = [
+        "| metric | model | published | tolerance | verdict | source |",
+        "|---|--:|--:|---|---|---|",
+    ]
+    for metric, row in table.iterrows():
+        unit = "" if row["unit"] == "share" else f" {row['unit']}"
+        model, published = (_figure(row[k], row["unit"]) + unit for k in ("model", "published"))
+        verdict = f"**{row['verdict']}**" if row["verdict"] == "disagrees" else row["verdict"]
+        lines.append(
+            f"| {metric} | {model} | {published} | {row['tolerance']} | {verdict} "
+            f"| {row['source']} |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    from surplus.dispatch import dispatch
+    from surplus.grid.load import load_dataset
+
+    pakistan = load_dataset()
+    print(to_markdown(compare_with_facts(summarise(pakistan, dispatch(pakistan)))))
