@@ -97,6 +97,15 @@ class GridCapacity:
         return replace(self, spare_mw=np.maximum(np.asarray(spare_mw, dtype=float), 0.0))
 
 
+def known_sites(dataset: Dataset) -> dict[str, str]:
+    """Every site an application may name: each zone, and each operating plant (its zone)."""
+    sites = {str(zone): str(zone) for zone in dataset.zones.index}
+    for plant, zone in dataset.operating_plants["zone"].items():
+        if str(zone) in sites:
+            sites.setdefault(str(plant), str(zone))
+    return sites
+
+
 def grid_capacity(
     dataset: Dataset,
     result: DispatchResult,
@@ -111,11 +120,7 @@ def grid_capacity(
     spare = result.spare_mw.sort_index()
     zones = tuple(str(z) for z in spare.columns)
     price = result.price_pkr_per_mwh.sort_index().reindex(index=spare.index, columns=spare.columns)
-    sites = {zone: zone for zone in zones}
-    plants = dataset.operating_plants
-    for plant, zone in plants["zone"].items():
-        if str(zone) in sites:
-            sites.setdefault(str(plant), str(zone))
+    sites = {site: zone for site, zone in known_sites(dataset).items() if zone in zones}
     table = dataset.zones
     labels = {z: str(table.loc[z, "name"]) for z in zones if "name" in table and z in table.index}
     places = {
@@ -137,5 +142,7 @@ def grid_capacity(
         zone_labels=labels,
         zone_lat_lon=places,
         at_cost_spare_mw=plugged,
-        dataset=f"{dataset.info.name} {dataset.info.year}",
+        dataset=dataset.info.name
+        if str(dataset.info.year) in dataset.info.name
+        else f"{dataset.info.name} {dataset.info.year}",
     )
