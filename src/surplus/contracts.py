@@ -22,6 +22,11 @@ SCHEMA_VERSION = "1"
 
 LoadKind = Literal["miner", "ai_data_centre"]
 TariffBasis = Literal["fixed", "dynamic"]
+TARIFF_RULE_NAMES = ("proposed_fixed_23", "industrial_b3_27", "dynamic")
+"""Tariff rules an application may accept (defined in `surplus.allocation.rules`)."""
+PRICE_CAPPED_RULES = ("proposed_fixed_23", "industrial_b3_27")
+"""Rules whose flat rate covers the cost of serving only below a cost cap, so the load must
+accept curtailment on price."""
 
 
 class _Terms(BaseModel):
@@ -151,7 +156,9 @@ def term_sheet_json_schema() -> dict[str, Any]:
 
 
 __all__ = [
+    "PRICE_CAPPED_RULES",
     "SCHEMA_VERSION",
+    "TARIFF_RULE_NAMES",
     "CurtailmentRights",
     "ExpectedService",
     "PenaltyTerms",

@@ -15,7 +15,7 @@ from surplus.allocation import (
     verify,
 )
 from surplus.allocation.cli import sample_applications
-from surplus.allocation.verify import Grant
+from surplus.allocation.verification import Grant
 from surplus.dispatch import dispatch
 from surplus.grid import load_dataset
 

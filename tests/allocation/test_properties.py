@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from surplus.allocation import AllocationSettings, Application, Phase, allocate, verify
-from surplus.allocation.verify import Grant
+from surplus.allocation.verification import Grant
 from tests.allocation.helpers import tiny_dataset, tiny_grid, zone_dispatch
 
 ZONES = ("alpha", "beta", "gamma")

@@ -12,7 +12,7 @@ price of the constraint that bound it. `term_sheets` writes the terms as
 here). Method and assumptions: docs/allocation.md.
 """
 
-from surplus.allocation.allocate import (
+from surplus.allocation.allocator import (
     Allocation,
     AllocationSettings,
     Binding,
@@ -27,7 +27,7 @@ from surplus.allocation.output import allocations_frame, summary, write_outputs
 from surplus.allocation.reader import parse_csv, parse_json, read_applications
 from surplus.allocation.rules import TARIFF_RULES, TariffRule, tariff_rules
 from surplus.allocation.term_sheets import TermsPolicy, term_sheets, to_html, to_markdown
-from surplus.allocation.verify import Grant, Verification, Verified, verify
+from surplus.allocation.verification import Grant, Verification, Verified, verify
 
 __all__ = [
     "TARIFF_RULES",

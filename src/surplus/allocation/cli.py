@@ -24,7 +24,7 @@ def sample_applications() -> Path:
 
 def parse_phase(text: str, number: int) -> object:
     """'1000@2028-01-01' → a phase of 1,000 MW opening on that date."""
-    from surplus.allocation.allocate import Phase
+    from surplus.allocation.allocator import Phase
 
     mw, sep, day = text.partition("@")
     try:
@@ -68,7 +68,7 @@ def allocate_command(
     gap: Annotated[float, typer.Option(help="Relative optimality gap to stop at.")] = 1e-4,
 ) -> None:
     """Allocate the quota among applications: optimal, verified by dispatch, explained."""
-    from surplus.allocation.allocate import AllocationSettings, Phase, allocate
+    from surplus.allocation.allocator import AllocationSettings, Phase, allocate
     from surplus.allocation.grid import grid_capacity, known_sites
     from surplus.allocation.output import allocations_frame, write_outputs
     from surplus.allocation.reader import read_applications

@@ -65,3 +65,55 @@ def chords(spare_mw: np.ndarray, weights: np.ndarray, up_to_mw: float) -> Chords
     intercepts = values[:-1] - slopes * points[:-1]
     keep = slopes > 1e-12  # a flat chord at zero is the column's own bound e ≥ 0
     return Chords(points, values, slopes[keep], intercepts[keep], exact)
+
+
+def event_limits_mw(
+    spare_mw: np.ndarray, follows: np.ndarray, longest_hours: list[int]
+) -> dict[int, float]:
+    """For each longest event accepted (hours), the largest constant load whose curtailment
+    events, the runs of consecutive hours with spare below the load, last no longer.
+
+    Hours enter in order of rising spare, joining runs as they go (union-find), so every
+    limit comes from one pass. `follows[t]` says hour t comes right after hour t − 1.
+
+    >>> event_limits_mw(np.array([5.0, 1.0, 2.0, 9.0]), np.array([False, True, True, True]), [1, 2, 3])
+    {1: 2.0, 2: 5.0, 3: 9.0}
+    """
+    spare = np.maximum(np.asarray(spare_mw, dtype=float), 0.0)
+    n = len(spare)
+    order = np.argsort(spare, kind="stable")
+    parent = np.arange(n)
+    size = np.zeros(n, dtype=int)
+    active = np.zeros(n, dtype=bool)
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = int(parent[i])
+        return i
+
+    wanted = sorted(set(longest_hours))
+    limits: dict[int, float] = {}
+    longest = 0
+    k = 0
+    while k < n:
+        value = spare[order[k]]
+        # Every hour with this spare joins before the limit can pass it.
+        while k < n and spare[order[k]] == value:
+            t = int(order[k])
+            active[t] = True
+            size[t] = 1
+            for other in (t - 1, t + 1):
+                joined = other == t - 1 and t > 0 and follows[t]
+                joined = joined or (other == t + 1 and other < n and follows[other])
+                if joined and active[other]:
+                    a, b = root(t), root(other)
+                    if a != b:
+                        parent[b] = a
+                        size[a] += size[b]
+            longest = max(longest, int(size[root(t)]))
+            k += 1
+        for h in wanted:
+            if h not in limits and longest > h:
+                limits[h] = float(value)  # a load at `value` still leaves these hours uncut
+    return {h: limits.get(h, float("inf")) for h in sorted(set(longest_hours))}

@@ -25,7 +25,7 @@ from surplus.headroom.solve import solve_headroom_mw
 from surplus.headroom.timeline import hour_calendar
 
 if TYPE_CHECKING:
-    from surplus.allocation.allocate import AllocationSettings, Binding, Decision
+    from surplus.allocation.allocator import AllocationSettings, Binding, Decision
 
 SLACK_MW = 1e-4
 DUAL = 1e-9
@@ -34,6 +34,19 @@ DUAL = 1e-9
 @lru_cache(maxsize=2)
 def _row_index(milp: Milp) -> dict[tuple[str, object], int]:
     return {(row.kind, row.key): i for i, row in enumerate(milp.rows)}
+
+
+@lru_cache(maxsize=2)
+def _options_of(milp: Milp) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    for i, o in enumerate(milp.options):
+        out.setdefault(o.application, []).append(i)
+    return out
+
+
+@lru_cache(maxsize=2)
+def _phases(milp: Milp) -> list[object]:
+    return [row.key for row in milp.rows if row.kind == "phase"]
 
 
 @lru_cache(maxsize=2)
@@ -71,7 +84,7 @@ def binding_for(
     grid: GridCapacity,
 ) -> Binding:
     """The constraint that kept application `a` from getting more (see module docstring)."""
-    from surplus.allocation.allocate import Binding
+    from surplus.allocation.allocator import Binding
 
     if granted_mw >= app.requested_mw - 1e-6:
         return Binding("none", None, 0.0)
@@ -89,7 +102,7 @@ def binding_for(
         return 0.0 if i is None else abs(float(duals[i]))
 
     zone_state = _zones(milp, values.tobytes(), np.asarray(duals, dtype=float).tobytes())
-    mine = [i for i, o in enumerate(milp.options) if o.application == a]
+    mine = _options_of(milp).get(a, [])
     chosen = [i for i in mine if values[i] > SLACK_MW]
     zones_in_order = list(dict.fromkeys(milp.options[i].zone for i in (chosen or mine)))
     candidates: list[Binding] = []
@@ -104,7 +117,7 @@ def binding_for(
     operator_slack = slack("operator", app.operator)
     if operator_slack <= SLACK_MW:
         candidates.insert(0, Binding("operator", None, dual("operator", app.operator)))
-    phases = [key for kind, key in rows if kind == "phase"]
+    phases = _phases(milp)
     for p in phases:
         if slack("phase", p) <= SLACK_MW:
             candidates.append(Binding("quota", None, dual("phase", p), {"phase": float(p)}))  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from surplus.allocation.allocate import Allocation
+from surplus.allocation.allocator import Allocation
 from surplus.allocation.output import allocations_frame
 
 KIND_LABELS = {"miner": "Bitcoin miners", "ai_data_centre": "AI data centres"}

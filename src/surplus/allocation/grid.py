@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -63,12 +64,12 @@ class GridCapacity:
             if np.shape(series) != shape:
                 raise ValueError(f"at-cost spare for cap {cap} must be hours × zones {shape}")
 
-    @property
+    @cached_property
     def calendar(self) -> HourCalendar:
         """Local months and hours of day, local years (one column per zone)."""
         return hour_calendar(self.hours, [self.timezone] * len(self.zones), self.timezone)
 
-    @property
+    @cached_property
     def weights(self) -> np.ndarray:
         """Each hour's weight in a yearly rate: 1 / (hours in its year × years)."""
         return hour_weights(hour_calendar(self.hours, [self.timezone], self.timezone))
@@ -91,9 +92,13 @@ class GridCapacity:
 
     def priced_out_share(self, cost_cap_pkr_per_mwh: float | None) -> np.ndarray:
         """Per zone: the share of a year's energy lost to price curtailment (a rate)."""
-        return self.weights @ self.priced_out(cost_cap_pkr_per_mwh).astype(float)
+        cache = self.__dict__.setdefault("_priced_out_share", {})
+        if cost_cap_pkr_per_mwh not in cache:
+            cache[cost_cap_pkr_per_mwh] = self.weights @ self.priced_out(cost_cap_pkr_per_mwh).astype(float)
+        return np.asarray(cache[cost_cap_pkr_per_mwh])
 
     def with_spare(self, spare_mw: np.ndarray) -> GridCapacity:
+        """The same grid with other spare capacity (cached figures are not carried over)."""
         return replace(self, spare_mw=np.maximum(np.asarray(spare_mw, dtype=float), 0.0))
 
 

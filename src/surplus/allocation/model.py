@@ -21,7 +21,10 @@ Maximise Σ v_o · x[o] (v: net benefit per MW a year, or 1 to maximise MW) subj
 - each flexible option: `e[z] ≤ (c_a − r_o) · F[z]` when b[o] = 1 (a big-M row), where c_a
   is the share the applicant offered and r_o the share it loses to price curtailment at
   this zone: curtailment is shared pro rata among a zone's flexible loads, so each loses
-  e[z] / F[z] of its energy for lack of capacity.
+  e[z] / F[z] of its energy for lack of capacity;
+- each flexible option: `T[z] ≤ V_o` when b[o] = 1, where V_o is the largest zone load
+  whose curtailment events (runs of hours with spare below the load) last no longer than
+  the applicant accepts (`curves.event_limits_mw`).
 """
 
 from __future__ import annotations
@@ -56,6 +59,8 @@ class Option:
     firm: bool
     requested_mw: float
     min_mw: float
+    event_limit_mw: float = float("inf")
+    """Largest zone load whose curtailment events stay within the applicant's longest."""
 
 
 @dataclass(frozen=True)
@@ -196,6 +201,11 @@ def build_milp(
         for k, (slope, intercept) in enumerate(zip(curve.slopes, curve.intercepts_mw, strict=True)):
             rows.add("chord", (z, k), [col["e", z], col["T", z]], [1.0, -slope], intercept, inf)
         big_m = float(curve.values_mw[-1]) if len(curve.values_mw) else 0.0
+        for i in flexible:
+            limit = options[i].event_limit_mw
+            if limit < zone_cap_mw[z]:
+                cap = zone_cap_mw[z]
+                rows.add("event", i, [col["T", z], n + i], [1.0, cap - limit], -inf, cap)
         for i in flexible:
             share = options[i].budget_share
             rows.add(

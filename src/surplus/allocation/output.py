@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from surplus.allocation.allocate import Allocation
+from surplus.allocation.allocator import Allocation
 from surplus.allocation.term_sheets import TermsPolicy, term_sheets, to_html, to_markdown
 from surplus.contracts import term_sheet_json_schema
 

@@ -20,7 +20,7 @@ import html
 import math
 from dataclasses import dataclass
 
-from surplus.allocation.allocate import Allocation, Decision
+from surplus.allocation.allocator import Allocation, Decision
 from surplus.allocation.rules import tariff_rules
 from surplus.contracts import (
     CurtailmentRights,

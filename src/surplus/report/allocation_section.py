@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from surplus.allocation.allocate import Allocation
+from surplus.allocation.allocator import Allocation
 from surplus.allocation.figures import allocation_bars_figure, allocation_map_figure
 from surplus.allocation.output import allocations_frame, summary
 from surplus.report.html import Section

@@ -23,7 +23,7 @@ import numpy as np
 
 from surplus.allocation.applications import Application
 from surplus.allocation.benefit import BenefitAssumptions, net_benefit_table
-from surplus.allocation.curves import chords
+from surplus.allocation.curves import chords, event_limits_mw
 from surplus.allocation.grid import GridCapacity
 from surplus.allocation.model import (
     BENEFIT_SCALE,
@@ -36,7 +36,7 @@ from surplus.allocation.model import (
     solve_milp,
 )
 from surplus.allocation.rules import tariff_rules
-from surplus.allocation.verify import DispatchFn, Grant, Verification, Verified, verify
+from surplus.allocation.verification import DispatchFn, Grant, Verification, Verified, verify
 from surplus.errors import InputError, Problem
 
 if TYPE_CHECKING:
@@ -167,6 +167,25 @@ class _Round:
     excluded: dict[int, Binding]
 
 
+def _event_limits(
+    apps: Sequence[Application], grid: GridCapacity
+) -> dict[tuple[int, int], float]:
+    """(zone, longest event accepted) → the largest zone load that keeps events that short."""
+    wanted: dict[int, set[int]] = {}
+    for app in apps:
+        if app.firm:
+            continue
+        for site in app.sites:
+            if site in grid.sites:
+                wanted.setdefault(grid.zone_index(grid.sites[site]), set()).add(app.longest_event_hours)
+    follows = grid.calendar.follows
+    out = {}
+    for z, hours in wanted.items():
+        for h, limit in event_limits_mw(grid.spare_mw[:, z], follows, sorted(hours)).items():
+            out[(z, h)] = limit
+    return out
+
+
 def _options(
     apps: Sequence[Application],
     grid: GridCapacity,
@@ -176,6 +195,7 @@ def _options(
     """Every (application, acceptable site) that could be granted; why not, for the rest."""
     rules = tariff_rules(settings.benefit.serving)
     firm = grid.firm_headroom_mw()
+    events = _event_limits(apps, grid)
     options: list[Option] = []
     excluded: dict[int, Binding] = {}
     for a, app in enumerate(apps):
@@ -203,9 +223,10 @@ def _options(
             if settings.objective == "benefit" and benefit <= 0:
                 excluded.setdefault(a, Binding("value", zone_name, 0.0, {"benefit": benefit}))
                 continue
+            limit = np.inf if app.firm else events[(z, app.longest_event_hours)]
             options.append(
                 Option(a, site, z, value, benefit, r, max(budget, 0.0), app.firm,
-                       app.requested_mw, app.min_mw)
+                       app.requested_mw, app.min_mw, limit)
             )  # fmt: skip
             found = True
         if found:
