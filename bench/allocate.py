@@ -39,8 +39,10 @@ def applications(count: int, sites: dict[str, str], seed: int) -> list[Applicati
     for n in range(count):
         miner = rng.random() < 0.7
         requested = float(rng.choice([5, 10, 20, 30, 50, 75, 100, 150, 200, 300]))
-        share = float(rng.choice([0.0, 0.0025, 0.005, 0.01, 0.02, 0.05])) if miner else float(
-            rng.choice([0.0, 0.0, 0.001, 0.0025, 0.005])
+        share = (
+            float(rng.choice([0.0, 0.0025, 0.005, 0.01, 0.02, 0.05]))
+            if miner
+            else float(rng.choice([0.0, 0.0, 0.001, 0.0025, 0.005]))
         )
         rule = str(rng.choice(RULES))
         out.append(
@@ -81,9 +83,10 @@ def main() -> None:
     parser.add_argument("--phase2", type=float, default=3000.0, help="MW opening 2028-01-01")
     parser.add_argument("--gap", type=float, default=1e-4)
     parser.add_argument(
-        "--tracemalloc", action="store_true",
+        "--tracemalloc",
+        action="store_true",
         help="also run once more under tracemalloc for the peak of Python allocations",
-    )  # fmt: skip
+    )
     args = parser.parse_args()
 
     dataset = load_dataset(None)
@@ -111,7 +114,8 @@ def main() -> None:
     print(f"machine: {cpu_name()}, Python {platform.python_version()}")
     print(
         f"applications: {len(apps)} over {len(grid.sites)} sites in {len(grid.zones)} zones, "
-        f"asking {sum(a.requested_mw for a in apps):,.0f} MW; quota {sum(p.quota_mw for p in phases):,.0f} MW"
+        f"asking {sum(a.requested_mw for a in apps):,.0f} MW; "
+        f"quota {sum(p.quota_mw for p in phases):,.0f} MW"
     )
     print(f"dispatch without the new loads: {base_s:.2f} s")
     print(
@@ -124,7 +128,10 @@ def main() -> None:
         f"{'passed' if result.verification.passes else 'FAILED'}; withdrawn {len(result.withdrawn)}"
     )
     traced = f"; Python allocations peak {peak:,.0f} MB" if args.tracemalloc else ""
-    print(f"memory: peak resident {rss_mb:,.0f} MB (whole process, dataset and dispatch included){traced}")
+    print(
+        f"memory: peak resident {rss_mb:,.0f} MB (whole process, dataset and dispatch "
+        f"included){traced}"
+    )
 
 
 if __name__ == "__main__":

@@ -55,10 +55,20 @@ DC_SITES = [
     ["ke"],
 ]
 FIELDS = [
-    "application_id", "operator", "kind", "requested_mw", "min_mw", "sites",
-    "max_curtailment_share", "longest_event_hours", "notice_minutes",
-    "accepts_price_curtailment", "tariff_rule", "start_date", "ramp_mw_per_min",
-]  # fmt: skip
+    "application_id",
+    "operator",
+    "kind",
+    "requested_mw",
+    "min_mw",
+    "sites",
+    "max_curtailment_share",
+    "longest_event_hours",
+    "notice_minutes",
+    "accepts_price_curtailment",
+    "tariff_rule",
+    "start_date",
+    "ramp_mw_per_min",
+]
 
 
 def rows(count: int = 36, seed: int = 2026) -> list[dict[str, object]]:

@@ -125,7 +125,7 @@ class ExpectedService(_Terms):
 class TermSheet(_Terms):
     """The terms of one allocation: MW, where, at what tariff, with which curtailment rights."""
 
-    schema_version: Literal["1"] = SCHEMA_VERSION
+    schema_version: Literal["1"] = "1"
     term_sheet_id: str = Field(min_length=1, max_length=200)
     application_id: str = Field(min_length=1, max_length=64)
     operator: str = Field(min_length=1, max_length=200)

@@ -18,6 +18,7 @@ import pandas as pd
 from surplus.allocation.grid import GridCapacity
 from surplus.dispatch import FlexibleLoad
 
+
 def tiny_grid(
     spare_mw: np.ndarray,
     zones: Sequence[str],
@@ -59,16 +60,21 @@ def zone_dispatch(grid: GridCapacity, system_mw: np.ndarray | None = None):  # t
         hours = grid.hours
         left_zone = grid.spare_mw.copy()
         left_system = (
-            np.full(len(hours), np.inf) if system_mw is None else np.asarray(system_mw, float).copy()
+            np.full(len(hours), np.inf)
+            if system_mw is None
+            else np.asarray(system_mw, float).copy()
         )
         served = {}
         firm_first = sorted(
-            flexible_loads, key=lambda load: (-(load.value_pkr_per_mwh or 0.0), load.zone, load.name)
+            flexible_loads,
+            key=lambda load: (-(load.value_pkr_per_mwh or 0.0), load.zone, load.name),
         )
         for load in firm_first:
             z = grid.zones.index(load.zone)
             asked = np.asarray(
-                load.load_mw.to_numpy() if isinstance(load.load_mw, pd.Series) else np.full(len(hours), load.load_mw),
+                load.load_mw.to_numpy()
+                if isinstance(load.load_mw, pd.Series)
+                else np.full(len(hours), load.load_mw),
                 dtype=float,
             )
             got = np.minimum(asked, np.minimum(left_zone[:, z], left_system))

@@ -30,7 +30,15 @@ def test_the_sample_runs_by_default(sample_run: tuple[int, str, Path]) -> None:
     code, output, out = sample_run
     assert code == 0, output
     table = pd.read_csv(out / "allocations.csv")
-    assert {"application", "operator", "site", "zone", "requested_mw", "allocated_mw", "reason"} <= set(table.columns)  # fmt: skip
+    assert {
+        "application",
+        "operator",
+        "site",
+        "zone",
+        "requested_mw",
+        "allocated_mw",
+        "reason",
+    } <= set(table.columns)
     assert len(table) >= 30 and table["reason"].notna().all()
     assert table["allocated_mw"].sum() <= 2000 + 1e-6
     assert (table["allocated_mw"] <= table["requested_mw"] + 1e-9).all()

@@ -14,7 +14,14 @@ import pytest
 from pydantic import ValidationError
 
 import surplus.contracts
-from surplus.allocation import AllocationSettings, Phase, allocate, term_sheets, to_html, to_markdown
+from surplus.allocation import (
+    AllocationSettings,
+    Phase,
+    allocate,
+    term_sheets,
+    to_html,
+    to_markdown,
+)
 from surplus.contracts import CurtailmentRights, TermSheet, term_sheet_json_schema
 from tests.allocation.helpers import tiny_dataset, tiny_grid, zone_dispatch
 from tests.allocation.test_hand import application
@@ -37,7 +44,12 @@ def test_contracts_import_only_pydantic_and_the_standard_library() -> None:
         (node.module or "").split(".")[0]
         for node in ast.walk(tree)
         if isinstance(node, ast.ImportFrom)
-    } | {a.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names}
+    } | {
+        a.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for a in node.names
+    }
     assert modules <= {"__future__", "datetime", "typing", "pydantic"}
 
 
@@ -47,9 +59,21 @@ def sheets() -> tuple[TermSheet, ...]:
     grid = tiny_grid(spare, ["north", "south"])
     apps = [
         application("A"),
-        application("B", kind="ai_data_centre", requested_mw=50.0, max_curtailment_share=0.0, longest_event_hours=0),
-        application("C", requested_mw=10.0, tariff_rule="industrial_b3_27", start_date=date(2028, 3, 1), sites=("south",)),
-    ]  # fmt: skip
+        application(
+            "B",
+            kind="ai_data_centre",
+            requested_mw=50.0,
+            max_curtailment_share=0.0,
+            longest_event_hours=0,
+        ),
+        application(
+            "C",
+            requested_mw=10.0,
+            tariff_rule="industrial_b3_27",
+            start_date=date(2028, 3, 1),
+            sites=("south",),
+        ),
+    ]
     settings = AllocationSettings(
         phases=(Phase("one", 150.0), Phase("two", 20.0, date(2028, 1, 1))),
         operator_cap_mw=None,
@@ -94,8 +118,12 @@ def test_documents_show_the_same_terms(sheets: tuple[TermSheet, ...]) -> None:
 def test_bad_terms_are_refused() -> None:
     with pytest.raises(ValidationError):
         CurtailmentRights(
-            max_share_of_energy=0.1, max_hours_per_year=10, longest_event_hours=2,
-            notice_minutes=5, on_price=False, firm=True,
-        )  # fmt: skip
+            max_share_of_energy=0.1,
+            max_hours_per_year=10,
+            longest_event_hours=2,
+            notice_minutes=5,
+            on_price=False,
+            firm=True,
+        )
     with pytest.raises(ValidationError):
         TermSheet.model_validate({"term_sheet_id": "x"})

@@ -51,11 +51,16 @@ def test_the_hand_worked_optimum() -> None:
     apps = [
         application("A"),
         application(
-            "B", kind="ai_data_centre", requested_mw=50.0, max_curtailment_share=0.0,
+            "B",
+            kind="ai_data_centre",
+            requested_mw=50.0,
+            max_curtailment_share=0.0,
             longest_event_hours=0,
         ),
-    ]  # fmt: skip
-    settings = AllocationSettings(phases=(Phase("one", 150.0),), objective="mw", operator_cap_mw=None)
+    ]
+    settings = AllocationSettings(
+        phases=(Phase("one", 150.0),), objective="mw", operator_cap_mw=None
+    )
     result = allocate(apps, grid, tiny_dataset(), settings, run=zone_dispatch(grid))  # type: ignore[arg-type]
     got = {d.application.application_id: d for d in result.decisions}
     assert got["A"].allocated_mw == pytest.approx(100.0, abs=1e-3)
@@ -91,7 +96,9 @@ def test_the_quota_binds_and_benefit_decides() -> None:
     assert got["D"].allocated_mw == pytest.approx(20.0, abs=1e-3)
     assert got["D"].binding.kind == "quota"
     # The quota's shadow price is the benefit of the marginal MW: the data centre's.
-    assert got["D"].binding.shadow_price == pytest.approx(got["D"].benefit_pkr_per_mw_year, rel=1e-6)
+    assert got["D"].binding.shadow_price == pytest.approx(
+        got["D"].benefit_pkr_per_mw_year, rel=1e-6
+    )
 
 
 def test_dynamic_margin_is_the_adder_grossed_up_for_losses() -> None:
@@ -104,4 +111,6 @@ def test_dynamic_margin_is_the_adder_grossed_up_for_losses() -> None:
     assert table[("dynamic", "ai_data_centre")][0] == pytest.approx(1000 / 0.97 * 8760, rel=1e-9)
     # The fixed Rs 23/kWh all-in earns 23,000 − (10,000 / 0.97 + 1,000) per MWh.
     fixed = 23_000 - (10_000 / 0.97 + 1_000)
-    assert table[("proposed_fixed_23", "ai_data_centre")][0] == pytest.approx(fixed * 8760, rel=1e-9)
+    assert table[("proposed_fixed_23", "ai_data_centre")][0] == pytest.approx(
+        fixed * 8760, rel=1e-9
+    )

@@ -57,4 +57,7 @@ def test_sample_on_june_is_verified_by_the_real_dispatch(june) -> None:  # type:
             assert v.capacity.curtailed_hours_per_year == 0
     firm = grid.firm_headroom_mw()
     for z, zone in enumerate(grid.zones):
-        assert sum(d.allocated_mw for d in granted if d.application.firm and d.zone == zone) <= firm[z] + 1e-6
+        assert (
+            sum(d.allocated_mw for d in granted if d.application.firm and d.zone == zone)
+            <= firm[z] + 1e-6
+        )

@@ -27,7 +27,9 @@ def cases(draw: st.DrawFn) -> tuple:  # type: ignore[type-arg]
     zones = ZONES[:n_zones]
     hours = 24
     spare = draw(
-        st.lists(st.floats(0, 200, allow_nan=False), min_size=hours * n_zones, max_size=hours * n_zones)
+        st.lists(
+            st.floats(0, 200, allow_nan=False), min_size=hours * n_zones, max_size=hours * n_zones
+        )
     )
     price = draw(
         st.lists(st.floats(5_000, 30_000), min_size=hours * n_zones, max_size=hours * n_zones)
@@ -44,7 +46,9 @@ def cases(draw: st.DrawFn) -> tuple:  # type: ignore[type-arg]
                 kind=draw(st.sampled_from(["miner", "ai_data_centre"])),
                 requested_mw=requested,
                 min_mw=draw(st.sampled_from([0.0, 0.5, 1.0])) * requested,
-                sites=tuple(draw(st.lists(st.sampled_from(zones), min_size=1, max_size=2, unique=True))),
+                sites=tuple(
+                    draw(st.lists(st.sampled_from(zones), min_size=1, max_size=2, unique=True))
+                ),
                 max_curtailment_share=share,
                 longest_event_hours=0 if share == 0 else draw(st.sampled_from([3, 24])),
                 notice_minutes=5,
@@ -59,7 +63,9 @@ def cases(draw: st.DrawFn) -> tuple:  # type: ignore[type-arg]
     objective = draw(st.sampled_from(["benefit", "mw"]))
     grid = tiny_grid(np.array(spare), zones, np.array(price))
     run = zone_dispatch(grid, None if system is None else np.array(system))
-    config = AllocationSettings(phases=(Phase("one", quota),), operator_cap_mw=cap, objective=objective)  # fmt: skip
+    config = AllocationSettings(
+        phases=(Phase("one", quota),), operator_cap_mw=cap, objective=objective
+    )
     return grid, apps, config, run
 
 
@@ -105,8 +111,13 @@ def test_permuting_the_applications_changes_nothing(case: tuple, random) -> None
     random.shuffle(shuffled)
     first = allocate(apps, grid, tiny_dataset(), config, run=run)  # type: ignore[arg-type]
     second = allocate(shuffled, grid, tiny_dataset(), config, run=run)  # type: ignore[arg-type]
+
     def key(result):  # type: ignore[no-untyped-def]
-        return [(d.application.application_id, d.site, d.allocated_mw, d.reason) for d in result.decisions]
+        return [
+            (d.application.application_id, d.site, d.allocated_mw, d.reason)
+            for d in result.decisions
+        ]
+
     assert key(first) == key(second)
 
 

@@ -17,7 +17,9 @@ GOOD = "APP-0,Op,miner,100,50,port_qasim;south_coast,0.01,6,5,true,proposed_fixe
 SITES = {"port_qasim": "south_coast", "south_coast": "south_coast", "thar": "thar"}
 
 
-def problems(text: str, known: dict[str, str] | None = SITES) -> list[tuple[int | None, str | None, str]]:
+def problems(
+    text: str, known: dict[str, str] | None = SITES
+) -> list[tuple[int | None, str | None, str]]:
     with pytest.raises(InputError) as caught:
         parse_csv(text, "apps.csv", known)
     return [(p.row, p.column, p.expected) for p in caught.value.problems]
@@ -41,23 +43,57 @@ def test_json_reads_the_same() -> None:
 @pytest.mark.parametrize(
     ("row", "column", "fragment"),
     [
-        ("APP-1,Op,miner,-5,0,thar,0.01,6,5,true,dynamic,2027-01-01,20", "requested_mw", "greater than 0"),
+        (
+            "APP-1,Op,miner,-5,0,thar,0.01,6,5,true,dynamic,2027-01-01,20",
+            "requested_mw",
+            "greater than 0",
+        ),
         ("APP-1,Op,miner,abc,0,thar,0.01,6,5,true,dynamic,2027-01-01,20", "requested_mw", "number"),
         ("APP-1,Op,robot,10,0,thar,0.01,6,5,true,dynamic,2027-01-01,20", "kind", "miner"),
-        ("APP-1,Op,miner,10,20,thar,0.01,6,5,true,dynamic,2027-01-01,20", None, "min_mw must not exceed"),
+        (
+            "APP-1,Op,miner,10,20,thar,0.01,6,5,true,dynamic,2027-01-01,20",
+            None,
+            "min_mw must not exceed",
+        ),
         ("APP-1,Op,miner,10,0,thar,0.01,6,5,true,dynamic,2027-13-01,20", "start_date", "date"),
-        ("APP-1,Op,miner,10,0,thar,0.01,6,5,maybe,dynamic,2027-01-01,20", "accepts_price_curtailment", "boolean"),
+        (
+            "APP-1,Op,miner,10,0,thar,0.01,6,5,maybe,dynamic,2027-01-01,20",
+            "accepts_price_curtailment",
+            "boolean",
+        ),
         ("APP-1,Op,miner,10,0,thar,0.01,6,5,true,cheap,2027-01-01,20", "tariff_rule", "one of"),
-        ("APP-1,Op,miner,10,0,thar,0.01,6,5,false,industrial_b3_27,2027-01-01,20", None, "requires accepts_price_curtailment"),
-        ("APP-1,Op,miner,10,0,thar,0.9,6,5,true,dynamic,2027-01-01,20", "max_curtailment_share", "less than or equal"),
-        ("APP-1,Op,miner,10,0,thar,0.01,0,5,true,dynamic,2027-01-01,20", None, "longest_event_hours"),
+        (
+            "APP-1,Op,miner,10,0,thar,0.01,6,5,false,industrial_b3_27,2027-01-01,20",
+            None,
+            "requires accepts_price_curtailment",
+        ),
+        (
+            "APP-1,Op,miner,10,0,thar,0.9,6,5,true,dynamic,2027-01-01,20",
+            "max_curtailment_share",
+            "less than or equal",
+        ),
+        (
+            "APP-1,Op,miner,10,0,thar,0.01,0,5,true,dynamic,2027-01-01,20",
+            None,
+            "longest_event_hours",
+        ),
         ("APP-1,Op,miner,10,0,thar;thar,0.01,6,5,true,dynamic,2027-01-01,20", "sites", "twice"),
-        ("APP-1,Op,miner,10,0,lahore,0.01,6,5,true,dynamic,2027-01-01,20", "sites", "zone or plant"),
-        ("APP 1,Op,miner,10,0,thar,0.01,6,5,true,dynamic,2027-01-01,20", "application_id", "pattern"),
+        (
+            "APP-1,Op,miner,10,0,lahore,0.01,6,5,true,dynamic,2027-01-01,20",
+            "sites",
+            "zone or plant",
+        ),
+        (
+            "APP 1,Op,miner,10,0,thar,0.01,6,5,true,dynamic,2027-01-01,20",
+            "application_id",
+            "pattern",
+        ),
         ("APP-1,,miner,10,0,thar,0.01,6,5,true,dynamic,2027-01-01,20", "operator", "required"),
     ],
 )
-def test_each_bad_value_is_named_by_row_and_field(row: str, column: str | None, fragment: str) -> None:
+def test_each_bad_value_is_named_by_row_and_field(
+    row: str, column: str | None, fragment: str
+) -> None:
     found = problems(f"{HEADER}\n{GOOD}\n{row}\n")
     assert len(found) == 1, found
     number, field, expected = found[0]

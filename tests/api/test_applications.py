@@ -45,7 +45,10 @@ def test_an_application_with_its_offer_is_stored_and_audited(
 ) -> None:
     operator_id, site_id = operator_site(client, bl)
     made = created(
-        client, "/api/v1/applications", {**OFFER, "operator_id": operator_id, "site_id": site_id}, bl
+        client,
+        "/api/v1/applications",
+        {**OFFER, "operator_id": operator_id, "site_id": site_id},
+        bl,
     )
     got = client.get(f"/api/v1/applications/{made['id']}", headers=bl).json()
     for key, value in OFFER.items():

@@ -74,10 +74,14 @@ class AllocationSettings:
             problems.append(Problem("settings", None, "phases", "at least one phase", "none"))
         for phase in self.phases:
             if not (phase.quota_mw >= 0 and np.isfinite(phase.quota_mw)):
-                problems.append(Problem("settings", None, "quota_mw", "a number ≥ 0", str(phase.quota_mw)))  # fmt: skip
+                problems.append(
+                    Problem("settings", None, "quota_mw", "a number ≥ 0", str(phase.quota_mw))
+                )
         if self.operator_cap_mw is not None and not self.operator_cap_mw > 0:
             problems.append(
-                Problem("settings", None, "operator_cap_mw", "a number > 0", str(self.operator_cap_mw))
+                Problem(
+                    "settings", None, "operator_cap_mw", "a number > 0", str(self.operator_cap_mw)
+                )
             )
         if self.objective not in ("benefit", "mw"):
             problems.append(Problem("settings", None, "objective", "benefit or mw", self.objective))
@@ -155,7 +159,9 @@ def canonical(applications: Sequence[Application]) -> tuple[Application, ...]:
     ids = [a.application_id for a in ordered]
     repeated = sorted({i for i in ids if ids.count(i) > 1}) if len(set(ids)) != len(ids) else []
     if repeated:
-        raise InputError([Problem("applications", None, "application_id", "unique ids", i) for i in repeated])  # fmt: skip
+        raise InputError(
+            [Problem("applications", None, "application_id", "unique ids", i) for i in repeated]
+        )
     return ordered
 
 
@@ -167,9 +173,7 @@ class _Round:
     excluded: dict[int, Binding]
 
 
-def _event_limits(
-    apps: Sequence[Application], grid: GridCapacity
-) -> dict[tuple[int, int], float]:
+def _event_limits(apps: Sequence[Application], grid: GridCapacity) -> dict[tuple[int, int], float]:
     """(zone, longest event accepted) → the largest zone load that keeps events that short."""
     wanted: dict[int, set[int]] = {}
     for app in apps:
@@ -177,7 +181,9 @@ def _event_limits(
             continue
         for site in app.sites:
             if site in grid.sites:
-                wanted.setdefault(grid.zone_index(grid.sites[site]), set()).add(app.longest_event_hours)
+                wanted.setdefault(grid.zone_index(grid.sites[site]), set()).add(
+                    app.longest_event_hours
+                )
     follows = grid.calendar.follows
     out = {}
     for z, hours in wanted.items():
@@ -225,9 +231,20 @@ def _options(
                 continue
             limit = np.inf if app.firm else events[(z, app.longest_event_hours)]
             options.append(
-                Option(a, site, z, value, benefit, r, max(budget, 0.0), app.firm,
-                       app.requested_mw, app.min_mw, limit)
-            )  # fmt: skip
+                Option(
+                    a,
+                    site,
+                    z,
+                    value,
+                    benefit,
+                    r,
+                    max(budget, 0.0),
+                    app.firm,
+                    app.requested_mw,
+                    app.min_mw,
+                    limit,
+                )
+            )
             found = True
         if found:
             excluded.pop(a, None)
@@ -247,7 +264,9 @@ def _solve_round(
     for o in options:
         zone_cap[o.zone] = zone_cap.get(o.zone, 0.0) + o.requested_mw
     zone_cap = {z: min(v, total_quota) for z, v in zone_cap.items()}
-    curves = {z: chords(grid.spare_mw[:, z], weights, max(cap, MW_STEP)) for z, cap in zone_cap.items()}
+    curves = {
+        z: chords(grid.spare_mw[:, z], weights, max(cap, MW_STEP)) for z, cap in zone_cap.items()
+    }
     milp = build_milp(
         options,
         [settings.phase_of(a.start_date) for a in apps],
@@ -268,9 +287,13 @@ def _solve_round(
     if classes:
         floor = float(milp.cost @ values) * (1 - 1e-9) - 1e-9
         fair = solve_fair(
-            milp, classes, [a.requested_mw for a in apps], floor, settings.mip_rel_gap,
+            milp,
+            classes,
+            [a.requested_mw for a in apps],
+            floor,
+            settings.mip_rel_gap,
             settings.time_limit_s,
-        )  # fmt: skip
+        )
         values = fair.values[: len(values)]
     return _Round(milp, solved, _canonical_values(apps, milp, values), excluded)
 
@@ -327,7 +350,9 @@ def _canonical_values(apps: Sequence[Application], milp: Milp, values: np.ndarra
             for i in options.values():
                 values[i] = values[n + i] = 0.0
         held.sort(key=lambda sh: (-sh[1], sh[0] or ""))
-        for a, (site, mw) in zip(sorted(members, key=lambda m: apps[m].application_id), held, strict=True):  # fmt: skip
+        for a, (site, mw) in zip(
+            sorted(members, key=lambda m: apps[m].application_id), held, strict=True
+        ):
             if site is not None and site in by_app.get(a, {}):
                 i = by_app[a][site]
                 values[i], values[n + i] = mw, 1.0
@@ -445,10 +470,16 @@ def _decisions(
     verified = {v.grant.application.application_id: v for v in checked.grants}
     out = []
     for a, app in enumerate(apps):
+        site: str | None
+        zone: str | None
         if a in granted:
             i, mw = granted[a]
             option = current.milp.options[i]
-            site, zone, benefit = option.site, grid.zones[option.zone], option.benefit_pkr_per_mw_year
+            site, zone, benefit = (
+                option.site,
+                grid.zones[option.zone],
+                option.benefit_pkr_per_mw_year,
+            )
         else:
             site = zone = None
             mw, benefit = 0.0, _best_benefit(current.milp, a)

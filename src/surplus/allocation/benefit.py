@@ -87,6 +87,9 @@ def net_benefit_table(
 
 
 def net_benefit_pkr_per_mw_year(
-    application: Application, zone: str, grid: GridCapacity, table: dict[tuple[str, str], np.ndarray]
+    application: Application,
+    zone: str,
+    grid: GridCapacity,
+    table: dict[tuple[str, str], np.ndarray],
 ) -> float:
     return float(table[(application.tariff_rule, application.kind)][grid.zone_index(zone)])

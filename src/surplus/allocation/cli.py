@@ -7,12 +7,15 @@ from __future__ import annotations
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from surplus.console import console, fails_cleanly, print_frame, progress_bar
 from surplus.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from surplus.allocation.allocator import Phase
 
 SAMPLE = "pakistan/applications.csv"
 
@@ -22,7 +25,7 @@ def sample_applications() -> Path:
     return Path(str(files("surplus") / "data" / SAMPLE))
 
 
-def parse_phase(text: str, number: int) -> object:
+def parse_phase(text: str, number: int) -> Phase:
     """'1000@2028-01-01' → a phase of 1,000 MW opening on that date."""
     from surplus.allocation.allocator import Phase
 
@@ -49,10 +52,12 @@ def allocate_command(
         ),
     ] = None,
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Folder for allocations.csv, summary.json, term sheets.")
+        Path,
+        typer.Option("--out", "-o", help="Folder for allocations.csv, summary.json, term sheets."),
     ] = Path("out/allocation"),
     dataset_path: Annotated[
-        Path | None, typer.Option("--dataset", help="Dataset folder (embedded Pakistan by default).")
+        Path | None,
+        typer.Option("--dataset", help="Dataset folder (embedded Pakistan by default)."),
     ] = None,
     quota: Annotated[float, typer.Option(help="Quota of the first phase, MW.")] = 2000.0,
     phase: Annotated[
@@ -83,10 +88,10 @@ def allocate_command(
     if not (0 <= gap < 1):
         raise InputError(Problem("--gap", None, None, "a fraction in [0, 1)", str(gap)))
     phases = [Phase("phase 1", quota)] + [
-        parse_phase(text, n) for n, text in enumerate(phase or [], start=2)  # type: ignore[misc]
+        parse_phase(text, n) for n, text in enumerate(phase or [], start=2)
     ]
     settings = AllocationSettings(
-        phases=tuple(phases),  # type: ignore[arg-type]
+        phases=tuple(phases),
         operator_cap_mw=operator_cap or None,
         objective=objective,  # type: ignore[arg-type]
         mip_rel_gap=gap,

@@ -32,10 +32,13 @@ class Chords:
     exact: bool
 
 
-def expected_curtailment_mw(spare_mw: np.ndarray, weights: np.ndarray, loads_mw: np.ndarray) -> np.ndarray:
+def expected_curtailment_mw(
+    spare_mw: np.ndarray, weights: np.ndarray, loads_mw: np.ndarray
+) -> np.ndarray:
     """E(L) for each load: Σ_t w_t · max(0, L − s_t), with sorted prefix sums (exact).
 
-    >>> expected_curtailment_mw(np.array([10.0, 20.0]), np.array([0.5, 0.5]), np.array([15.0, 30.0]))
+    >>> spare, weights = np.array([10.0, 20.0]), np.array([0.5, 0.5])
+    >>> expected_curtailment_mw(spare, weights, np.array([15.0, 30.0]))
     array([ 2.5, 15. ])
     """
     spare = np.maximum(np.asarray(spare_mw, dtype=float), 0.0)
@@ -76,7 +79,8 @@ def event_limits_mw(
     Hours enter in order of rising spare, joining runs as they go (union-find), so every
     limit comes from one pass. `follows[t]` says hour t comes right after hour t − 1.
 
-    >>> event_limits_mw(np.array([5.0, 1.0, 2.0, 9.0]), np.array([False, True, True, True]), [1, 2, 3])
+    >>> follows = np.array([False, True, True, True])
+    >>> event_limits_mw(np.array([5.0, 1.0, 2.0, 9.0]), follows, [1, 2, 3])
     {1: 2.0, 2: 5.0, 3: 9.0}
     """
     spare = np.maximum(np.asarray(spare_mw, dtype=float), 0.0)

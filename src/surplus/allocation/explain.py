@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -64,10 +64,11 @@ def _zones(milp: Milp, key: bytes, dual_key: bytes) -> dict[int, tuple[float, bo
     tight: dict[int, bool] = {}
     for i, row in enumerate(milp.rows):
         if row.kind == "chord":
-            z, k = row.key  # type: ignore[misc]
-            price[z] = price.get(z, 0.0) + abs(float(duals[i])) * float(milp.chords[z].slopes[k])
+            zone, k = cast(tuple[int, int], row.key)
+            slope = float(milp.chords[zone].slopes[k])
+            price[zone] = price.get(zone, 0.0) + abs(float(duals[i])) * slope
         elif row.kind == "budget":
-            o = int(row.key)  # type: ignore[call-overload]
+            o = cast(int, row.key)
             z = milp.options[o].zone
             binds = milp.row_upper[i] - activity[i] <= SLACK_MW and values[milp.n_options + o] > 0.5
             tight[z] = tight.get(z, False) or bool(binds)
@@ -109,7 +110,11 @@ def binding_for(
     for z in zones_in_order:
         name = grid.zones[z]
         if app.firm and slack("firm", z) <= SLACK_MW:
-            candidates.append(Binding("firm", name, dual("firm", z), {"firm_mw": float(grid.firm_headroom_mw()[z])}))  # fmt: skip
+            candidates.append(
+                Binding(
+                    "firm", name, dual("firm", z), {"firm_mw": float(grid.firm_headroom_mw()[z])}
+                )
+            )
             continue
         price, tight = zone_state.get(z, (0.0, False))
         if tight or price > DUAL:
@@ -177,7 +182,9 @@ class _Context:
     def when(self, zone: str) -> str:
         if zone not in self._when:
             z = self.grid.zone_index(zone)
-            load = sum(d.allocated_mw for d in self.by_zone.get(zone, [])) or self.headroom(zone, 0.005)
+            load = sum(d.allocated_mw for d in self.by_zone.get(zone, [])) or self.headroom(
+                zone, 0.005
+            )
             cut = curtailed_mw(self.grid.spare_mw[:, [z]], np.array([max(load, 1.0)]))
             stats = curtailment_stats(cut, np.array([max(load, 1.0)]), self.calendar1)[0]
             season = busiest_season(stats).split(" (")[0]
@@ -189,11 +196,18 @@ class _Context:
 def _sentence(d: Decision, ctx: _Context, settings: AllocationSettings) -> str:
     app, b = d.application, d.binding
     money = settings.objective == "benefit"
-    per_mw = f"{_money(d.benefit_pkr_per_mw_year)} a year per MW" if np.isfinite(d.benefit_pkr_per_mw_year) else ""
+    per_mw = (
+        f"{_money(d.benefit_pkr_per_mw_year)} a year per MW"
+        if np.isfinite(d.benefit_pkr_per_mw_year)
+        else ""
+    )
     if d.allocated_mw >= app.requested_mw - 1e-6:
         head = f"Granted in full: {d.allocated_mw:,.1f} MW at {d.site} ({ctx.label(d.zone or '')})."
     elif d.allocated_mw > 0:
-        head = f"Granted {d.allocated_mw:,.1f} of the {app.requested_mw:,.1f} MW asked, at {d.site} ({ctx.label(d.zone or '')})."  # fmt: skip
+        head = (
+            f"Granted {d.allocated_mw:,.1f} of the {app.requested_mw:,.1f} MW asked, at {d.site} "
+            f"({ctx.label(d.zone or '')})."
+        )
     else:
         head = f"Not granted (asked {app.requested_mw:,.1f} MW)."
     why = _why(d, ctx, settings, per_mw)
@@ -202,16 +216,25 @@ def _sentence(d: Decision, ctx: _Context, settings: AllocationSettings) -> str:
         unit = {"quota": "quota", "operator": "operator cap", "firm": "firm headroom there"}.get(
             b.kind, f"spare capacity in {ctx.label(b.zone or '')} in every hour"
         )
-        gain = _money(b.shadow_price) + " a year of net benefit" if money else f"{b.shadow_price:,.2f} MW more"
+        gain = (
+            _money(b.shadow_price) + " a year of net benefit"
+            if money
+            else f"{b.shadow_price:,.2f} MW more"
+        )
         price = f" Shadow price: one more MW of {unit} would add {gain}."
     served = ""
     if d.verified is not None:
         v = d.verified
         served = (
             f" In the verification dispatch it is curtailed {v.total_share:.3%} of its energy "
-            f"(offered {app.max_curtailment_share:.3%}): {v.capacity.curtailed_hours_per_year:,.0f} "
+            f"(offered {app.max_curtailment_share:.3%}): "
+            f"{v.capacity.curtailed_hours_per_year:,.0f} "
             f"hours a year for lack of capacity, longest {v.capacity.longest_event_hours} h"
-            + (f", and {v.price_hours_per_year:,.0f} hours on price" if v.price_hours_per_year else "")
+            + (
+                f", and {v.price_hours_per_year:,.0f} hours on price"
+                if v.price_hours_per_year
+                else ""
+            )
             + "."
         )
     return " ".join(part for part in (head, why) if part) + price + served
@@ -231,7 +254,8 @@ def _why(d: Decision, ctx: _Context, settings: AllocationSettings, per_mw: str) 
             f"offered (its tight hours fall in {ctx.when(b.zone)})"
         )
         if app.firm:
-            text = f"{ctx.label(b.zone)} has {float(ctx.grid.firm_headroom_mw()[ctx.grid.zone_index(b.zone)]):,.0f} MW of firm headroom"  # fmt: skip
+            firm = float(ctx.grid.firm_headroom_mw()[ctx.grid.zone_index(b.zone)])
+            text = f"{ctx.label(b.zone)} has {firm:,.0f} MW of firm headroom"
         if others:
             text += (
                 f"; {sum(g.allocated_mw for g in others):,.0f} MW there went to "
@@ -239,7 +263,8 @@ def _why(d: Decision, ctx: _Context, settings: AllocationSettings, per_mw: str) 
             )
             if settings.objective == "benefit":
                 text += (
-                    f" worth {_money(min(g.benefit_pkr_per_mw_year for g in others))} a year per MW "
+                    f" worth {_money(min(g.benefit_pkr_per_mw_year for g in others))} a year "
+                    "per MW "
                     f"or more (this one: {per_mw})"
                 )
         return text + "."
@@ -247,10 +272,16 @@ def _why(d: Decision, ctx: _Context, settings: AllocationSettings, per_mw: str) 
         total = settings.cumulative_quota_mw()[-1]
         text = f"The quota of {total:,.0f} MW is fully allocated"
         if settings.objective == "benefit" and np.isfinite(ctx.cutoff):
-            text += f", to applications worth {_money(ctx.cutoff)} a year per MW or more (this one: {per_mw})"  # fmt: skip
+            text += (
+                f", to applications worth {_money(ctx.cutoff)} a year per MW or more "
+                f"(this one: {per_mw})"
+            )
         return text + "."
     if b.kind == "operator":
-        return f"{app.operator} has reached the cap of {settings.operator_cap_mw:,.0f} MW one operator may hold across its applications."  # fmt: skip
+        return (
+            f"{app.operator} has reached the cap of {settings.operator_cap_mw:,.0f} MW one "
+            "operator may hold across its applications."
+        )
     if b.kind == "firm" and b.zone:
         return (
             f"It asks for firm supply (never curtailed), and {ctx.label(b.zone)} has "
@@ -273,7 +304,11 @@ def _why(d: Decision, ctx: _Context, settings: AllocationSettings, per_mw: str) 
         )
     if b.kind == "value":
         if settings.objective == "benefit" and d.allocated_mw == 0 and "benefit" in b.detail:
-            return f"At its sites its tariff would not cover the cost of serving it ({_money(float(b.detail['benefit']))} a year per MW)."  # fmt: skip
+            loss = _money(float(b.detail["benefit"]))
+            return (
+                f"At its sites its tariff would not cover the cost of serving it ({loss} a year "
+                "per MW)."
+            )
         return "Other applications used the room at its sites to more effect."
     if b.kind == "site":
         return f"Its site {b.detail.get('site')} is not on the grid studied."

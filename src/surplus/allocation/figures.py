@@ -30,23 +30,41 @@ def allocation_map_figure(allocation: Allocation) -> go.Figure:
     figure = go.Figure()
     figure.add_trace(
         go.Scatter(
-            x=lon, y=lat, mode="markers", name="requested (first choice)",
-            marker={"size": 12 + 60 * np.sqrt(asked / scale), "color": "rgba(0,0,0,0)",
-                    "line": {"color": "#8a94a3", "width": 1.5}},
-            hovertext=[f"{grid.zone_labels.get(z, z)}: {a:,.0f} MW requested" for z, a in zip(zones, asked, strict=True)],  # fmt: skip
+            x=lon,
+            y=lat,
+            mode="markers",
+            name="requested (first choice)",
+            marker={
+                "size": 12 + 60 * np.sqrt(asked / scale),
+                "color": "rgba(0,0,0,0)",
+                "line": {"color": "#8a94a3", "width": 1.5},
+            },
+            hovertext=[
+                f"{grid.zone_labels.get(z, z)}: {a:,.0f} MW requested"
+                for z, a in zip(zones, asked, strict=True)
+            ],
             hoverinfo="text",
         )
-    )  # fmt: skip
+    )
     figure.add_trace(
         go.Scatter(
-            x=lon, y=lat, mode="markers+text", name="allocated",
+            x=lon,
+            y=lat,
+            mode="markers+text",
+            name="allocated",
             marker={"size": 12 + 60 * np.sqrt(got / scale), "color": "#1f77b4", "opacity": 0.75},
-            text=[f"{grid.zone_labels.get(z, z).split(' (')[0]}<br>{g:,.0f} MW" for z, g in zip(zones, got, strict=True)],  # fmt: skip
+            text=[
+                f"{grid.zone_labels.get(z, z).split(' (')[0]}<br>{g:,.0f} MW"
+                for z, g in zip(zones, got, strict=True)
+            ],
             textposition="top center",
-            hovertext=[f"{grid.zone_labels.get(z, z)}: {g:,.0f} MW allocated" for z, g in zip(zones, got, strict=True)],  # fmt: skip
+            hovertext=[
+                f"{grid.zone_labels.get(z, z)}: {g:,.0f} MW allocated"
+                for z, g in zip(zones, got, strict=True)
+            ],
             hoverinfo="text",
         )
-    )  # fmt: skip
+    )
     figure.update_layout(
         title="Where the quota goes: MW allocated by zone (schematic map, zone centres)",
         xaxis={"title": "longitude (°E)", "scaleanchor": "y", "scaleratio": 1},
@@ -74,7 +92,9 @@ def allocation_bars_figure(allocation: Allocation) -> go.Figure:
     )
     figure = go.Figure()
     for kind in table.columns:
-        figure.add_trace(go.Bar(x=list(table.index), y=table[kind], name=KIND_LABELS.get(kind, kind)))
+        figure.add_trace(
+            go.Bar(x=list(table.index), y=table[kind], name=KIND_LABELS.get(kind, kind))
+        )
     figure.update_layout(
         barmode="stack",
         title="MW allocated by zone and kind of load",

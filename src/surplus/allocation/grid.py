@@ -94,7 +94,9 @@ class GridCapacity:
         """Per zone: the share of a year's energy lost to price curtailment (a rate)."""
         cache = self.__dict__.setdefault("_priced_out_share", {})
         if cost_cap_pkr_per_mwh not in cache:
-            cache[cost_cap_pkr_per_mwh] = self.weights @ self.priced_out(cost_cap_pkr_per_mwh).astype(float)
+            cache[cost_cap_pkr_per_mwh] = self.weights @ self.priced_out(
+                cost_cap_pkr_per_mwh
+            ).astype(float)
         return np.asarray(cache[cost_cap_pkr_per_mwh])
 
     def with_spare(self, spare_mw: np.ndarray) -> GridCapacity:

@@ -123,7 +123,15 @@ class _Rows:
         self.c: list[int] = []
         self.v: list[float] = []
 
-    def add(self, kind: str, key: object, cols: Sequence[int], vals: Sequence[float], lo: float, up: float) -> None:  # fmt: skip
+    def add(
+        self,
+        kind: str,
+        key: object,
+        cols: Sequence[int],
+        vals: Sequence[float],
+        lo: float,
+        up: float,
+    ) -> None:
         index = len(self.rows)
         self.rows.append(Row(kind, key))
         self.lower.append(lo)
@@ -211,9 +219,7 @@ def build_milp(
             rows.add(
                 "budget", i, [col["e", z], col["F", z], n + i], [1.0, -share, big_m], -inf, big_m
             )
-    matrix = sp.csc_matrix(
-        (rows.v, (rows.r, rows.c)), shape=(len(rows.rows), n_cols), dtype=float
-    )
+    matrix = sp.csc_matrix((rows.v, (rows.r, rows.c)), shape=(len(rows.rows), n_cols), dtype=float)
     return Milp(
         options=tuple(options),
         zones=zones,

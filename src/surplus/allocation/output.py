@@ -54,7 +54,11 @@ def summary(allocation: Allocation) -> dict[str, Any]:
         "dataset": allocation.grid.dataset,
         "objective": settings.objective,
         "phases": [
-            {"name": p.name, "quota_mw": p.quota_mw, "opens_on": p.opens_on.isoformat() if p.opens_on else None}  # fmt: skip
+            {
+                "name": p.name,
+                "quota_mw": p.quota_mw,
+                "opens_on": p.opens_on.isoformat() if p.opens_on else None,
+            }
             for p in settings.phases
         ],
         "operator_cap_mw": settings.operator_cap_mw,
@@ -67,7 +71,9 @@ def summary(allocation: Allocation) -> dict[str, Any]:
         ),
         "allocated_mw_by_zone": {str(k): float(v) for k, v in by_zone.items()},
         "allocated_mw_by_kind": {str(k): float(v) for k, v in by_kind.items()},
-        "binding_constraints": {str(k): int(v) for k, v in frame["binding"].value_counts().sort_index().items()},  # fmt: skip
+        "binding_constraints": {
+            str(k): int(v) for k, v in frame["binding"].value_counts().sort_index().items()
+        },
         "solver": {
             "objective": allocation.solver_objective,
             "bound": allocation.solver_bound,
@@ -105,7 +111,9 @@ def write_outputs(
     sheets = term_sheets(allocation, policy)
     for sheet in sheets:
         stem = sheets_dir / sheet.term_sheet_id
-        stem.with_suffix(".json").write_text(sheet.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        stem.with_suffix(".json").write_text(
+            sheet.model_dump_json(indent=2) + "\n", encoding="utf-8"
+        )
         stem.with_suffix(".md").write_text(to_markdown(sheet), encoding="utf-8")
         stem.with_suffix(".html").write_text(to_html(sheet), encoding="utf-8")
     schema_path = sheets_dir / "term-sheet.schema.json"

@@ -117,7 +117,15 @@ def _header_problems(header: Sequence[str], name: str) -> list[Problem]:
     problems = []
     unknown = [h for h in header if h not in FIELDS]
     for field in unknown:
-        problems.append(Problem(name, 1, field, f"a field of an application ({', '.join(FIELDS)})", "an unknown column"))  # fmt: skip
+        problems.append(
+            Problem(
+                name,
+                1,
+                field,
+                f"a field of an application ({', '.join(FIELDS)})",
+                "an unknown column",
+            )
+        )
     for field in REQUIRED_FIELDS:
         if field not in header:
             problems.append(Problem(name, 1, field, "this column", "none"))
@@ -134,7 +142,9 @@ def _validate(
 ) -> tuple[Application, ...]:
     if len(records) > MAX_APPLICATIONS:
         problems.append(
-            Problem(name, None, None, f"at most {MAX_APPLICATIONS:,} applications", str(len(records)))
+            Problem(
+                name, None, None, f"at most {MAX_APPLICATIONS:,} applications", str(len(records))
+            )
         )
         raise InputError(problems)
     applications: list[Application] = []

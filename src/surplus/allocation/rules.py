@@ -61,7 +61,9 @@ def cost_cap_pkr_per_mwh(rate_pkr_per_mwh: float, serving: ServingCost) -> float
     >>> cost_cap_pkr_per_mwh(23_000.0, ServingCost(1_000.0, 0.03))
     21340.0
     """
-    return round((rate_pkr_per_mwh - serving.network_cost_pkr_per_mwh) * (1 - serving.loss_share), 6)
+    return round(
+        (rate_pkr_per_mwh - serving.network_cost_pkr_per_mwh) * (1 - serving.loss_share), 6
+    )
 
 
 DESCRIPTIONS = {

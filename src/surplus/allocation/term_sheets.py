@@ -100,7 +100,13 @@ def term_sheets(allocation: Allocation, policy: TermsPolicy | None = None) -> tu
 
 
 def _rows(sheet: TermSheet) -> list[tuple[str, list[tuple[str, str]]]]:
-    t, c, p, e, m = sheet.tariff, sheet.curtailment, sheet.penalties, sheet.expected, sheet.telemetry
+    t, c, p, e, m = (
+        sheet.tariff,
+        sheet.curtailment,
+        sheet.penalties,
+        sheet.expected,
+        sheet.telemetry,
+    )
     if t.basis == "fixed":
         price = f"Rs {(t.rate_pkr_per_mwh or 0) / 1000:,.2f}/kWh flat"
     else:
@@ -109,53 +115,85 @@ def _rows(sheet: TermSheet) -> list[tuple[str, list[tuple[str, str]]]]:
             f"Rs {(t.floor_pkr_per_mwh or 0) / 1000:,.2f}/kWh"
         )
     cap = (
-        f"supply stops while the zone's marginal cost exceeds Rs {t.cost_cap_pkr_per_mwh / 1000:,.2f}/kWh"
+        "supply stops while the zone's marginal cost exceeds "
+        f"Rs {t.cost_cap_pkr_per_mwh / 1000:,.2f}/kWh"
         if t.cost_cap_pkr_per_mwh is not None
         else "none: the tariff follows the cost"
     )
     return [
-        ("Grant", [
-            ("Operator", sheet.operator), ("Load", sheet.kind.replace("_", " ")),
-            ("Site", f"{sheet.site} (zone {sheet.zone})"),
-            ("Capacity", f"{sheet.allocated_mw:,.3f} MW"), ("Phase", sheet.phase),
-            ("Start", sheet.start_date.isoformat()), ("Ramp", f"{sheet.ramp_mw_per_min:g} MW/min"),
-        ]),
-        ("Tariff", [
-            ("Rule", f"{t.rule}: {t.description}"), ("Energy price", price),
-            ("Network charge", f"Rs {t.network_charge_pkr_per_mwh / 1000:,.2f}/kWh"),
-            ("Losses", f"{t.loss_share:.1%}"), ("Price cap", cap),
-        ]),
-        ("Curtailment rights of the grid", [
-            ("Firm", "yes: never curtailed for lack of capacity" if c.firm else "no"),
-            ("Most energy curtailed", f"{c.max_share_of_energy:.3%} of the year's energy"),
-            ("Most hours with curtailment", f"{c.max_hours_per_year:,} a year"),
-            ("Longest event", f"{c.longest_event_hours} h"),
-            ("Notice", f"{c.notice_minutes} min"),
-            ("On price", "yes" if c.on_price else "no"),
-        ]),
-        ("Telemetry", [
-            ("Protocol", m.protocol), ("Interval", f"{m.interval_seconds} s"),
-            ("Latency", f"at most {m.max_latency_seconds} s"), ("Channels", ", ".join(m.channels)),
-            ("Meter class", m.meter_class),
-        ]),
-        ("Penalties", [
-            ("Energy drawn above an order", f"Rs {p.excess_energy_pkr_per_mwh:,.0f}/MWh"),
-            ("Late response", f"Rs {p.late_response_pkr_per_mw:,.0f} per MW per event"),
-            ("Time to shed once ordered", f"{p.response_minutes:,.1f} min"),
-            ("Telemetry gap", f"Rs {p.telemetry_gap_pkr_per_hour:,.0f} per hour"),
-            ("Suspension", f"after {p.suspension_after_breaches} breaches in twelve months"),
-        ]),
-        ("Strategic Bitcoin Reserve", [
-            ("Share of bitcoin mined", f"{sheet.strategic_bitcoin_reserve_share:.1%}"),
-        ]),
-        ("Expected service (for information)", [
-            ("Energy", f"{e.energy_mwh_per_year:,.0f} MWh a year"),
-            ("Curtailed", f"{e.curtailed_share:.3%} of its energy"),
-            ("Hours cut for lack of capacity", f"{e.curtailed_hours_per_year:,.0f} a year, longest {e.longest_event_hours} h"),  # fmt: skip
-            ("Hours stopped on price", f"{e.price_curtailed_hours_per_year:,.0f} a year"),
-            ("Public net benefit", f"Rs {e.net_benefit_pkr_per_year / 1e6:,.1f} m a year"),
-        ]),
-    ]  # fmt: skip
+        (
+            "Grant",
+            [
+                ("Operator", sheet.operator),
+                ("Load", sheet.kind.replace("_", " ")),
+                ("Site", f"{sheet.site} (zone {sheet.zone})"),
+                ("Capacity", f"{sheet.allocated_mw:,.3f} MW"),
+                ("Phase", sheet.phase),
+                ("Start", sheet.start_date.isoformat()),
+                ("Ramp", f"{sheet.ramp_mw_per_min:g} MW/min"),
+            ],
+        ),
+        (
+            "Tariff",
+            [
+                ("Rule", f"{t.rule}: {t.description}"),
+                ("Energy price", price),
+                ("Network charge", f"Rs {t.network_charge_pkr_per_mwh / 1000:,.2f}/kWh"),
+                ("Losses", f"{t.loss_share:.1%}"),
+                ("Price cap", cap),
+            ],
+        ),
+        (
+            "Curtailment rights of the grid",
+            [
+                ("Firm", "yes: never curtailed for lack of capacity" if c.firm else "no"),
+                ("Most energy curtailed", f"{c.max_share_of_energy:.3%} of the year's energy"),
+                ("Most hours with curtailment", f"{c.max_hours_per_year:,} a year"),
+                ("Longest event", f"{c.longest_event_hours} h"),
+                ("Notice", f"{c.notice_minutes} min"),
+                ("On price", "yes" if c.on_price else "no"),
+            ],
+        ),
+        (
+            "Telemetry",
+            [
+                ("Protocol", m.protocol),
+                ("Interval", f"{m.interval_seconds} s"),
+                ("Latency", f"at most {m.max_latency_seconds} s"),
+                ("Channels", ", ".join(m.channels)),
+                ("Meter class", m.meter_class),
+            ],
+        ),
+        (
+            "Penalties",
+            [
+                ("Energy drawn above an order", f"Rs {p.excess_energy_pkr_per_mwh:,.0f}/MWh"),
+                ("Late response", f"Rs {p.late_response_pkr_per_mw:,.0f} per MW per event"),
+                ("Time to shed once ordered", f"{p.response_minutes:,.1f} min"),
+                ("Telemetry gap", f"Rs {p.telemetry_gap_pkr_per_hour:,.0f} per hour"),
+                ("Suspension", f"after {p.suspension_after_breaches} breaches in twelve months"),
+            ],
+        ),
+        (
+            "Strategic Bitcoin Reserve",
+            [
+                ("Share of bitcoin mined", f"{sheet.strategic_bitcoin_reserve_share:.1%}"),
+            ],
+        ),
+        (
+            "Expected service (for information)",
+            [
+                ("Energy", f"{e.energy_mwh_per_year:,.0f} MWh a year"),
+                ("Curtailed", f"{e.curtailed_share:.3%} of its energy"),
+                (
+                    "Hours cut for lack of capacity",
+                    f"{e.curtailed_hours_per_year:,.0f} a year, longest {e.longest_event_hours} h",
+                ),
+                ("Hours stopped on price", f"{e.price_curtailed_hours_per_year:,.0f} a year"),
+                ("Public net benefit", f"Rs {e.net_benefit_pkr_per_year / 1e6:,.1f} m a year"),
+            ],
+        ),
+    ]
 
 
 def to_markdown(sheet: TermSheet) -> str:
@@ -183,7 +221,8 @@ def to_html(sheet: TermSheet) -> str:
         "td:first-child{width:38%;color:#5a6472}</style></head><body>",
         f"<h1>Term sheet {esc(sheet.term_sheet_id)}</h1>",
         f"<p>Application {esc(sheet.application_id)}; computed on {esc(sheet.dataset)}; schema "
-        f"version {esc(sheet.schema_version)}. The JSON file of the same name is the binding data.</p>",
+        f"version {esc(sheet.schema_version)}. The JSON file of the same name is the binding "
+        "data.</p>",
     ]
     for title, rows in _rows(sheet):
         parts.append(f"<h2>{esc(title)}</h2><table>")

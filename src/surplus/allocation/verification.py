@@ -128,9 +128,7 @@ def verify(
             members = [j for k in keys if k[1] == kind for j in pools[k]]
             if not members:
                 continue
-            got = sum(
-                served_pools[names[k]].to_numpy(dtype=float) for k in keys if k[1] == kind
-            )
+            got = sum(served_pools[names[k]].to_numpy(dtype=float) for k in keys if k[1] == kind)
             asked = asks[:, members].sum(axis=1)
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio = np.where(asked > 0, np.clip(got / asked, 0.0, 1.0), 1.0)

@@ -11,7 +11,16 @@ from surplus.report.html import Section
 def allocation_section(allocation: Allocation) -> Section:
     facts = summary(allocation)
     table = allocations_frame(allocation)[
-        ["application", "operator", "kind", "site", "zone", "requested_mw", "allocated_mw", "reason"]
+        [
+            "application",
+            "operator",
+            "kind",
+            "site",
+            "zone",
+            "requested_mw",
+            "allocated_mw",
+            "reason",
+        ]
     ].set_index("application")
     quota = allocation.settings.cumulative_quota_mw()[-1]
     paragraphs = (

@@ -95,7 +95,8 @@ class ApplicationOffer(Strict):
         default=None,
         min_length=1,
         max_length=20,
-        description="Zones or plants the load may connect at, in order; the site's zone if left out",
+        description="Zones or plants the load may connect at, in order; the site's zone if "
+        "left out",
     )
     max_curtailment_share: FiniteFloat | None = Field(
         default=None, ge=0, le=0.5, description="Share of the yearly energy; 0 asks for firm"
