@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from surplus.allocation.allocator import AllocationSettings, Binding, Decision
 
 SLACK_MW = 1e-4
-DUAL = 1e-9
 
 
 @lru_cache(maxsize=2)
@@ -56,23 +55,28 @@ def _activity(milp: Milp, key: bytes) -> np.ndarray:
 
 
 @lru_cache(maxsize=2)
-def _zones(milp: Milp, key: bytes, dual_key: bytes) -> dict[int, tuple[float, bool]]:
-    """Per zone: the shadow price of its headroom and whether a curtailment budget binds."""
+def _zones(milp: Milp, key: bytes, dual_key: bytes) -> dict[int, tuple[float, str]]:
+    """Per zone: the shadow price of its headroom, and what binds there: 'headroom' (a
+    granted load's curtailment budget is used up), 'events' (a granted load's longest event
+    is reached) or ''."""
     values, duals = np.frombuffer(key), np.frombuffer(dual_key)
     activity = _activity(milp, key)
     price: dict[int, float] = {}
-    tight: dict[int, bool] = {}
+    tight: dict[int, str] = {}
     for i, row in enumerate(milp.rows):
         if row.kind == "chord":
             zone, k = cast(tuple[int, int], row.key)
             slope = float(milp.chords[zone].slopes[k])
             price[zone] = price.get(zone, 0.0) + abs(float(duals[i])) * slope
-        elif row.kind == "budget":
+        elif row.kind in ("budget", "event"):
             o = cast(int, row.key)
             z = milp.options[o].zone
-            binds = milp.row_upper[i] - activity[i] <= SLACK_MW and values[milp.n_options + o] > 0.5
-            tight[z] = tight.get(z, False) or bool(binds)
-    return {z: (price.get(z, 0.0), tight.get(z, False)) for z in milp.zones}
+            chosen = values[milp.n_options + o] > 0.5
+            binds = chosen and milp.row_upper[i] - activity[i] <= SLACK_MW
+            curtailed = values[milp.zone_column("e", z)] > SLACK_MW
+            if binds and (row.kind == "event" or curtailed) and tight.get(z) != "headroom":
+                tight[z] = "headroom" if row.kind == "budget" else "events"
+    return {z: (price.get(z, 0.0), tight.get(z, "")) for z in milp.zones}
 
 
 def binding_for(
@@ -116,9 +120,9 @@ def binding_for(
                 )
             )
             continue
-        price, tight = zone_state.get(z, (0.0, False))
-        if tight or price > DUAL:
-            candidates.append(Binding("headroom", name, price))
+        price, tight = zone_state.get(z, (0.0, ""))
+        if tight:
+            candidates.append(Binding(tight, name, price))
     operator_slack = slack("operator", app.operator)
     if operator_slack <= SLACK_MW:
         candidates.insert(0, Binding("operator", None, dual("operator", app.operator)))
@@ -135,7 +139,7 @@ def binding_for(
         return Binding("value", None, 0.0)
     if granted_mw > 0:
         return candidates[0]
-    order = {"operator": 0, "firm": 1, "headroom": 2, "quota": 3, "min_size": 4}
+    order = {"operator": 0, "firm": 1, "headroom": 2, "events": 2, "quota": 3, "min_size": 4}
     return sorted(candidates, key=lambda b: order.get(b.kind, 9))[0]
 
 
@@ -212,7 +216,7 @@ def _sentence(d: Decision, ctx: _Context, settings: AllocationSettings) -> str:
         head = f"Not granted (asked {app.requested_mw:,.1f} MW)."
     why = _why(d, ctx, settings, per_mw)
     price = ""
-    if b.shadow_price > 0 and b.kind in ("quota", "operator", "headroom", "firm"):
+    if b.shadow_price > 0 and b.kind in ("quota", "operator", "headroom", "events", "firm"):
         unit = {"quota": "quota", "operator": "operator cap", "firm": "firm headroom there"}.get(
             b.kind, f"spare capacity in {ctx.label(b.zone or '')} in every hour"
         )
@@ -268,6 +272,13 @@ def _why(d: Decision, ctx: _Context, settings: AllocationSettings, per_mw: str) 
                     f"or more (this one: {per_mw})"
                 )
         return text + "."
+    if b.kind == "events" and b.zone:
+        given = ctx.by_zone.get(b.zone, [])
+        return (
+            f"In {ctx.label(b.zone)} a larger load would be cut in runs of hours longer than the "
+            f"{app.longest_event_hours} h this application accepts (or another granted there "
+            f"accepts); {sum(g.allocated_mw for g in given):,.0f} MW went there."
+        )
     if b.kind == "quota":
         total = settings.cumulative_quota_mw()[-1]
         text = f"The quota of {total:,.0f} MW is fully allocated"
