@@ -101,3 +101,29 @@ def test_a_bad_offer_is_refused_and_changes_nothing(
         db.scalar(select(func.count()).select_from(Application)),
     )
     assert after == before
+
+
+@pytest.mark.parametrize(
+    ("change", "fragment"),
+    [
+        ({"requested_mw": 10}, "min_mw must not exceed requested_mw"),
+        ({"accepts_price_curtailment": False}, "requires accepts_price_curtailment"),
+        ({"longest_event_hours": 0}, "longest_event_hours"),
+    ],
+)
+def test_a_patch_is_checked_on_the_row_it_would_make(
+    client: TestClient, bl: Headers, db: Session, change: dict[str, object], fragment: str
+) -> None:
+    operator_id, site_id = operator_site(client, bl)
+    made = created(
+        client,
+        "/api/v1/applications",
+        {**OFFER, "operator_id": operator_id, "site_id": site_id},
+        bl,
+    )
+    url = f"/api/v1/applications/{made['id']}"
+    audited = db.scalar(select(func.count()).select_from(AuditEntry))
+    response = client.patch(url, json=change, headers=bl)
+    assert response.status_code == 422 and fragment in response.json()["detail"]
+    assert client.get(url, headers=bl).json() == made
+    assert db.scalar(select(func.count()).select_from(AuditEntry)) == audited

@@ -117,17 +117,8 @@ class ApplicationOffer(Strict):
             raise ValueError("site names must be distinct, non-empty and at most 64 characters")
         return sites
 
-    @model_validator(mode="after")
-    def _consistent_offer(self) -> ApplicationOffer:
-        share, longest = self.max_curtailment_share, self.longest_event_hours
-        if share is not None and share > 0 and longest == 0:
-            raise ValueError("longest_event_hours must be at least 1 when curtailment is offered")
-        if self.tariff_rule in PRICE_CAPPED_RULES and self.accepts_price_curtailment is False:
-            raise ValueError(f"tariff rule {self.tariff_rule} requires accepts_price_curtailment")
-        return self
 
-
-class ApplicationIn(ApplicationOffer):
+class ApplicationFields(ApplicationOffer):
     operator_id: RowId
     site_id: RowId
     requested_mw: FiniteFloat = PositiveMw
@@ -135,8 +126,17 @@ class ApplicationIn(ApplicationOffer):
     status: ApplicationStatus = "submitted"
     notes: str | None = Field(default=None, max_length=10_000)
 
+
+class ApplicationIn(ApplicationFields):
+    """A new application; a PATCH is checked by the same rules on the row it produces."""
+
     @model_validator(mode="after")
-    def _minimum_within_request(self) -> ApplicationIn:
+    def _consistent(self) -> ApplicationIn:
+        share, longest = self.max_curtailment_share, self.longest_event_hours
+        if share is not None and share > 0 and longest == 0:
+            raise ValueError("longest_event_hours must be at least 1 when curtailment is offered")
+        if self.tariff_rule in PRICE_CAPPED_RULES and self.accepts_price_curtailment is False:
+            raise ValueError(f"tariff rule {self.tariff_rule} requires accepts_price_curtailment")
         if self.min_mw is not None and self.min_mw > self.requested_mw:
             raise ValueError("min_mw must not exceed requested_mw")
         return self
@@ -149,7 +149,7 @@ class ApplicationPatch(ApplicationOffer):
     notes: str | None = Field(default=None, max_length=10_000)
 
 
-class ApplicationOut(ApplicationIn):
+class ApplicationOut(ApplicationFields):
     id: int
     submitted_at: datetime
 
@@ -246,6 +246,7 @@ RESOURCES = (
         ApplicationFilters,
         references={"operator_id": (Operator, "operator"), "site_id": (Site, "site")},
         not_null=frozenset({"requested_mw", "load_kind", "status"}),
+        patched_schema=ApplicationIn,
     ),
     Resource(
         Allocation,
