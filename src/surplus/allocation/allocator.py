@@ -38,6 +38,8 @@ from surplus.allocation.model import (
 from surplus.allocation.rules import tariff_rules
 from surplus.allocation.verification import DispatchFn, Grant, Verification, Verified, verify
 from surplus.errors import InputError, Problem
+from surplus.headroom.solve import solve_headroom_mw
+from surplus.headroom.timeline import hour_calendar
 
 if TYPE_CHECKING:
     from surplus.grid.model import Dataset
@@ -192,6 +194,25 @@ def _event_limits(apps: Sequence[Application], grid: GridCapacity) -> dict[tuple
     return out
 
 
+class _HeadroomLimits:
+    """The zone's headroom at a curtailment budget (`surplus.headroom`), memoised: a load
+    within its budget never makes its zone larger than this, so `T[z] ≤ H_z(budget)` is a
+    valid cut that tightens the programme's relaxation."""
+
+    def __init__(self, grid: GridCapacity) -> None:
+        self.grid = grid
+        self.calendar = hour_calendar(grid.hours, [grid.timezone], grid.timezone)
+        self.cache: dict[tuple[int, float], float] = {}
+
+    def __call__(self, zone: int, budget: float) -> float:
+        key = (zone, round(budget, 12))
+        if key not in self.cache:
+            spare = self.grid.spare_mw[:, [zone]]
+            value = float(solve_headroom_mw(spare, self.calendar, [min(key[1], 0.999)])[0, 0])
+            self.cache[key] = value
+        return self.cache[key]
+
+
 def _options(
     apps: Sequence[Application],
     grid: GridCapacity,
@@ -202,6 +223,7 @@ def _options(
     rules = tariff_rules(settings.benefit.serving)
     firm = grid.firm_headroom_mw()
     events = _event_limits(apps, grid)
+    headroom = _HeadroomLimits(grid)
     options: list[Option] = []
     excluded: dict[int, Binding] = {}
     for a, app in enumerate(apps):
@@ -230,6 +252,7 @@ def _options(
                 excluded.setdefault(a, Binding("value", zone_name, 0.0, {"benefit": benefit}))
                 continue
             limit = np.inf if app.firm else events[(z, app.longest_event_hours)]
+            room = np.inf if app.firm else headroom(z, max(budget, 0.0))
             options.append(
                 Option(
                     a,
@@ -243,6 +266,7 @@ def _options(
                     app.requested_mw,
                     app.min_mw,
                     limit,
+                    room,
                 )
             )
             found = True

@@ -68,14 +68,14 @@ def _zones(milp: Milp, key: bytes, dual_key: bytes) -> dict[int, tuple[float, st
             zone, k = cast(tuple[int, int], row.key)
             slope = float(milp.chords[zone].slopes[k])
             price[zone] = price.get(zone, 0.0) + abs(float(duals[i])) * slope
-        elif row.kind in ("budget", "event"):
+        elif row.kind in ("budget", "event", "cut"):
             o = cast(int, row.key)
             z = milp.options[o].zone
             chosen = values[milp.n_options + o] > 0.5
             binds = chosen and milp.row_upper[i] - activity[i] <= SLACK_MW
             curtailed = values[milp.zone_column("e", z)] > SLACK_MW
             if binds and (row.kind == "event" or curtailed) and tight.get(z) != "headroom":
-                tight[z] = "headroom" if row.kind == "budget" else "events"
+                tight[z] = "events" if row.kind == "event" else "headroom"
     return {z: (price.get(z, 0.0), tight.get(z, "")) for z in milp.zones}
 
 

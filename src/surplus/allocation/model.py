@@ -61,6 +61,9 @@ class Option:
     min_mw: float
     event_limit_mw: float = float("inf")
     """Largest zone load whose curtailment events stay within the applicant's longest."""
+    headroom_limit_mw: float = float("inf")
+    """The zone's headroom at `budget_share`: implied by the budget row (E(T) ≤ βF ≤ βT),
+    added as a cut because it binds the relaxation far tighter than the big-M row."""
 
 
 @dataclass(frozen=True)
@@ -210,10 +213,13 @@ def build_milp(
             rows.add("chord", (z, k), [col["e", z], col["T", z]], [1.0, -slope], intercept, inf)
         big_m = float(curve.values_mw[-1]) if len(curve.values_mw) else 0.0
         for i in flexible:
+            cap = zone_cap_mw[z]
             limit = options[i].event_limit_mw
-            if limit < zone_cap_mw[z]:
-                cap = zone_cap_mw[z]
+            if limit < cap:
                 rows.add("event", i, [col["T", z], n + i], [1.0, cap - limit], -inf, cap)
+            room = options[i].headroom_limit_mw
+            if room < cap:
+                rows.add("cut", i, [col["T", z], n + i], [1.0, cap - room], -inf, cap)
         for i in flexible:
             share = options[i].budget_share
             rows.add(
