@@ -330,7 +330,7 @@ def _granted(milp: Milp, values: np.ndarray) -> dict[int, tuple[int, float]]:
         mw = float(np.floor(x[i] / MW_STEP + 1e-6)) * MW_STEP
         if mw <= 0:
             continue
-        mw = round(min(max(mw, o.min_mw), o.requested_mw), 6)
+        mw = min(max(round(mw, 6), o.min_mw), o.requested_mw)
         if o.application not in out or mw > out[o.application][1]:
             out[o.application] = (i, mw)
     return out
