@@ -9,7 +9,7 @@ import pkgutil
 
 import pytest
 
-PACKAGES = ("grid", "dispatch", "headroom", "loads", "economics")
+PACKAGES = ("grid", "dispatch", "headroom", "loads", "economics", "allocation")
 
 
 def _modules() -> list[str]:

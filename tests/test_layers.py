@@ -11,7 +11,7 @@ import pytest
 
 import surplus
 
-COMPUTING = ("grid", "dispatch", "headroom", "loads", "economics", "sensitivity")
+COMPUTING = ("grid", "dispatch", "headroom", "loads", "economics", "sensitivity", "allocation")
 FORBIDDEN = frozenset(
     {"fastapi", "starlette", "sqlalchemy", "alembic", "httpx", "requests", "socket", "urllib",
      "paho", "uvicorn"}

@@ -59,6 +59,9 @@ def assess(
             "suppresses (or without it, when --set adds it): 2 more dispatches; Pakistan only."
         ),
     ] = True,
+    allocation: Annotated[
+        bool, typer.Option(help="Add the allocation of the sample applications (1+ dispatches).")
+    ] = True,
 ) -> None:
     """Dispatch every hour of the year; report surplus by zone and season, and write the report."""
     from surplus.dispatch import dispatch
@@ -89,6 +92,8 @@ def assess(
         sections.append(_calibration(assessment, shedding, bool(changes)))
     if economics:
         sections += _economics(dataset, result)
+    if allocation:
+        sections += _allocation(dataset, result)
     json_path, html_path = write_outputs(assessment, out, sections, changes)
     totals = assessment.totals
     console.print(
@@ -215,3 +220,24 @@ def _economics(dataset: Dataset, result: DispatchResult) -> list[Section]:
 
         study = run_study(dataset, programme, scenario, reuse_base(dispatch, result), progress=step)
     return [economics_section(study, dataset.info.timezone)]
+
+
+def _allocation(dataset: Dataset, result: DispatchResult) -> list[Section]:
+    from surplus.allocation import allocate, grid_capacity, known_sites, read_applications
+    from surplus.allocation.cli import sample_applications
+    from surplus.errors import InputError
+    from surplus.report.allocation_section import allocation_section
+
+    try:
+        applications = read_applications(sample_applications(), known_sites(dataset))
+    except InputError:
+        err_console.print("[dim]allocation skipped: the sample applications name other sites[/]")
+        return []
+    with progress_bar("allocation") as progress:
+        done = allocate(
+            applications,
+            grid_capacity(dataset, result),
+            dataset,
+            progress=lambda _s, step, total: progress(step, total),
+        )
+    return [allocation_section(done)]
