@@ -43,6 +43,8 @@ from surplus.control.controller import Controller, ControllerConfig
 from surplus.control.decision import Policy, decide
 from surplus.control.fleet import Fleet, FleetState
 from surplus.control.grid import GridSnapshot, ZoneInputs, ZoneState
+from surplus.control.registry import REGISTER_LOAD_KIND
+from surplus.simulation.scenario import simulated_sheet
 from surplus.store.base import make_engine, make_sessionmaker
 from surplus.store.migrate import upgrade
 from surplus.store.programme import Allocation, Application, Operator, Site
@@ -63,17 +65,20 @@ def stats(values_s: list[float]) -> str:
 
 def random_fleet(n: int, zones: int, rng: np.random.Generator) -> tuple[Fleet, FleetState]:
     kind = (rng.random(n) < 0.3).astype(np.int8)  # 30 % data centres
+    allocated_mw = rng.uniform(5, 300, n)
     fleet = Fleet(
         site_id=np.arange(1, n + 1),
         zone=rng.integers(0, zones, n),
         kind=kind,
-        contracted_mw=rng.uniform(5, 300, n),
+        allocated_mw=allocated_mw,
         flexible_share=np.where(kind == 1, rng.uniform(0.1, 0.4, n), 1.0),
+        firm=np.zeros(n, dtype=bool),
         priority=rng.integers(0, 100, n),
         notice_s=np.where(kind == 1, 600.0, 0.0),
         max_event_s=np.full(n, 4 * 3600.0),
         min_rest_s=np.full(n, 1800.0),
         budget_s=np.full(n, 438 * 3600.0),
+        budget_mwh=0.05 * 8760 * allocated_mw,
         price_above=np.where(rng.random(n) < 0.1, 40_000.0, np.nan),
         frequency_trip=kind == 0,
         response_s=np.full(n, 60.0),
@@ -81,8 +86,9 @@ def random_fleet(n: int, zones: int, rng: np.random.Generator) -> tuple[Fleet, F
     )
     state = FleetState.idle(fleet)
     state.used_s[:] = rng.uniform(0, 400 * 3600, n)
+    state.used_mwh[:] = state.used_s / 3600 * allocated_mw * 0.5
     live = rng.random(n) < 0.2
-    state.curtail_mw[live] = fleet.contracted_mw[live] * 0.3
+    state.curtail_mw[live] = fleet.allocated_mw[live] * 0.3
     state.event_s[live] = rng.uniform(0, 3 * 3600, live.sum())
     return fleet, state
 
@@ -92,7 +98,7 @@ def bench_decision(n: int, zones: int, runs: int) -> None:
     times = []
     for run in range(runs):
         fleet, state = random_fleet(n, zones, rng) if run % 20 == 0 else (fleet, state)  # noqa: F821
-        load = np.bincount(fleet.zone, weights=fleet.contracted_mw, minlength=zones)
+        load = np.bincount(fleet.zone, weights=fleet.allocated_mw, minlength=zones)
         spare = load * rng.uniform(0.3, 1.1, zones)
         inputs = ZoneInputs(
             tuple(f"z{k}" for k in range(zones)),
@@ -121,35 +127,37 @@ class MovingFeed:
 def register(
     factory: Any, n: int, zones: list[str], rng: np.random.Generator
 ) -> list[dict[str, Any]]:
-    """n sites with active allocations carrying term sheets, in bulk."""
+    """n sites with active allocations carrying term sheets, in bulk (the rows
+    `surplus.control.registry.enrol_term_sheets` makes, without its row-by-row flushes)."""
     sheets = []
     with factory() as session:
         session.execute(insert(Operator), [{"id": 1, "name": "bench operator"}])
         for i in range(1, n + 1):
             mining = rng.random() < 0.7
-            sheets.append(
-                {
-                    "id": f"bench-{i}",
-                    "operator": "bench operator",
-                    "site_id": i,
-                    "zone": zones[i % len(zones)],
-                    "contracted_mw": float(rng.uniform(5, 100)),
-                    "load_kind": "bitcoin_mining" if mining else "ai_data_centre",
-                    "curtailment": {"flexible_share": 1.0 if mining else 0.3},
-                }
+            sheet = simulated_sheet(
+                i,
+                "bench operator",
+                f"site-{i}",
+                zones[i % len(zones)],
+                "miner" if mining else "ai_data_centre",
+                float(rng.uniform(5, 100)),
+                date(2000, 1, 1),
+                {"flexible_share": 1.0 if mining else 0.3},
+                1.0,
             )
+            sheets.append(sheet.model_dump(mode="json"))
         session.execute(
             insert(Site),
             [
                 {
-                    "id": s["site_id"],
+                    "id": s["register_site_id"],
                     "operator_id": 1,
-                    "name": f"site-{s['site_id']}",
+                    "name": s["site"],
                     "zone": s["zone"],
                     "latitude_deg": 30.0,
                     "longitude_deg": 70.0,
-                    "connection_mw": s["contracted_mw"],
-                    "ven_id": f"site-{s['site_id']}",
+                    "connection_mw": s["allocated_mw"],
+                    "ven_id": s["site"],
                 }
                 for s in sheets
             ],
@@ -158,11 +166,11 @@ def register(
             insert(Application),
             [
                 {
-                    "id": s["site_id"],
+                    "id": s["register_site_id"],
                     "operator_id": 1,
-                    "site_id": s["site_id"],
-                    "requested_mw": s["contracted_mw"],
-                    "load_kind": s["load_kind"],
+                    "site_id": s["register_site_id"],
+                    "requested_mw": s["allocated_mw"],
+                    "load_kind": REGISTER_LOAD_KIND[s["kind"]],
                     "status": "approved",
                 }
                 for s in sheets
@@ -172,10 +180,10 @@ def register(
             insert(Allocation),
             [
                 {
-                    "application_id": s["site_id"],
-                    "site_id": s["site_id"],
-                    "allocated_mw": s["contracted_mw"],
-                    "tariff_rule": "fixed",
+                    "application_id": s["register_site_id"],
+                    "site_id": s["register_site_id"],
+                    "allocated_mw": s["allocated_mw"],
+                    "tariff_rule": s["tariff"]["rule"],
                     "curtailment_rights": "interruptible",
                     "terms": s,
                     "starts_on": date(2000, 1, 1),
@@ -199,7 +207,7 @@ def bench_cycle(n: int, zones_n: int, cycles: int) -> None:
         now = datetime.now(UTC).replace(microsecond=0)
         with factory() as session:
             program = vtn.ensure_program(session, "surplus-flex", zones, now, False)
-        load = {z: sum(s["contracted_mw"] for s in sheets if s["zone"] == z) for z in zones}
+        load = {z: sum(s["allocated_mw"] for s in sheets if s["zone"] == z) for z in zones}
         feed = MovingFeed(zones, {z: load[z] * 2 for z in zones})
         controller = Controller(factory, feed, ControllerConfig(program_id=program))
         controller.cycle(now)  # terms loaded, ledgers made

@@ -176,10 +176,10 @@ def bench_acks(count: int) -> None:
                 insert(Client),
                 [
                     {
-                        "client_id": f"ven-{s['site_id']}",
+                        "client_id": f"ven-{s['register_site_id']}",
                         "secret_hash": "bench: tokens minted",
                         "role": "ven",
-                        "name": f"site {s['site_id']}",
+                        "name": f"site {s['register_site_id']}",
                     }
                     for s in sheets
                 ],
@@ -188,12 +188,12 @@ def bench_acks(count: int) -> None:
             program = vtn.ensure_program(session, "surplus-flex", zones, now, True)
             telemetry = vtn.telemetry_event(session, program)
             vens = {
-                s["site_id"]: vtn.enrol_site(
+                s["register_site_id"]: vtn.enrol_site(
                     session,
-                    f"ven-{s['site_id']}",
-                    s["site_id"],
+                    f"ven-{s['register_site_id']}",
+                    s["register_site_id"],
                     s["zone"],
-                    s["load_kind"],
+                    s["kind"],
                     now,
                     True,
                 )
@@ -201,13 +201,13 @@ def bench_acks(count: int) -> None:
             }
         agents = [
             {
-                "site": s["site_id"],
-                "client": f"ven-{s['site_id']}",
-                "ven": vens[s["site_id"]],
-                "full_kw": s["contracted_mw"] * 1000,
-                "floor_kw": s["contracted_mw"] * 1000 * (1 - s["curtailment"]["flexible_share"]),
+                "site": s["register_site_id"],
+                "client": f"ven-{s['register_site_id']}",
+                "ven": vens[s["register_site_id"]],
+                "full_kw": s["allocated_mw"] * 1000,
+                "floor_kw": s["allocated_mw"] * 1000 * (1 - s["curtailment"]["flexible_share"]),
                 "token": grant_for(
-                    f"ven-{s['site_id']}", "ven", None, SCOPES_BY_ROLE["ven"], settings
+                    f"ven-{s['register_site_id']}", "ven", None, SCOPES_BY_ROLE["ven"], settings
                 ).access_token,
             }
             for s in sheets
@@ -279,7 +279,7 @@ def _measure(
     }
     child = ctx.Process(target=_child, args=(plan, ready, results))
     child.start()
-    load = {z: sum(s["contracted_mw"] for s in sheets if s["zone"] == z) for z in zones}
+    load = {z: sum(s["allocated_mw"] for s in sheets if s["zone"] == z) for z in zones}
     feed = MovingFeed(zones, {z: load[z] * 2 for z in zones})
     publisher = Publisher(Broker.from_url(url, broker.ca_file))
 

@@ -11,7 +11,9 @@ import pytest
 
 import surplus
 
-COMPUTING = ("grid", "dispatch", "headroom", "loads", "economics", "contracts")
+COMPUTING = (
+    "grid", "dispatch", "headroom", "loads", "economics", "sensitivity", "allocation", "contracts",
+)  # fmt: skip
 # The controller's pure core: decided, planned and judged without the network or a database.
 PURE_CONTROL = (
     "control/decision.py", "control/fleet.py", "control/grid.py", "control/frequency.py",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from surplus.agent.cli import agent_command
+from surplus.allocation.cli import allocate_command
 from surplus.api.cli import admin_app, db_app, serve
 from surplus.control.cli import control_app
 from surplus.economics.cli import economics_command
@@ -25,6 +26,7 @@ app.command("assess")(assess)
 app.command("headroom")(headroom_command)
 app.command("sites")(sites_command)
 app.command("economics")(economics_command)
+app.command("allocate")(allocate_command)
 app.command("serve")(serve)
 app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")

@@ -2,30 +2,45 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import numpy as np
 
-from surplus.contracts import TermSheet
+from surplus.contracts import LoadKind, TariffTerms, TermSheet
 from surplus.control.fleet import Fleet, FleetState
 from surplus.control.grid import GridSnapshot, ZoneInputs, ZoneState, zone_inputs
+from surplus.simulation.scenario import SIMULATED_TARIFF, simulated_sheet
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def sheet(
-    site: int, zone: str = "N", kind: str = "bitcoin_mining", mw: float = 100.0, **rights: Any
+    site: int,
+    zone: str = "N",
+    kind: LoadKind = "miner",
+    mw: float = 100.0,
+    price_cap: float | None = None,
+    **rights: Any,
 ) -> TermSheet:
-    return TermSheet(
-        id=f"t{site}",
-        operator="op",
-        site_id=site,
-        zone=zone,
-        load_kind=kind,  # type: ignore[arg-type]
-        contracted_mw=mw,
-        curtailment=rights,
-    )
+    """A term sheet with `rights` (CurtailmentRights fields) over the defaults; with
+    `price_cap`, a fixed tariff whose cost cap it is and curtailment on price."""
+    tariff = SIMULATED_TARIFF
+    if price_cap is not None:
+        tariff = TariffTerms(
+            rule="proposed_fixed_23",
+            basis="fixed",
+            description="test",
+            rate_pkr_per_mwh=23_000.0,
+            network_charge_pkr_per_mwh=1_000.0,
+            loss_share=0.03,
+            cost_cap_pkr_per_mwh=price_cap,
+        )
+        rights = {"on_price": True, **rights}
+    return simulated_sheet(
+        site, "op", f"site-{site}", zone, kind, mw, date(2000, 1, 1), rights,
+        response_minutes=1.0, tariff=tariff,
+    )  # fmt: skip
 
 
 def zones(spare: dict[str, float], prices: dict[str, float] | None = None) -> ZoneInputs:

@@ -10,9 +10,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from surplus.contracts import CurtailmentRights, TelemetryTerms, TermSheet
 from surplus.control.grid import GridSnapshot, ZoneState
-from surplus.simulation.scenario import Scenario, SimSite, SiteBehaviour
+from surplus.simulation.scenario import Scenario, SimSite, SiteBehaviour, simulated_sheet
 from surplus.simulation.world import World
 from surplus.store.control_tables import ControlNonCompliance, ControlOrder
 from surplus.store.openadr_tables import EventRow, ReportRow
@@ -22,37 +21,39 @@ START = datetime(2025, 6, 3, tzinfo=UTC)
 
 
 class ScriptedFeed:
-    """Spare MW per zone from given times on; `down` makes the feed return nothing."""
+    """Spare MW per zone from given times on, and fixed prices per zone (`prices`);
+    `down` makes the feed return nothing."""
 
-    def __init__(self, spare: dict[str, float]) -> None:
+    def __init__(self, spare: dict[str, float], prices: dict[str, float] | None = None) -> None:
         self.steps: list[tuple[datetime, dict[str, float]]] = [(START, dict(spare))]
+        self.prices = prices or {}
         self.down = False
 
     def set(self, at: datetime, **spare: float) -> None:
         self.steps.append((at, {**self.steps[-1][1], **spare}))
+
+    def next_change(self, now: datetime) -> datetime | None:
+        later = [at for at, _ in self.steps if at > now]
+        return min(later) if later else None
 
     def snapshot(self, now: datetime) -> GridSnapshot:
         if self.down:
             return GridSnapshot(now)
         _, values = max((s for s in self.steps if s[0] <= now), key=lambda s: s[0])
         return GridSnapshot(
-            now, {z: ZoneState(z, mw, now, None, "test") for z, mw in values.items()}
+            now,
+            {z: ZoneState(z, mw, now, self.prices.get(z), "test") for z, mw in values.items()},
         )
 
 
 def miner(site: int, mw: float, lies: bool = False, zone: str = "mepco") -> SimSite:
-    sheet = TermSheet(
-        id=f"t{site}",
-        operator=f"op{site}",
-        site_id=site,
-        site_name=f"farm-{site}",
-        zone=zone,
-        load_kind="bitcoin_mining",
-        contracted_mw=mw,
-        curtailment=CurtailmentRights(priority=site),
-        telemetry=TelemetryTerms(response_s=60),
+    rights = {"priority": site}
+    sheet = simulated_sheet(
+        site, f"op{site}", "plant", zone, "miner", mw, date(2000, 1, 1), rights, 1.0
     )
-    return SimSite(sheet, SiteBehaviour(ramp_mw_per_s=mw / 10, delay_s=1.0, lies=lies))
+    return SimSite(
+        sheet, SiteBehaviour(ramp_mw_per_s=mw / 10, delay_s=1.0, lies=lies), f"farm-{site}"
+    )
 
 
 def world(tmp_path: Path, sites: list[SimSite], feed: ScriptedFeed, **options: Any) -> World:

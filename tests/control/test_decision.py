@@ -76,7 +76,7 @@ def test_a_site_out_of_hours_is_not_ordered_and_the_gap_is_recorded() -> None:
 
 
 def test_the_longest_event_ends_a_sites_curtailment_and_others_take_over() -> None:
-    f, s = fleet(sheet(1, mw=100, longest_event_minutes=60), sheet(2, mw=100))
+    f, s = fleet(sheet(1, mw=100, longest_event_hours=1), sheet(2, mw=100))
     s = with_state(s, curtail_mw=[50.0, 50.0], event_s=[3600.0, 3600.0])
     d = decide(f, s, zones({"N": 100.0}))  # 100 MW must come off
     assert d.curtail_mw == pytest.approx([0.0, 100.0])
@@ -100,12 +100,40 @@ def test_stale_grid_data_is_a_shortfall_everything_curtailable_comes_off() -> No
 
 
 def test_price_above_a_sites_threshold_curtails_its_flexible_share() -> None:
-    f, s = fleet(sheet(1, mw=100, curtail_above_price_pkr_per_mwh=30_000), sheet(2, mw=100))
+    f, s = fleet(sheet(1, mw=100, price_cap=30_000), sheet(2, mw=100))
     d = decide(f, s, zones({"N": 10_000.0}, {"N": 45_000.0}))
     assert d.curtail_mw == pytest.approx([100.0, 0.0])
     assert d.reason[0] == PRICE and d.reason[1] == FREE
     d = decide(f, s, zones({"N": 10_000.0}, {"N": 25_000.0}))
     assert d.curtail_mw == pytest.approx([0.0, 0.0])
+
+
+def test_a_firm_load_is_curtailed_on_price_but_never_for_capacity() -> None:
+    # Site 1 is firm with curtailment on price above Rs 30,000/MWh; site 2 a plain miner.
+    f, s = fleet(
+        sheet(1, mw=100, price_cap=30_000, firm=True, max_share_of_energy=0.01),
+        sheet(2, mw=100),
+    )
+    short = decide(f, s, zones({"N": 50.0}, {"N": 25_000.0}))  # 150 MW must come off
+    assert short.curtail_mw == pytest.approx([0.0, 100.0])
+    assert short.zones.uncovered_mw[0] == pytest.approx(50.0)
+    assert short.zones.blocked_mw[0] == pytest.approx(100.0)  # only a breach could use it
+    priced = decide(f, s, zones({"N": 500.0}, {"N": 45_000.0}))
+    assert priced.curtail_mw == pytest.approx([100.0, 0.0]) and priced.reason[0] == PRICE
+
+
+def test_the_share_of_energy_bounds_curtailment_like_the_hours() -> None:
+    # 0.1 % of 100 MW over 8,760 h is 876 MWh; site 1 has used 875.5: half an MWh is
+    # less than a minute at its 100 MW, so it may not start; site 2 covers what it can.
+    f, s = fleet(sheet(1, mw=100, max_share_of_energy=0.001), sheet(2, mw=100))
+    assert f.budget_mwh[0] == pytest.approx(876.0)
+    s = with_state(s, used_mwh=[875.5, 0.0])
+    d = decide(f, s, zones({"N": 50.0}))
+    assert d.curtail_mw == pytest.approx([0.0, 100.0])
+    assert d.zones.blocked_mw[0] == pytest.approx(100.0)
+    # In an event, a site runs until its energy is spent, then is released.
+    s = with_state(s, curtail_mw=[50.0, 50.0], event_s=[600.0, 600.0], used_mwh=[876.0, 0.0])
+    assert decide(f, s, zones({"N": 100.0})).curtail_mw == pytest.approx([0.0, 100.0])
 
 
 def test_a_site_that_missed_its_target_counts_only_for_what_it_delivered() -> None:
@@ -125,7 +153,7 @@ def test_a_site_that_missed_its_target_counts_only_for_what_it_delivered() -> No
 
 
 def test_a_site_with_notice_is_ordered_ahead_and_counts_only_once_it_applies() -> None:
-    f, s = fleet(sheet(1, kind="ai_data_centre", mw=100, flexible_share=0.5, notice_s=600))
+    f, s = fleet(sheet(1, kind="ai_data_centre", mw=100, flexible_share=0.5, notice_minutes=10))
     d = decide(f, s, zones({"N": 60.0}))
     assert d.curtail_mw[0] == pytest.approx(40.0)
     assert d.starts_after_s[0] == 600.0
@@ -194,7 +222,7 @@ def situations(draw: st.DrawFn) -> tuple[Fleet, FleetState, ZoneInputs]:
     n_zones = draw(st.integers(1, 4))
     sheets = []
     for i in range(n):
-        kind = draw(st.sampled_from(["bitcoin_mining", "ai_data_centre"]))
+        kind = draw(st.sampled_from(["miner", "ai_data_centre"]))
         sheets.append(
             sheet(
                 i + 1,
@@ -202,14 +230,16 @@ def situations(draw: st.DrawFn) -> tuple[Fleet, FleetState, ZoneInputs]:
                 kind=kind,
                 mw=draw(st.floats(1, 500)),
                 flexible_share=draw(st.floats(0.05, 1.0)),
-                max_hours_per_year=draw(st.sampled_from([0.0, 1.0, 438.0])),
-                notice_s=draw(st.sampled_from([0.0, 0.0, 300.0])),
+                max_hours_per_year=draw(st.sampled_from([0, 1, 438])),
+                max_share_of_energy=draw(st.sampled_from([0.0, 1e-5, 0.05])),
+                notice_minutes=draw(st.sampled_from([0, 0, 5])),
                 priority=draw(st.integers(0, 5)),
             )
         )
     f, s = fleet(*sheets)
     used = [draw(st.floats(0, 3600)) for _ in range(n)]
-    s = with_state(s, used_s=used)
+    used_mwh = [draw(st.floats(0, 50)) for _ in range(n)]
+    s = with_state(s, used_s=used, used_mwh=used_mwh)
     spare = {z: draw(st.floats(-200, 3000)) for z in sorted({x.zone for x in sheets})}
     return f, s, zones(spare)
 
@@ -220,10 +250,12 @@ def test_every_order_is_within_the_contract_and_the_shortfall_adds_up(
 ) -> None:
     f, s, z = case
     d = decide(f, s, z, Policy(within_class=mode))  # type: ignore[arg-type]
-    flexible = f.contracted_mw * f.flexible_share
+    flexible = f.allocated_mw * f.flexible_share
     assert (d.curtail_mw >= -1e-9).all() and (d.curtail_mw <= flexible + 1e-6).all()
     out_of_hours = f.budget_s - s.used_s < Policy().min_order_s
     assert (d.curtail_mw[out_of_hours] == 0).all()
+    out_of_energy = f.budget_mwh - s.used_mwh < flexible * Policy().min_order_s / 3600
+    assert (d.curtail_mw[out_of_energy] == 0).all()
     # Delivered now + pending notice + uncovered covers what was required, zone by zone.
     o = d.zones
     assert (o.covered_now_mw + o.uncovered_mw >= o.required_mw - 1e-6).all()

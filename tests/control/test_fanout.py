@@ -29,7 +29,7 @@ def test_batched_rows_equal_the_vtns_rows(
     w = world(tmp_path, [miner(1, 10), miner(2, 10), miner(3, 10, zone="ke")],
               ScriptedFeed({"mepco": 1.0}))  # fmt: skip
     w._register()
-    cases = [["site-1"], ["site-2", "site-3"], ["zone-mepco"], ["class-bitcoin_mining"],
+    cases = [["site-1"], ["site-2", "site-3"], ["zone-mepco"], ["class-miner"],
              ["under-frequency"], ["site-99"], None, []]  # fmt: skip
     changes = [
         notify.Change("EVENT", op, event(targets, k), "p", program_targets)

@@ -96,7 +96,8 @@ def control_run(
 
 @control_app.command("term-sheet-schema")
 def term_sheet_schema_command() -> None:
-    """Print the JSON Schema of a term sheet (what the controller reads from allocations)."""
-    from surplus.contracts import term_sheet_schema
+    """Print the JSON Schema of a term sheet (what `surplus allocate` writes and the
+    controller reads from active allocations; also docs/term-sheet.schema.json)."""
+    from surplus.contracts import term_sheet_json_schema
 
-    typer.echo(json.dumps(term_sheet_schema(), indent=2))
+    typer.echo(json.dumps(term_sheet_json_schema(), indent=2))

@@ -119,7 +119,7 @@ class Controller:
             year = now.astimezone(CONTRACT_TZ).year
             ledger = records.ledgers(session, [int(s) for s in fleet.site_id], year)
             self._ingest(session, orders, ledger, now)
-            self._account(orders, ledger, now)
+            self._account(fleet, orders, ledger, now)
             result.noncompliant = self._check(session, fleet, orders, ledger, now)
             result.awaiting = sum(1 for o in orders.values() if o.compliance == "pending")
             snapshot = self.feed.snapshot(now)
@@ -214,11 +214,16 @@ class Controller:
             memory.popleft()
 
     def _account(
-        self, orders: dict[int, ControlOrder], ledger: dict[int, ControlLedger], now: datetime
+        self,
+        fleet: Fleet,
+        orders: dict[int, ControlOrder],
+        ledger: dict[int, ControlLedger],
+        now: datetime,
     ) -> None:
-        """Each event's start, and orders that have ended: their time is added to the
-        hours used this year (an order still running is counted as it goes, in `_state`,
+        """Each event's start, and orders that have ended: their time and energy are added
+        to what was used this year (an order still running is counted as it goes, in `_state`,
         so a cycle writes nothing for orders that merely continue)."""
+        contract = dict(zip(fleet.site_id.tolist(), fleet.allocated_mw.tolist(), strict=True))
         for site, order in list(orders.items()):
             row = ledger.get(site)
             if row is None:
@@ -228,6 +233,8 @@ class Controller:
             if order.ends_at <= now:
                 order.status, order.updated_at = ORDER_ENDED, now
                 row.used_s += _used_s(order, order.ends_at)
+                free_mw = _free_mw(row.demand_mw, contract.get(site, order.limit_mw))
+                row.used_mwh += _used_mwh(order, order.ends_at, free_mw)
                 row.last_event_end, row.event_started_at = order.ends_at, None
                 row.unreliable = False
                 del orders[site]
@@ -411,8 +418,9 @@ class Controller:
             site = int(fleet.site_id[i])
             row = ledger[site]
             if row.demand_mw is not None:
-                state.demand_mw[i] = min(max(row.demand_mw, 0.0), fleet.contracted_mw[i])
+                state.demand_mw[i] = min(max(row.demand_mw, 0.0), fleet.allocated_mw[i])
             state.used_s[i] = row.used_s
+            state.used_mwh[i] = row.used_mwh
             if row.last_event_end is not None:
                 state.rest_s[i] = (now - row.last_event_end).total_seconds()
             if row.measured_at is not None:
@@ -422,6 +430,7 @@ class Controller:
             if order is None:
                 continue
             state.used_s[i] += _used_s(order, now)
+            state.used_mwh[i] += _used_mwh(order, now, float(state.demand_mw[i]))
             limit = records.live_order(order).limit_at(max(now, order.applies_at))
             limit = order.limit_mw if limit is None else limit
             state.curtail_mw[i] = max(state.demand_mw[i] - limit, 0.0)
@@ -555,6 +564,23 @@ def _used_s(order: ControlOrder, until: datetime) -> float:
     return max((min(until, order.ends_at) - order.applies_at).total_seconds(), 0.0)
 
 
+def _free_mw(demand_mw: float | None, allocated_mw: float) -> float:
+    """What a site would draw uncurtailed: its last free metered power within its
+    contract, or its contract when never measured free (as in `_state`)."""
+    return allocated_mw if demand_mw is None else min(max(demand_mw, 0.0), allocated_mw)
+
+
+def _used_mwh(order: ControlOrder, until: datetime, free_mw: float) -> float:
+    """Curtailed MWh of an order up to `until`: each interval's reduction below the site's
+    free draw, for the time it applied."""
+    total = 0.0
+    for interval in records.intervals_of(order):
+        seconds = (min(until, interval.end) - interval.start).total_seconds()
+        if seconds > 0:
+            total += max(free_mw - interval.limit_mw, 0.0) * seconds / 3600.0
+    return total
+
+
 def _applies(order: LiveOrder, now: datetime) -> datetime:
     """When the current limit began to bind: the start of the last tightening."""
     applies = order.intervals[0].start
@@ -632,10 +658,12 @@ def _change_entry(
         "end": last.end.isoformat(),
         "inputs": {
             "demand_mw": round(float(state.demand_mw[i]), 3),
-            "contracted_mw": float(fleet.contracted_mw[i]),
+            "allocated_mw": float(fleet.allocated_mw[i]),
             "flexible_share": float(fleet.flexible_share[i]),
+            "firm": bool(fleet.firm[i]),
             "curtail_mw": round(float(decision.curtail_mw[i]), 3),
             "used_h": round(float(state.used_s[i]) / 3600, 3),
+            "used_mwh": round(float(state.used_mwh[i]), 3),
             "event_min": None
             if np.isnan(state.event_s[i])
             else round(float(state.event_s[i]) / 60, 2),
@@ -648,7 +676,8 @@ def _gaps(
     fleet: Fleet, state: FleetState, zones: ZoneInputs, decision: Decision
 ) -> list[dict[str, Any]]:
     """Zones whose shortfall is not covered now, with how much more only a breach of
-    contract (hours, longest event, rest) could bring, and the sites concerned."""
+    contract (hours, energy, longest event, rest, a firm load) could bring, and the sites
+    concerned."""
     outcome = decision.zones
     gaps = []
     for k, name in enumerate(zones.names):

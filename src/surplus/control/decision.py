@@ -5,9 +5,10 @@ It is met in tiers: miners that can act now, miners that need notice, data centr
 can act now, data centres that need notice; within a tier pro rata to each site's
 curtailable MW, or by contract priority (lower first). Sites whose curtail-on-price rule
 is met curtail their whole flexible share first. A site is never ordered beyond its
-contract: not past its hours a year, its longest event, its rest between events, nor
-below its firm floor. A site that missed its last target keeps its order, but only its
-metered reduction counts, so the others cover the rest in this same decision.
+contract: not past its hours or its share of energy a year, its longest event, its rest
+between events, nor below its floor; a firm site is curtailed on price only. A site that
+missed its last target keeps its order, but only its metered reduction counts, so the
+others cover the rest in this same decision.
 
 Restoration has hysteresis and a rate: curtailment is released only after the zone has
 had more than `margin` MW to spare with today's curtailment for `restore_hold_s`, never so
@@ -107,17 +108,17 @@ def decide(
     def per_zone(values: np.ndarray) -> np.ndarray:
         return np.bincount(z, weights=values, minlength=n_zones)
 
-    floor_mw = fleet.contracted_mw * (1.0 - fleet.flexible_share)
-    flex_contract = fleet.contracted_mw - floor_mw
+    floor_mw = fleet.allocated_mw * (1.0 - fleet.flexible_share)
+    flex_contract = fleet.allocated_mw - floor_mw
     flex = np.clip(state.demand_mw - floor_mw, 0.0, flex_contract)
     load = per_zone(state.demand_mw)
     required = np.maximum(load - zones.spare_mw, 0.0)
 
     kept = state.unreliable & (state.curtail_mw > 0)
     in_event = ~np.isnan(state.event_s)
-    allowed, blocked = _contract_allows(fleet, state, in_event, policy.min_order_s)
+    allowed, blocked = _contract_allows(fleet, state, in_event, flex, policy.min_order_s)
     pool = state.online & allowed & ~kept
-    blocked &= state.online & ~kept & (flex > 0)
+    blocked = (blocked | fleet.firm) & state.online & ~kept & (flex > 0)
 
     price = zones.price_pkr_per_mwh[z]
     with np.errstate(invalid="ignore"):
@@ -129,7 +130,8 @@ def decide(
     # else its undelivered part would be held on the others and never given back.
     current = per_zone(np.where(kept, state.delivered_mw, state.curtail_mw))
     margin = np.maximum(
-        policy.restore_margin_mw, policy.restore_margin_share * per_zone(flex_contract)
+        policy.restore_margin_mw,
+        policy.restore_margin_share * per_zone(np.where(fleet.firm, 0.0, flex_contract)),
     )
     # Room left with today's curtailment; restoring X MW spends X of it, and `margin` of it
     # is never spent (hysteresis). The rate caps what one decision restores.
@@ -142,7 +144,7 @@ def decide(
 
     acts_now = in_event | (~state.pending & (fleet.notice_s <= 0))
     tier = fleet.kind.astype(np.int64) * 2 + (~acts_now).astype(np.int64)
-    capacity = np.where(pool & ~price_hit, flex, 0.0)
+    capacity = np.where(pool & ~price_hit & ~fleet.firm, flex, 0.0)
     take = _fill_tiers(
         np.maximum(required - per_zone(fixed), 0.0), capacity, tier, fleet, n_zones, policy
     )
@@ -185,17 +187,21 @@ def _clean(values: np.ndarray, tolerance_mw: float = 1e-9) -> np.ndarray:
 
 
 def _contract_allows(
-    fleet: Fleet, state: FleetState, in_event: np.ndarray, min_order_s: float
+    fleet: Fleet, state: FleetState, in_event: np.ndarray, flex: np.ndarray, min_order_s: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(may be curtailed now, barred only by a contract limit)."""
+    """(may be curtailed now, barred only by a contract limit). A new event must have room
+    for `min_order_s` at its full flexible draw, in hours and in energy."""
     budget_left = fleet.budget_s - state.used_s
+    energy_left = fleet.budget_mwh - state.used_mwh
     event_left = fleet.max_event_s - np.nan_to_num(state.event_s, nan=0.0)
-    may_continue = in_event & (event_left > 0) & (budget_left > 0)
+    may_continue = in_event & (event_left > 0) & (budget_left > 0) & (energy_left > 0)
     may_start = (
         ~in_event
         & (state.rest_s >= fleet.min_rest_s)
         & (fleet.max_event_s >= min_order_s)
         & (budget_left >= min_order_s)
+        & (energy_left > 0)
+        & (energy_left >= flex * min_order_s / 3600.0)
     )
     allowed = may_continue | may_start
     return allowed, ~allowed

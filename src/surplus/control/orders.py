@@ -3,7 +3,8 @@ OpenADR 3 event each order is. Pure: the controller applies the plan through the
 
 One event per site and curtailment episode (targets `["site-<id>"]`), with one interval
 per limit it has had, so the event itself is the order's history. An order lasts at most
-`horizon_s` ahead and never past what its contract leaves (longest event, hours a year);
+`horizon_s` ahead and never past what its contract leaves (longest event, hours and
+energy a year);
 a site that loses contact follows it to its end. Limits are in kW on the wire (the
 spec's units have no MW).
 """
@@ -106,7 +107,7 @@ def plan(
     they are; the frequency path and compliance own them.
     """
     changes: list[Change] = []
-    longest_s = _allowed_s(fleet, state)
+    longest_s = _allowed_s(fleet, state, decision.curtail_mw)
     ending = 0
     for i in np.flatnonzero((decision.curtail_mw > 0) | np.isin(fleet.site_id, list(live))):
         site = int(fleet.site_id[i])
@@ -127,7 +128,7 @@ def plan(
             ending += 1
             changes.append(end_change(order, max(end, now), reason))
             continue
-        threshold = max(rules.min_change_mw, rules.min_change_share * fleet.contracted_mw[i])
+        threshold = max(rules.min_change_mw, rules.min_change_share * fleet.allocated_mw[i])
         lower = order.limit_mw - decision.limit_mw[i]
         # Deeper curtailment is always sent (a shortfall is never left for rounding's
         # sake); a release only when it is worth an order.
@@ -148,11 +149,16 @@ def _spread(position: int, rules: OrderRules) -> float:
     return float(position % max(int(rules.restore_spread_s), 1))
 
 
-def _allowed_s(fleet: Fleet, state: FleetState) -> np.ndarray:
-    """Seconds each site may stay curtailed from now: what its longest event and its
-    hours a year leave."""
+def _allowed_s(fleet: Fleet, state: FleetState, curtail_mw: np.ndarray) -> np.ndarray:
+    """Seconds each site may stay curtailed from now by `curtail_mw`: what its longest
+    event, its hours a year and its energy a year leave."""
     event_left = fleet.max_event_s - np.nan_to_num(state.event_s, nan=0.0)
-    return np.maximum(np.minimum(event_left, fleet.budget_s - state.used_s), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        energy_s = np.where(
+            curtail_mw > 0, (fleet.budget_mwh - state.used_mwh) / curtail_mw * 3600.0, np.inf
+        )
+    allowed = np.minimum(np.minimum(event_left, fleet.budget_s - state.used_s), energy_s)
+    return np.maximum(allowed, 0.0)
 
 
 def end_change(order: LiveOrder, at: datetime, reason: str) -> Change:

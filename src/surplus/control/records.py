@@ -51,16 +51,18 @@ def active_orders(session: Session) -> dict[int, ControlOrder]:
 
 def ledgers(session: Session, site_ids: Iterable[int], year: int) -> dict[int, ControlLedger]:
     """Each site's ledger, made for sites without one; a new contract year resets the
-    hours used."""
+    hours and energy used."""
     found = {row.site_id: row for row in session.scalars(select(ControlLedger))}
     for site_id in site_ids:
         row = found.get(site_id)
         if row is None:
-            row = ControlLedger(site_id=site_id, year=year, used_s=0.0, unreliable=False)
+            row = ControlLedger(
+                site_id=site_id, year=year, used_s=0.0, used_mwh=0.0, unreliable=False
+            )
             session.add(row)
             found[site_id] = row
         elif row.year != year:
-            row.year, row.used_s = year, 0.0
+            row.year, row.used_s, row.used_mwh = year, 0.0, 0.0
     return found
 
 

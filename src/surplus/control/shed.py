@@ -22,16 +22,15 @@ from surplus.store import audit
 from surplus.store.control_tables import ControlOrder
 
 TARGET = vtn.UNDER_FREQUENCY_TARGET
-"""Granted to the ven of every miner whose contract has `under_frequency_trip`."""
+"""Granted to the ven of every site whose term sheet `trips_on_under_frequency`."""
 STATE = "frequency"
 SHED_S = 4 * 3600.0
 """A shed event runs this long unless restored sooner (the controller extends it)."""
 
 
 def sheddable(sheets: list[TermSheet]) -> list[TermSheet]:
-    return [
-        s for s in sheets if s.load_kind == "bitcoin_mining" and s.curtailment.under_frequency_trip
-    ]
+    """Miners that trip on under-frequency (firm loads and data centres never do)."""
+    return [s for s in sheets if s.trips_on_under_frequency]
 
 
 def load_state(session: Session) -> FrequencyState:
@@ -109,7 +108,8 @@ def _trip(
     extra["restore_due"] = False
     live = records.active_orders(session)
     end = now + timedelta(seconds=SHED_S)
-    superseded = [live[s.site_id] for s in targets if s.site_id in live]
+    sites = [s.registered_site_id() for s in targets]
+    superseded = [live[site] for site in sites if site in live]
     endings = []
     for previous in superseded:  # the shed replaces it: its event ends now, kept as history
         change = end_change(records.live_order(previous), now, "frequency")
@@ -120,11 +120,11 @@ def _trip(
         endings.append(vtn.EventWrite(body, previous.event_id))
     if endings:
         vtn.write_events(session, endings, now, mqtt_enabled, actor)
-    for sheet in targets:
+    for site, sheet in zip(sites, targets, strict=True):
         interval = Interval(now, end, sheet.floor_mw)
         session.add(
             ControlOrder(
-                site_id=sheet.site_id,
+                site_id=site,
                 event_id=event_id,
                 zone=sheet.zone,
                 reason="frequency",

@@ -32,6 +32,14 @@ def simulate_command(
             "2,000 MW)."
         ),
     ] = None,
+    term_sheets: Annotated[
+        Path | None,
+        typer.Option(
+            "--term-sheets",
+            help="Simulate the allocation's grants instead: the term_sheets/ folder that "
+            "`surplus allocate` writes (or a JSON file of sheets).",
+        ),
+    ] = None,
     liars: Annotated[
         int, typer.Option(min=0, help="Mining farms that acknowledge orders but never curtail.")
     ] = 1,
@@ -46,6 +54,7 @@ def simulate_command(
 ) -> None:
     """Run the grid-protection controller, the OpenADR VTN and one simulated agent per
     site on a virtual clock over a day of the dispatch; write report.html."""
+    from surplus.contracts import load_term_sheets
     from surplus.control.feeds import DispatchReplay
     from surplus.dispatch import dispatch
     from surplus.grid import load_dataset
@@ -63,13 +72,23 @@ def simulate_command(
     dataset = load_dataset(path) if path is not None else load_dataset()
     plant_zone = {str(k): str(v) for k, v in dataset.plants["zone"].items()}
     zones = [str(z) for z in dataset.zones.index]
-    if sites is None:
+    sheets = None
+    if term_sheets is not None:
+        if sites is not None:
+            raise SurplusError("give --sites or --term-sheets, not both")
+        sheets = load_term_sheets(term_sheets)
+        unknown = sorted({s.zone for s in sheets} - set(zones))
+        if unknown:
+            raise SurplusError(f"--term-sheets: zones not in the dataset: {', '.join(unknown)}")
+        # Zones and MW choose the day; the sheets are set in force on it below.
+        programme = sc.allocated_sites(sheets, date(2000, 1, 1), liars)
+    elif sites is None:
         placements = [(name, plant_zone[name], mw) for name, mw in sc.NAMED if name in plant_zone]
         if not placements:
             raise SurplusError("this dataset has none of the named plants; give --sites")
+        programme = sc.programme_sites(placements, liars)
     else:
-        placements = sc.parse_placements(sites, plant_zone, zones)
-    programme = sc.programme_sites(placements, liars)
+        programme = sc.programme_sites(sc.parse_placements(sites, plant_zone, zones), liars)
     tz = dataset.info.timezone
     with progress_bar("dispatch") as progress:
         result = dispatch(dataset, progress=progress)
@@ -77,6 +96,8 @@ def simulate_command(
         chosen = sc.worst_day(sc.shortfall_mw(result.spare_mw, programme), result.spare_mw, tz)
     else:
         chosen = chosen_day
+    if sheets is not None:
+        programme = sc.allocated_sites(sheets, chosen, liars)
     dips: tuple[sc.FrequencyDip, ...] = ()
     if frequency_dip and frequency_dip != "none":
         dips = (sc.dip_at(chosen, tz, frequency_dip, 60.0, 49.6),)

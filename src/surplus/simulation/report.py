@@ -31,7 +31,7 @@ def zone_figure(result: SimResult) -> go.Figure:
         rows=len(result.zones), cols=1, shared_xaxes=True, subplot_titles=result.zones
     )
     for k, zone in enumerate(result.zones):
-        full = sum(s.sheet.contracted_mw for s in result.scenario.sites if s.sheet.zone == zone)
+        full = sum(s.sheet.allocated_mw for s in result.scenario.sites if s.sheet.zone == zone)
         room = np.minimum(spare[:, k], full * 1.5)
         figure.add_scatter(
             x=times,
@@ -67,9 +67,7 @@ def site_figure(result: SimResult) -> go.Figure:
     powers = np.vstack(tl.site_mw)[every]
     figure = go.Figure()
     for k, sim in enumerate(result.scenario.sites):
-        label = f"{sim.sheet.site_id} {sim.sheet.site_name}" + (
-            " (lies)" if sim.behaviour.lies else ""
-        )
+        label = f"{sim.site_id} {sim.name}" + (" (lies)" if sim.behaviour.lies else "")
         figure.add_scatter(x=times, y=powers[:, k], name=label, mode="lines")
     figure.update_layout(title="Each site's power (MW)", height=450)
     return figure

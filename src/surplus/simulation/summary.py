@@ -36,7 +36,7 @@ def summarise(result: SimResult) -> SimSummary:
     site_mw = np.vstack(tl.site_mw)
     sites = result.scenario.sites
     zones = result.zones
-    contracted = np.array([s.sheet.contracted_mw for s in sites])
+    contracted = np.array([s.sheet.allocated_mw for s in sites])
     zone_of = np.array([zones.index(s.sheet.zone) for s in sites])
     full = np.bincount(zone_of, weights=contracted, minlength=len(zones))
     spare_known = np.nan_to_num(spare, nan=np.inf)
@@ -56,17 +56,17 @@ def summarise(result: SimResult) -> SimSummary:
     site_rows = []
     for k, sim in enumerate(sites):
         sheet = sim.sheet
-        mine = orders[orders["site"] == sheet.site_id] if len(orders) else orders
-        faults = [f for f in result.noncompliance if f["site"] == sheet.site_id]
+        mine = orders[orders["site"] == sim.site_id] if len(orders) else orders
+        faults = [f for f in result.noncompliance if f["site"] == sim.site_id]
         ack = _delays(mine, "acked_at")
         reach = _delays(mine, "reached_at")
         site_rows.append(
             {
-                "site": sheet.site_id,
-                "name": sheet.site_name,
+                "site": sim.site_id,
+                "name": sim.name,
                 "zone": sheet.zone,
-                "kind": sheet.load_kind,
-                "contracted_mw": sheet.contracted_mw,
+                "kind": sheet.kind,
+                "allocated_mw": sheet.allocated_mw,
                 "curtailed_mwh": float((contracted[k] - site_mw[:, k]).clip(min=0).sum() * hours),
                 "orders": len(mine),
                 "noncompliance": len(faults),

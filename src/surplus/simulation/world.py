@@ -14,7 +14,7 @@ import asyncio
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +33,13 @@ from surplus.control.decision import Policy
 from surplus.control.feeds import GridFeed
 from surplus.control.grid import FrequencyReading, GridSnapshot
 from surplus.control.orders import OrderRules
+from surplus.control.registry import Placement, enrol_term_sheets
 from surplus.openadr.outbox import OutboxWorker
 from surplus.settings import Settings
 from surplus.simulation.scenario import FrequencyDip, Scenario
 from surplus.store.base import make_engine, make_sessionmaker
 from surplus.store.control_tables import ControlNonCompliance, ControlOrder
 from surplus.store.migrate import upgrade
-from surplus.store.programme import Allocation, Application, Operator, Site
 
 VTN_HOST = "http://vtn.sim"
 VTN_URL = VTN_HOST + "/openadr3/3.1.0"
@@ -158,69 +158,30 @@ class World:
     # -- set-up -------------------------------------------------------------------------
 
     def _register(self) -> tuple[str, list[tuple[str, str]]]:
-        """Operators, sites, active allocations carrying the term sheets, the program,
-        and one VEN client and ven per site."""
+        """The term sheets enrolled in the register (operators, sites, active allocations
+        carrying the sheets), the program, and one VEN client and ven per site."""
         start = self.scenario.start
         credentials = []
         with self.factory() as session:
-            operators: dict[str, int] = {}
-            for sim in self.scenario.sites:
-                sheet = sim.sheet
-                if sheet.operator not in operators:
-                    row = Operator(name=sheet.operator)
-                    session.add(row)
-                    session.flush()
-                    operators[sheet.operator] = row.id
-                site = Site(
-                    id=sheet.site_id,
-                    operator_id=operators[sheet.operator],
-                    name=sheet.site_name or f"site-{sheet.site_id}",
-                    zone=sheet.zone,
-                    latitude_deg=30.0,
-                    longitude_deg=70.0,
-                    connection_mw=sheet.contracted_mw,
-                    ven_id=f"site-{sheet.site_id}",
-                )
-                session.add(site)
-                session.flush()
-                application = Application(
-                    operator_id=site.operator_id,
-                    site_id=site.id,
-                    requested_mw=sheet.contracted_mw,
-                    load_kind=sheet.load_kind,
-                    status="approved",
-                )
-                session.add(application)
-                session.flush()
-                session.add(
-                    Allocation(
-                        application_id=application.id,
-                        site_id=site.id,
-                        allocated_mw=sheet.contracted_mw,
-                        tariff_rule=sheet.tariff_rule,
-                        curtailment_rights="interruptible",
-                        terms=sheet.model_dump(mode="json"),
-                        starts_on=date(2000, 1, 1),
-                        status="active",
-                    )
-                )
+            placements = [Placement(30.0, 70.0, sim.site_id) for sim in self.scenario.sites]
+            enrol_term_sheets(session, [sim.sheet for sim in self.scenario.sites], placements)
             session.commit()
             program_id = vtn.ensure_program(
                 session, "surplus-flex", self.scenario.zones, start, False
             )
             for sim in self.scenario.sites:
-                sheet = sim.sheet
-                client = create_client(session, "ven", f"site-{sheet.site_id} agent")
+                sheet, site_id = sim.sheet, sim.site_id
+                client = create_client(session, "ven", f"site-{site_id} agent")
                 session.commit()
                 vtn.enrol_site(
                     session,
                     client.client_id,
-                    sheet.site_id,
+                    site_id,
                     sheet.zone,
-                    sheet.load_kind,
+                    sheet.kind,
                     start,
                     False,
-                    sheet.load_kind == "bitcoin_mining" and sheet.curtailment.under_frequency_trip,
+                    sheet.trips_on_under_frequency,
                 )
                 credentials.append((client.client_id, client.client_secret))
         return program_id, credentials
@@ -230,16 +191,17 @@ class World:
         http = httpx.AsyncClient(transport=self.network, timeout=30)
         for sim, (client_id, secret) in zip(self.scenario.sites, credentials, strict=True):
             sheet, how = sim.sheet, sim.behaviour
+            site_id = sim.site_id
             device = SimulatedSite(
-                name=sheet.site_name,
-                full_kw=sheet.contracted_mw * 1000,
+                name=sim.name,
+                full_kw=sheet.allocated_mw * 1000,
                 floor_kw=sheet.floor_mw * 1000,
                 ramp_kw_per_s=how.ramp_mw_per_s * 1000,
                 delay_s=how.delay_s,
                 lies=how.lies,
-                seed=sheet.site_id,
+                seed=site_id,
             )
-            host = f"site-{sheet.site_id}.agents.sim"
+            host = f"site-{site_id}.agents.sim"
             token = secrets.token_urlsafe(16)
             options: dict[str, Any] = {
                 "sample_s": 2 * self.tick_s,
@@ -253,7 +215,7 @@ class World:
                 vtn_url=VTN_URL,
                 client_id=client_id,
                 client_secret=secret,
-                site_id=sheet.site_id,
+                site_id=site_id,
                 full_kw=device.full_kw,
                 floor_kw=device.floor_kw,
                 callback_url=f"http://{host}/",

@@ -1,4 +1,4 @@
-"""Tables of the grid-protection controller (migration 0004): its orders, its ledger per
+"""Tables of the grid-protection controller (migration 0005): its orders, its ledger per
 site, the latest grid state pushed by the control room, non-compliance kept for
 settlement, and a few named values (cursors, clocks) so a restarted controller carries on
 where the last one stopped.
@@ -45,13 +45,15 @@ class ControlOrder(Base):
 
 
 class ControlLedger(Base):
-    """Per site: curtailment used this contract year and what the controller last knew."""
+    """Per site: curtailment used this contract year (time and energy, against the term
+    sheet's hours and share of energy) and what the controller last knew."""
 
     __tablename__ = "control_ledger"
 
     site_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     year: Mapped[int] = mapped_column(Integer)
     used_s: Mapped[float] = mapped_column(Float, default=0.0)
+    used_mwh: Mapped[float] = mapped_column(Float, default=0.0)
     counted_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     event_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_event_end: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -8,7 +8,7 @@ import importlib.util
 from surplus.store import audit, clients, idempotency, programme, readings
 from surplus.store.base import Base
 
-# The OpenADR tables (migration 0002) and the controller's (0004), once their modules exist.
+# The OpenADR tables (migration 0002) and the controller's (0005), once their modules exist.
 for _name in (
     "surplus.store.openadr_tables",
     "surplus.store.openadr",

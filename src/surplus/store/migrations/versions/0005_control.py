@@ -1,8 +1,8 @@
 """The grid-protection controller's tables: orders, per-site ledger, pushed grid state,
 non-compliance records and named values. Written out by hand (no live code imported).
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-24
 """
 
@@ -11,13 +11,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
 
-def _time(name: str, nullable: bool = True) -> sa.Column:  # type: ignore[type-arg]
+def _time(name: str, nullable: bool = True) -> sa.Column:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
 
 
@@ -48,6 +48,7 @@ def upgrade() -> None:
         sa.Column("site_id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("used_s", sa.Float(), nullable=False),
+        sa.Column("used_mwh", sa.Float(), nullable=False),
         _time("counted_until"),
         _time("event_started_at"),
         _time("last_event_end"),
