@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import typer
@@ -51,6 +53,37 @@ def test_the_sample_runs_by_default(sample_run: tuple[int, str, Path]) -> None:
     assert (out / "term_sheets" / "term-sheet.schema.json").exists()
     assert (out / "allocation.html").read_text().count("plotly") > 0
     assert "optimality gap" in output and "Traceback" not in output
+
+
+@pytest.mark.slow
+def test_the_written_term_sheets_load_into_the_controller(
+    sample_run: tuple[int, str, Path],
+) -> None:
+    from surplus.contracts import load_term_sheets
+    from surplus.control.fleet import DATA_CENTRE, Fleet
+    from surplus.simulation.scenario import allocated_sites
+
+    code, output, out = sample_run
+    assert code == 0, output
+    sheets = load_term_sheets(out / "term_sheets")  # the folder as written, schema and all
+    sites = allocated_sites(sheets, date(2025, 6, 1))
+    zones = sorted({s.zone for s in sheets})
+    fleet = Fleet.from_terms([s.sheet for s in sites], zones)
+    assert len(fleet) == len(sheets) > 0
+    for i, sheet in enumerate(sheets):
+        c = sheet.curtailment
+        assert fleet.allocated_mw[i] == sheet.allocated_mw
+        assert fleet.notice_s[i] == 60 * c.notice_minutes
+        assert fleet.max_event_s[i] == 3600 * c.longest_event_hours
+        assert fleet.budget_s[i] == 3600 * c.max_hours_per_year
+        assert fleet.budget_mwh[i] == pytest.approx(
+            c.max_share_of_energy * sheet.allocated_mw * 8760
+        )
+        assert fleet.firm[i] == c.firm and fleet.flexible_share[i] == 1.0
+        assert fleet.response_s[i] == 60 * sheet.penalties.response_minutes
+        assert (fleet.kind[i] == DATA_CENTRE) == (sheet.kind == "ai_data_centre")
+        cap = sheet.tariff.cost_cap_pkr_per_mwh if c.on_price else None
+        assert (np.isnan(fleet.price_above[i]) and cap is None) or fleet.price_above[i] == cap
 
 
 def test_a_bad_file_changes_nothing(tmp_path: Path) -> None:

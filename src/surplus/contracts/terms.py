@@ -1,10 +1,18 @@
-"""Term sheets as data: what an allocation grants an operator and what it asks in return.
+"""The term sheet: what an allocation grants an operator and what it asks in return.
 
-One model, read by the allocator that writes term sheets, by the real-time controller that
-enforces their curtailment rights, and later by settlement. It depends on pydantic and the
-standard library only, so any side of the system can import it without pulling in the
-solver, the web service or the database. `term_sheet_json_schema()` is the published JSON
-Schema (checked in as docs/term-sheet.schema.json).
+One model, written by the allocator, read by the real-time controller that enforces its
+curtailment rights, and later by settlement. It depends on pydantic and the standard
+library only, so any side of the system can import it without pulling in the solver, the
+web service or the database. `term_sheet_json_schema()` is the published JSON Schema
+(checked in as docs/term-sheet.schema.json).
+
+The allocator sets the grant, the tariff, the rights it verified by dispatch, the
+penalties and the expected service. What only real-time control needs (the flexible share
+of a data centre, priority within its class, rest between events, the under-frequency
+trip, the compliance tolerance, the register's site id, an end date) are optional fields
+with documented defaults, so every sheet the allocator writes loads into the controller
+as it is; the controller's figures (`flexible_mw`, `floor_mw`, `response_s`, ...) are
+derived properties, never stored twice.
 
 Units are in the field names. Money is in PKR unless a name says otherwise. Times of day are
 local (Asia/Karachi for the embedded dataset); dates are calendar dates.
@@ -19,6 +27,8 @@ from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, model_validator
 
 SCHEMA_VERSION = "1"
 """Bumped when a field changes meaning or a required field is added."""
+HOURS_IN_YEAR = 8760
+"""The year `max_share_of_energy` is counted over (a leap year's extra day is a margin)."""
 
 LoadKind = Literal["miner", "ai_data_centre"]
 TariffBasis = Literal["fixed", "dynamic"]
@@ -77,6 +87,33 @@ class CurtailmentRights(_Terms):
         description="Also curtailed whenever the zone's marginal cost exceeds the tariff's cap"
     )
     firm: bool = Field(description="Never curtailed for lack of capacity (a firm load)")
+    # What real-time control adds; the defaults are what a sheet without them means.
+    flexible_share: FiniteFloat = Field(
+        default=1.0,
+        gt=0,
+        le=1,
+        description="Share of the allocated MW the grid may curtail; the rest is the floor "
+        "that stays on. 1 (the whole load) unless the operator signs for less, as a data "
+        "centre keeping its critical load may",
+    )
+    priority: int = Field(
+        default=100,
+        ge=0,
+        le=1_000_000,
+        description="Order within its class when the controller curtails by priority "
+        "instead of pro rata: lower numbers first",
+    )
+    min_rest_minutes: int = Field(
+        default=30,
+        ge=0,
+        le=7 * 24 * 60,
+        description="Least time between the end of one curtailment and the next",
+    )
+    under_frequency_trip: bool = Field(
+        default=True,
+        description="A miner sheds its flexible share at once when grid frequency falls "
+        "below the programme's threshold (never a firm load, nor a data centre)",
+    )
 
     @model_validator(mode="after")
     def _firm_is_never_cut(self) -> CurtailmentRights:
@@ -93,6 +130,13 @@ class TelemetryTerms(_Terms):
     max_latency_seconds: int = Field(default=300, ge=1, le=86_400)
     channels: tuple[str, ...] = ("power_mw", "curtailment_state")
     meter_class: str = Field(default="0.2S", description="Revenue meter accuracy class")
+    tolerance_share: FiniteFloat = Field(
+        default=0.02,
+        ge=0,
+        le=0.5,
+        description="Metered power may exceed an order's limit by this share of the "
+        "allocated MW and still comply (meter accuracy, noise)",
+    )
 
 
 class PenaltyTerms(_Terms):
@@ -108,7 +152,11 @@ class PenaltyTerms(_Terms):
     suspension_after_breaches: int = Field(
         ge=1, description="Breaches in twelve months after which the allocation is suspended"
     )
-    response_minutes: FiniteFloat = Field(gt=0, description="Time allowed to shed once ordered")
+    response_minutes: FiniteFloat = Field(
+        gt=0,
+        description="Time allowed to shed once ordered: from when an order applies, metered "
+        "power must be at or below its limit",
+    )
 
 
 class ExpectedService(_Terms):
@@ -145,6 +193,63 @@ class TermSheet(_Terms):
     )
     expected: ExpectedService
     dataset: str = Field(description="Dataset (and year) the allocation was computed on")
+    # What real-time control adds; the defaults are what a sheet without them means.
+    end_date: date | None = Field(
+        default=None, description="First day the terms no longer apply; none: open-ended"
+    )
+    register_site_id: int | None = Field(
+        default=None,
+        ge=1,
+        description="The site's id in the programme register, once the grant is enrolled "
+        "there (the register's row is authoritative); none in the allocator's output",
+    )
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> TermSheet:
+        if self.end_date is not None and self.end_date <= self.start_date:
+            raise ValueError("end_date must be after start_date")
+        return self
+
+    @property
+    def flexible_mw(self) -> float:
+        """MW the grid may curtail (on price, or for capacity unless the load is firm)."""
+        return self.allocated_mw * self.curtailment.flexible_share
+
+    @property
+    def floor_mw(self) -> float:
+        """MW that stay on whatever happens."""
+        return self.allocated_mw - self.flexible_mw
+
+    @property
+    def curtail_above_price_pkr_per_mwh(self) -> float | None:
+        """Zone marginal cost above which the flexible MW must stop (the tariff's cost cap,
+        when the sheet has price curtailment); None: never on price."""
+        return self.tariff.cost_cap_pkr_per_mwh if self.curtailment.on_price else None
+
+    @property
+    def trips_on_under_frequency(self) -> bool:
+        """Shed at once, by the programme's under-frequency event."""
+        c = self.curtailment
+        return self.kind == "miner" and c.under_frequency_trip and not c.firm
+
+    @property
+    def response_s(self) -> float:
+        """Seconds after an order applies by which metered power must be within it."""
+        return self.penalties.response_minutes * 60.0
+
+    @property
+    def energy_budget_mwh(self) -> float:
+        """The most MWh the grid may curtail in a contract year."""
+        return self.curtailment.max_share_of_energy * self.allocated_mw * HOURS_IN_YEAR
+
+    def in_force(self, day: date) -> bool:
+        return self.start_date <= day and (self.end_date is None or day < self.end_date)
+
+    def registered_site_id(self) -> int:
+        """`register_site_id`, for code that handles only enrolled sites (the controller)."""
+        if self.register_site_id is None:
+            raise ValueError(f"term sheet {self.term_sheet_id} is not enrolled in the register")
+        return self.register_site_id
 
 
 def term_sheet_json_schema() -> dict[str, Any]:
@@ -156,11 +261,13 @@ def term_sheet_json_schema() -> dict[str, Any]:
 
 
 __all__ = [
+    "HOURS_IN_YEAR",
     "PRICE_CAPPED_RULES",
     "SCHEMA_VERSION",
     "TARIFF_RULE_NAMES",
     "CurtailmentRights",
     "ExpectedService",
+    "LoadKind",
     "PenaltyTerms",
     "TariffTerms",
     "TelemetryTerms",
