@@ -11,7 +11,14 @@ import pytest
 
 import surplus
 
-COMPUTING = ("grid", "dispatch", "headroom", "loads", "economics")
+COMPUTING = (
+    "grid", "dispatch", "headroom", "loads", "economics", "sensitivity", "allocation", "contracts",
+)  # fmt: skip
+# The controller's pure core: decided, planned and judged without the network or a database.
+PURE_CONTROL = (
+    "control/decision.py", "control/fleet.py", "control/grid.py", "control/frequency.py",
+    "control/compliance.py", "control/orders.py", "control/telemetry.py", "agent/events.py",
+)  # fmt: skip
 FORBIDDEN = frozenset(
     {"fastapi", "starlette", "sqlalchemy", "alembic", "httpx", "requests", "socket", "urllib",
      "paho", "uvicorn"}
@@ -65,4 +72,27 @@ def test_public_names_are_listed_once_and_exist(package: str) -> None:
     assert names and len(names) == len(set(names))
     missing = [name for name in names if not hasattr(module, name)]
     assert missing == []
+    assert module.__doc__ and module.__doc__.strip()
+
+
+@pytest.mark.parametrize("module", PURE_CONTROL)
+def test_the_controllers_pure_core_imports_no_service_code(module: str) -> None:
+    path = Path(surplus.__file__).parent / module
+    assert forbidden_imports(path.read_text(encoding="utf-8")) == []
+    # and reaches no further than other pure modules, numpy and the contracts
+    inside = [
+        n for n in imported_modules(path.read_text(encoding="utf-8")) if n.startswith("surplus.")
+    ]
+    allowed = {"surplus.contracts", "surplus.errors", "surplus.openadr.timing"} | {
+        "surplus." + m[:-3].replace("/", ".") for m in PURE_CONTROL
+    }
+    assert [n for n in inside if n not in allowed] == []
+
+
+@pytest.mark.parametrize("package", ("control", "agent", "simulation"))
+def test_operations_packages_list_their_public_names(package: str) -> None:
+    module = importlib.import_module(f"surplus.{package}")
+    names = list(module.__all__)
+    assert names and len(names) == len(set(names))
+    assert [name for name in names if not hasattr(module, name)] == []
     assert module.__doc__ and module.__doc__.strip()

@@ -23,6 +23,7 @@ from surplus.auth.deps import revocations
 from surplus.errors import SurplusError
 from surplus.store.audit import AuditEntry
 from surplus.store.clients import Client
+from tests.clock import from_now
 
 API_PATH = "/api/v1/operators"
 VTN_PATH = "/openadr3/3.1.0/programs"
@@ -87,7 +88,7 @@ def test_a_revoked_clients_tokens_stop_working_after_one_refresh(
 
 def test_revoking_is_audited_once_and_keeps_the_first_time(db: Session) -> None:
     made = create_client(db, "ven", "Site 9 controller", client_id="rv-twice")
-    first_at = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    first_at = from_now(hours=-1)
     first = revoke_client(db, made.client_id, "client:admin", first_at)
     again = revoke_client(db, made.client_id, "client:admin", datetime.now(UTC))
     db.commit()

@@ -1,4 +1,5 @@
-"""`surplus headroom --demand`: on the real 22-region EIA-930 history and on bad input."""
+"""`surplus headroom --demand`: on the real 22-region EIA-930 history (shipped with the
+package) and on bad input."""
 
 from __future__ import annotations
 
@@ -11,9 +12,6 @@ from typer.testing import CliRunner
 
 from surplus.headroom.cli import headroom_command
 
-REPO = Path(__file__).resolve().parents[2]
-EIA_FILE = REPO.parent / "shared" / "reference" / "eia930_22ba_hourly_demand_mw_2016_2024.csv"
-
 app = typer.Typer()
 app.command("headroom")(headroom_command)
 app.command("other")(lambda: None)  # two commands keep the sub-command name on the line
@@ -22,11 +20,9 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def eia_result(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, pd.DataFrame]:
-    if not EIA_FILE.is_file():
-        pytest.skip(f"reference file absent: {EIA_FILE} (shared/reference beside the repo)")
     out = tmp_path_factory.mktemp("headroom") / "us.csv"
     result = runner.invoke(
-        app, ["headroom", "--demand", str(EIA_FILE), "--out", str(out)], env={"COLUMNS": "200"}
+        app, ["headroom", "--demand", "eia930-us22", "--out", str(out)], env={"COLUMNS": "200"}
     )
     return result.exit_code, result.output, pd.read_csv(out) if out.exists() else pd.DataFrame()
 

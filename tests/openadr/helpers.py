@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 
 from surplus.store.audit import AuditEntry
 from surplus.store.base import make_sessionmaker
+from tests.clock import rfc3339_from_now
 from tests.openadr.conftest import Party, Vtn
 
 
@@ -40,7 +41,7 @@ def event(
     body: dict[str, Any] = {
         "programID": program_id,
         "eventName": "curtail",
-        "intervalPeriod": {"start": "2026-11-24T14:00:00Z", "duration": "PT1H"},
+        "intervalPeriod": {"start": rfc3339_from_now(hours=24), "duration": "PT1H"},
         "intervals": [
             {"id": 0, "payloads": [{"type": "IMPORT_CAPACITY_LIMIT", "values": [limit_kw]}]}
         ],

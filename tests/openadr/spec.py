@@ -1,6 +1,6 @@
 """The official OpenADR 3.1.0 OpenAPI document, and the errata these tests apply to it.
 
-The document lives outside the repository (../shared/reference from the repo root). Two of
+The document is kept in the repository under reference/openadr3/ with its licence. Two of
 its schemas cannot be satisfied by any object: `ven` and `resource` combine
 objectMetadata (objectType must be VEN / RESOURCE) with BlVenRequest / BlResourceRequest
 (objectType must be BL_VEN_REQUEST / BL_RESOURCE_REQUEST) under allOf. The server sends
@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SPEC_PATH = REPO_ROOT / ".." / "shared" / "reference" / "openadr3" / "3.1.0" / "openadr3.yaml"
+SPEC_PATH = REPO_ROOT / "reference" / "openadr3" / "3.1.0" / "openadr3.yaml"
 BASE_PATH = "/openadr3/3.1.0"
 
 

@@ -4,13 +4,16 @@ the positive paths schemathesis rarely reaches with random ids."""
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import schemathesis
 
+from tests.clock import rfc3339_from_now
 from tests.openadr.conftest import Party, Vtn
 from tests.openadr.spec import with_errata
 
+KARACHI = ZoneInfo("Asia/Karachi")
 SCHEMA = schemathesis.openapi.from_dict(with_errata("http://testserver"))
 
 
@@ -114,7 +117,7 @@ def test_programme_lifecycle(vtn: Vtn) -> None:
             "priority": 1,
             "targets": ["site-17"],
             "reportDescriptors": [{"payloadType": "OPERATING_STATE", "startInterval": 0}],
-            "intervalPeriod": {"start": "2026-11-24T14:00:00+05:00", "duration": "PT2H"},
+            "intervalPeriod": {"start": rfc3339_from_now(24, KARACHI), "duration": "PT2H"},
             "intervals": [
                 {"id": 0, "payloads": [{"type": "IMPORT_CAPACITY_LIMIT", "values": [250000.0]}]}
             ],

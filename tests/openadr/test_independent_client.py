@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from surplus.store.base import make_engine, make_sessionmaker
 from surplus.store.openadr_tables import ReportRow
+from tests.clock import rfc3339_from_now
 from tests.openadr.server import Server
 
 PROGRAM = "zone-A-curtailment"
@@ -94,7 +95,7 @@ def test_independent_client_full_cycle(mqtt_server: Server) -> None:
                 "programID": program.id,
                 "eventName": "curtail-14h",
                 "targets": ["zone-A"],
-                "intervalPeriod": {"start": "2026-11-24T14:00:00Z", "duration": "PT2H"},
+                "intervalPeriod": {"start": rfc3339_from_now(hours=24), "duration": "PT2H"},
                 "intervals": [
                     {"id": 0, "payloads": [{"type": "IMPORT_CAPACITY_LIMIT", "values": [250.0]}]}
                 ],

@@ -169,7 +169,6 @@ BAD_BODIES = [
     b'{"programName": null}',
     b'{"programName": 5}',
     b'{"programName": "' + b"x" * 129 + b'"}',
-    b'{"programName": "ok", "intervalPeriod": null}',
     b'{"programName": "ok", "intervalPeriod": {"duration": "1 hour"}}',
     b'{"programName": "ok", "intervalPeriod": {"start": "yesterday"}}',
     b'{"programName": "ok", "targets": [""]}',

@@ -19,6 +19,7 @@ from surplus.store.base import make_engine, make_sessionmaker
 API_PREFIX = "/api/v1"
 OPENADR_PREFIX = "/openadr3/3.1.0"
 OPENADR_ROUTES = "surplus.openadr.routes"
+CONTROL_ROUTES = "surplus.control.routes"
 
 
 def api_router() -> APIRouter:
@@ -28,19 +29,22 @@ def api_router() -> APIRouter:
         router.include_router(resource)
     router.include_router(readings.router)
     router.include_router(audit.router)
+    control = _optional_router(CONTROL_ROUTES)  # the control room's grid-state push
+    if control is not None:
+        router.include_router(control)
     return router
 
 
-def _openadr_router() -> APIRouter | None:
-    """The VTN's router if its module exists; a module that exists but fails to import
+def _optional_router(module: str) -> APIRouter | None:
+    """A package's router if its module exists; a module that exists but fails to import
     is an error worth seeing, so only absence is tolerated."""
     try:
-        present = importlib.util.find_spec(OPENADR_ROUTES) is not None
+        present = importlib.util.find_spec(module) is not None
     except ModuleNotFoundError:
         present = False
     if not present:
         return None
-    router: APIRouter = importlib.import_module(OPENADR_ROUTES).router
+    router: APIRouter = importlib.import_module(module).router
     return router
 
 
@@ -69,7 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestSizeLimit, max_bytes=settings.max_request_bytes)
     # The VTN first: the framework tries routes in order, and the VTN's report posts are
     # the service's highest-volume requests.
-    openadr = _openadr_router()
+    openadr = _optional_router(OPENADR_ROUTES)
     if openadr is not None:
         app.include_router(openadr, prefix=OPENADR_PREFIX)
     app.include_router(api_router())

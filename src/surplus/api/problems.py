@@ -68,17 +68,22 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     return problem(422, f"invalid request: {fields}", request, errors=errors)
 
 
+def auth_problem(error: AuthError, instance: str) -> JSONResponse:
+    """The one shape of an authentication failure on every surface: a problem document with
+    RFC 6749's `error` and `error_description`, and the challenge a 401 owes."""
+    return problem(
+        error.status,
+        error.description,
+        headers=error.headers(),
+        instance=instance,
+        error=error.error,
+        error_description=error.description,
+    )
+
+
 async def _auth_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AuthError)
-    headers = {"WWW-Authenticate": f'Bearer error="{exc.error}"'} if exc.status == 401 else None
-    return problem(
-        exc.status,
-        exc.description,
-        request,
-        headers=headers,
-        error=exc.error,
-        error_description=exc.description,
-    )
+    return auth_problem(exc, request.url.path)
 
 
 async def _surplus_error(request: Request, exc: Exception) -> JSONResponse:

@@ -25,10 +25,17 @@ class Principal:
 
 
 class AuthError(SurplusError):
-    """Authentication failed. `error` is the RFC 6749 / RFC 6750 code, `status` the HTTP status."""
+    """Authentication failed. `error` is the RFC 6749 / RFC 6750 code, `status` the HTTP status,
+    `challenge` the WWW-Authenticate header a 401 carries (a bearer challenge by default)."""
 
-    def __init__(self, error: str, description: str, status: int = 401) -> None:
+    def __init__(
+        self, error: str, description: str, status: int = 401, challenge: str | None = None
+    ) -> None:
         super().__init__(description)
         self.error = error
         self.description = description
         self.status = status
+        self.challenge = challenge or f'Bearer error="{error}"'
+
+    def headers(self) -> dict[str, str] | None:
+        return {"WWW-Authenticate": self.challenge} if self.status == 401 else None

@@ -105,7 +105,9 @@ class RevocationList:
                     revoked = frozenset(session.scalars(query))
                 newly, self._revoked = revoked - self._revoked, revoked
                 self._loaded_at = started
-                for client_id in sorted(newly) if self.on_revoked is not None else ():
-                    self.on_revoked(client_id)
+                notify = self.on_revoked
+                if notify is not None:
+                    for client_id in sorted(newly):
+                        notify(client_id)
         finally:
             self._lock.release()

@@ -56,7 +56,9 @@ def issue_token(
     """
     client = authenticate(session, client_id, client_secret)
     if client is None:
-        raise AuthError("invalid_client", "unknown client or wrong secret", 401)
+        raise AuthError(
+            "invalid_client", "unknown client or wrong secret", 401, 'Basic realm="surplus"'
+        )
     allowed = SCOPES_BY_ROLE[client.role]
     granted = allowed if not scope else frozenset(scope.split())
     if not granted <= allowed:

@@ -19,7 +19,7 @@ from surplus.headroom.demand import (
     demand_headroom,
     spare_from_demand,
 )
-from surplus.headroom.demand_file import read_demand_csv
+from surplus.headroom.demand_file import EMBEDDED_DEMAND, read_demand, read_demand_csv
 from surplus.headroom.grid import zone_headroom, zone_rate_curves
 from surplus.headroom.joint import JointAnswer, SiteCurtailment, joint_curtailment, joint_verdict
 from surplus.headroom.results import CurtailmentStats, Headroom, HeadroomTable
@@ -31,6 +31,7 @@ from surplus.headroom.timeline import HeadroomError, HourCalendar, hour_calendar
 __all__ = [
     "DEFAULT_BUDGETS",
     "DUKE_SEASON_RULES",
+    "EMBEDDED_DEMAND",
     "NAMED_PLANTS",
     "US_BA_TIMEZONES",
     "CurtailmentStats",
@@ -58,6 +59,7 @@ __all__ = [
     "joint_verdict",
     "rank_sites",
     "rate_curve",
+    "read_demand",
     "read_demand_csv",
     "solve_headroom_mw",
     "spare_from_demand",

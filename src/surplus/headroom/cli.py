@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from surplus.console import console, fails_cleanly, progress_bar
+from surplus.console import console, fails_cleanly, frame_table, progress_bar
 from surplus.headroom.assess import DEFAULT_BUDGETS
 from surplus.headroom.demand import (
     DUKE_SEASON_RULES,
@@ -19,21 +19,23 @@ from surplus.headroom.demand import (
     SeasonRule,
     demand_headroom,
 )
-from surplus.headroom.demand_file import read_demand_csv
+from surplus.headroom.demand_file import EMBEDDED_DEMAND, read_demand
 from surplus.headroom.grid import zone_headroom
 from surplus.headroom.joint import joint_verdict
-from surplus.headroom.sites import NAMED_PLANTS, split_load
+from surplus.headroom.sites import NAMED_PLANTS, SiteRank, split_load
 from surplus.headroom.siting import assess_siting
 from surplus.headroom.table import (
     joint_table,
     print_headroom,
-    ranking_table,
+    ranking_frame,
     thresholds_table,
     write_headroom_csv,
 )
 from surplus.headroom.timeline import HeadroomError
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from surplus.dispatch import DispatchResult, FlexibleLoad
     from surplus.grid.model import Dataset
 
@@ -130,11 +132,12 @@ def headroom_command(
         ),
     ] = None,
     demand: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--demand",
-            help="CSV of hourly demand: a 'timestamp' column with a time zone and one "
-            "MW column per region. Uses Norris et al.'s seasonal peak thresholds.",
+            help="Hourly demand history: a CSV with a 'timestamp' column with a time zone and "
+            "one MW column per region, or the name of an embedded history "
+            f"({', '.join(EMBEDDED_DEMAND)}). Uses Norris et al.'s seasonal peak thresholds.",
             show_default=False,
         ),
     ] = None,
@@ -190,12 +193,12 @@ def headroom_command(
         )
         cost_title = f"Curtailment-enabled headroom — {dataset.info.name}, {_cost_title(base)}"
     else:
-        frame = read_demand_csv(demand)
+        frame = read_demand(demand)
         zones = {region: US_BA_TIMEZONES.get(region, timezone) for region in frame.columns}
         rules = season_rules(summer_peak or [], winter_peak or [])
         history = demand_headroom(frame, budgets, zones, rules)
         result = history.table
-        title = f"Curtailment-enabled headroom — {demand.name} (seasonal peak thresholds)"
+        title = f"Curtailment-enabled headroom — {Path(demand).name} (seasonal peak thresholds)"
     print_headroom(result, title, console)
     if at_cost is not None:
         print_headroom(at_cost, cost_title, console)
@@ -204,6 +207,21 @@ def headroom_command(
     if out is not None:
         write_headroom_csv(result, out, at_cost)
         console.print(f"[green]wrote[/] {out}")
+
+
+def _ranking_with_prices(dataset: Dataset, ranks: Sequence[SiteRank], budget: float) -> Table:
+    """The ranking with each site's price read from a dispatch with its load added."""
+    from surplus.dispatch import dispatch
+    from surplus.economics.siting import prices_with_load, with_load_prices
+
+    with progress_bar("siting prices with the load") as progress:
+        prices = prices_with_load(dataset, ranks, dispatch, progress)
+    return frame_table(
+        with_load_prices(ranking_frame(ranks), prices),
+        f"Candidate sites, ranked at a {budget:.2%} budget (price: zone marginal cost with the "
+        "site's load added, weighted by the load served; before the load beside it)",
+        digits=1,
+    )
 
 
 @fails_cleanly
@@ -276,13 +294,7 @@ def sites_command(
             f"Curtailment-enabled headroom — {name}, {_cost_title(base)}",
             console,
         )
-    console.print(
-        ranking_table(
-            report.ranks,
-            f"Candidate sites, ranked at a {budget:.2%} "
-            "budget (price: zone price weighted by the load served)",
-        )
-    )
+    console.print(_ranking_with_prices(dataset, report.ranks, budget))
     for answer in (report.joint, report.joint_at_cost):
         if answer is None:
             continue

@@ -1,4 +1,5 @@
-"""Reading a demand history CSV: a `timestamp` column and one MW column per region.
+"""Reading a demand history: a CSV with a `timestamp` column and one MW column per region,
+or a history shipped with the package, by name.
 
 Every problem is reported with the file, the row as a spreadsheet shows it (header = row 1)
 and the column, so a user can go straight to the cell.
@@ -12,10 +13,15 @@ import numpy as np
 import pandas as pd
 
 from surplus.errors import InputError, Problem
+from surplus.grid.files import embedded_path
 
 TIMESTAMP = "timestamp"
 MAX_PROBLEMS = 50
 _ZONE_SUFFIX = r"(?:Z|[+-]\d{2}(?::?\d{2})?)$"
+
+EMBEDDED_DEMAND = {"eia930-us22": "eia930/demand_22ba_2016_2024.parquet"}
+"""Demand histories shipped with the package, by the name `--demand` accepts (sources in
+their folder's README)."""
 
 
 def _cap(problems: list[Problem], file: str) -> list[Problem]:
@@ -131,4 +137,18 @@ def read_demand_csv(path: Path) -> pd.DataFrame:
         raise InputError(_cap(problems, file))
     frame = pd.DataFrame(data, index=index, columns=regions)
     frame.index.name = TIMESTAMP
+    return frame.sort_index()
+
+
+def read_demand(source: str) -> pd.DataFrame:
+    """The history `source` names: an embedded one (`EMBEDDED_DEMAND`) or a CSV file's path."""
+    if source in EMBEDDED_DEMAND:
+        return read_embedded_demand(source)
+    return read_demand_csv(Path(source))
+
+
+def read_embedded_demand(name: str) -> pd.DataFrame:
+    """An embedded history, in the shape `read_demand_csv` returns (values as float MW)."""
+    frame = pd.read_parquet(embedded_path(EMBEDDED_DEMAND[name]))
+    frame = frame.set_index(TIMESTAMP).astype(float)
     return frame.sort_index()

@@ -23,9 +23,9 @@ import threading
 import time
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, CursorResult, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -182,10 +182,13 @@ class BrokerAccess:
         """
         if client_id == self.vtn_username:
             raise DynsecError(f"client {client_id!r} has the VTN's broker account name")
-        claimed = session.execute(
-            update(Client)
-            .where(Client.client_id == client_id, Client.revoked_at.is_(None))
-            .values(broker_password_expires_at=expires_at)
+        claimed = cast(
+            "CursorResult[Any]",
+            session.execute(
+                update(Client)
+                .where(Client.client_id == client_id, Client.revoked_at.is_(None))
+                .values(broker_password_expires_at=expires_at)
+            ),
         )
         session.commit()
         if claimed.rowcount != 1:
@@ -231,10 +234,13 @@ class BrokerAccess:
         withdrawn = []
         for client_id in due:
             with factory() as session, session.begin():
-                claim = session.execute(
-                    update(Client)
-                    .where(Client.client_id == client_id, _expired(now))
-                    .values(broker_password_expires_at=None)
+                claim = cast(
+                    "CursorResult[Any]",
+                    session.execute(
+                        update(Client)
+                        .where(Client.client_id == client_id, _expired(now))
+                        .values(broker_password_expires_at=None)
+                    ),
                 )
                 if claim.rowcount != 1:
                     continue  # a new token moved the expiry on

@@ -1,27 +1,30 @@
 """Pydantic models of the OpenADR 3.1.0 schemas, written from the official OpenAPI document.
 
-Requests are validated strictly: string lengths, patterns, enums, int32 ranges, and a null
-is refused where the spec does not mark a property nullable. Unknown properties are ignored,
-as the Definition allows. Only the request shapes are modelled as classes; the server's
-representations are request fields plus `ObjectMetadata`, assembled in `surplus.openadr.service`.
+Requests are validated strictly: string lengths, patterns, enums, int32 ranges. An optional
+property sent as null counts as absent, whether or not the spec marks it nullable: widely
+used clients serialise every unset property as null, and both mean "not given". Unknown
+properties are ignored, as the Definition allows. Only the request shapes are modelled as
+classes; the server's representations are request fields plus `ObjectMetadata`, assembled
+in `surplus.openadr.service`.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
     StrictFloat,
     StrictInt,
     StrictStr,
+    model_validator,
 )
 
 INT32_MIN = -(2**31)
@@ -38,13 +41,6 @@ URI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s\x00-\x1f\x7f]*$")
 OBJECT_TYPES = ("PROGRAM", "EVENT", "REPORT", "SUBSCRIPTION", "VEN", "RESOURCE")
 ObjectType = Literal["PROGRAM", "EVENT", "REPORT", "SUBSCRIPTION", "VEN", "RESOURCE"]
 Operation = Literal["READ", "CREATE", "UPDATE", "DELETE"]
-
-
-def _refuse_null(value: Any) -> Any:
-    """Omitting a non-nullable property is fine; sending it as null is not."""
-    if value is None:
-        raise ValueError("null is not allowed here; omit the property instead")
-    return value
 
 
 def _check_duration(value: str) -> str:
@@ -69,9 +65,6 @@ def _check_uri(value: str) -> str:
     return value
 
 
-NotNull = BeforeValidator(_refuse_null)
-
-
 def _refuse_nul(value: str) -> str:
     if "\x00" in value:
         raise ValueError("must not contain the NUL character")
@@ -90,13 +83,29 @@ NullableName = Annotated[StrictStr | None, Field(min_length=1, max_length=128)]
 
 
 class SpecModel(BaseModel):
-    """Strict types; unknown properties are dropped, as the Definition permits."""
+    """Strict types; unknown properties are dropped, as the Definition permits; an optional
+    property given as null is treated as left out (and so is stored left out)."""
 
     model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_means_absent(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        optional = _optional_fields(cls)
+        return {
+            key: value for key, value in data.items() if value is not None or key not in optional
+        }
 
     def to_json(self) -> dict[str, Any]:
         """The representation to store: only what the client sent (spec defaults implied)."""
         return self.model_dump(mode="json", exclude_unset=True, by_alias=True)
+
+
+@cache
+def _optional_fields(model: type[BaseModel]) -> frozenset[str]:
+    return frozenset(name for name, field in model.model_fields.items() if not field.is_required())
 
 
 class Point(SpecModel):
@@ -113,14 +122,14 @@ class ValuesMap(SpecModel):
 
 
 class IntervalPeriod(SpecModel):
-    start: Annotated[DateTime | None, NotNull] = None
-    duration: Annotated[Duration | None, NotNull] = None
-    randomizeStart: Annotated[Duration | None, NotNull] = None
+    start: DateTime | None = None
+    duration: Duration | None = None
+    randomizeStart: Duration | None = None
 
 
 class Interval(SpecModel):
     id: Int32
-    intervalPeriod: Annotated[IntervalPeriod | None, NotNull] = None
+    intervalPeriod: IntervalPeriod | None = None
     payloads: list[ValuesMap]
 
 
@@ -150,15 +159,13 @@ class ReportDescriptor(SpecModel):
     readingType: NullableName = None
     units: NullableName = None
     targets: Targets = None
-    aggregate: Annotated[StrictBool | None, NotNull] = None
-    startInterval: Annotated[Int32 | None, NotNull] = None
-    numIntervals: Annotated[Int32 | None, NotNull] = None
-    historical: Annotated[StrictBool | None, NotNull] = None
-    frequency: Annotated[Int32 | None, NotNull] = None
-    repeat: Annotated[Int32 | None, NotNull] = None
-    reportIntervals: Annotated[
-        Literal["INTERVALS", "SUB_INTERVALS", "OPEN_INTERVALS"] | None, NotNull
-    ] = None
+    aggregate: StrictBool | None = None
+    startInterval: Int32 | None = None
+    numIntervals: Int32 | None = None
+    historical: StrictBool | None = None
+    frequency: Int32 | None = None
+    repeat: Int32 | None = None
+    reportIntervals: Literal["INTERVALS", "SUB_INTERVALS", "OPEN_INTERVALS"] | None = None
 
 
 class ProgramDescription(SpecModel):
@@ -167,7 +174,7 @@ class ProgramDescription(SpecModel):
 
 class ProgramRequest(SpecModel):
     programName: Name
-    intervalPeriod: Annotated[IntervalPeriod | None, NotNull] = None
+    intervalPeriod: IntervalPeriod | None = None
     programDescriptions: list[ProgramDescription] | None = None
     payloadDescriptors: list[PayloadDescriptor] | None = None
     attributes: list[ValuesMap] | None = None
@@ -177,18 +184,18 @@ class ProgramRequest(SpecModel):
 class EventRequest(SpecModel):
     programID: ObjectID
     eventName: StrictStr | None = None
-    duration: Annotated[Duration | None, NotNull] = None
+    duration: Duration | None = None
     priority: Annotated[StrictInt | None, Field(ge=0)] = None
     targets: Targets = None
     reportDescriptors: list[ReportDescriptor] | None = None
     payloadDescriptors: list[EventPayloadDescriptor] | None = None
-    intervalPeriod: Annotated[IntervalPeriod | None, NotNull] = None
-    intervals: Annotated[list[Interval] | None, NotNull] = None
+    intervalPeriod: IntervalPeriod | None = None
+    intervals: list[Interval] | None = None
 
 
 class ReportResource(SpecModel):
     resourceName: Name
-    intervalPeriod: Annotated[IntervalPeriod | None, NotNull] = None
+    intervalPeriod: IntervalPeriod | None = None
     intervals: list[Interval]
 
 
@@ -209,7 +216,7 @@ class ObjectOperation(SpecModel):
 
 class SubscriptionRequest(SpecModel):
     clientName: Name
-    programID: Annotated[ObjectID | None, NotNull] = None
+    programID: ObjectID | None = None
     objectOperations: list[ObjectOperation]
     targets: Targets = None
 
@@ -250,10 +257,3 @@ class VenResourceRequest(SpecModel):
 ResourceRequest = Annotated[
     BlResourceRequest | VenResourceRequest, Field(discriminator="objectType")
 ]
-
-
-class ClientCredentialRequest(SpecModel):
-    grant_type: Literal["client_credentials"]
-    client_id: Annotated[StrictStr, Field(min_length=1, max_length=4096)]
-    client_secret: Annotated[StrictStr, Field(min_length=1, max_length=4096)]
-    scope: Annotated[StrictStr | None, Field(max_length=4096)] = None

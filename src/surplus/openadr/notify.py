@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from surplus.openadr import mqtt_audience, repository
 from surplus.openadr.access import event_visible, hide_targets
 from surplus.openadr.topics import bl_topics, public_topics, ven_topics
+from surplus.store.base import table_of
 from surplus.store.openadr_tables import OutboxRow, SubscriptionRow
 
 WEBHOOK = "WEBHOOK"
@@ -169,5 +170,5 @@ def enqueue_many(
     if mqtt_enabled:
         rows += [row for change in changes for row in mqtt_rows(session, change, now)]
     if rows:
-        session.execute(insert(OutboxRow.__table__), rows)
+        session.execute(insert(table_of(OutboxRow)), rows)
     return len(rows)

@@ -16,7 +16,7 @@ from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from surplus.api.problems import problem
+from surplus.api.problems import auth_problem, problem
 from surplus.auth.principal import AuthError
 
 
@@ -54,10 +54,7 @@ def as_problem(request: Request, error: Exception) -> Response | None:
         detail = "invalid request: " + validation_detail(list(error.errors()))
         return problem(400, detail, instance=instance)
     if isinstance(error, AuthError):
-        challenge = {"WWW-Authenticate": f'Bearer error="{error.error}"'}
-        return problem(
-            error.status, error.description, headers=challenge, instance=instance, error=error.error
-        )
+        return auth_problem(error, instance)
     if isinstance(error, HTTPException | StarletteHTTPException):
         headers = dict(error.headers) if error.headers else None
         return problem(error.status_code, str(error.detail), headers=headers, instance=instance)

@@ -23,6 +23,7 @@ from surplus.openadr import models, notify, repository
 from surplus.openadr.access import Caller, event_visible
 from surplus.openadr.problems import OpenADRProblem
 from surplus.store import audit
+from surplus.store.base import table_of
 from surplus.store.openadr_tables import EventRow, ProgramRow, ReportRow
 from surplus.store.types import utc_now
 
@@ -176,7 +177,7 @@ _EVENTS = (
     .outerjoin(ProgramRow, ProgramRow.id == EventRow.program_id)
     .where(EventRow.id.in_(bindparam("events", expanding=True)))
 )
-_INSERT = insert(ReportRow.__table__)
+_INSERT = insert(table_of(ReportRow))
 
 
 def program_of_visible_event(

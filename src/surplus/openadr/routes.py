@@ -7,15 +7,13 @@ mounts `router` at /openadr3/3.1.0.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy.orm import Session
 
-from surplus.api.deps import get_session
-from surplus.auth.tokens import issue_token
-from surplus.openadr import broker_access, models, notifiers, private, service
+from surplus.api.routes import auth as auth_routes
+from surplus.openadr import models, notifiers, private, service
 from surplus.openadr.deps import (
     RESOURCE_REQUEST,
     VEN_REQUEST,
@@ -278,24 +276,16 @@ def auth_server(request: Request) -> JSONResponse:
     return ok({"tokenURL": str(request.url_for("fetchToken"))})
 
 
-async def form_fields(request: Request) -> dict[str, Any]:
-    form = await request.form()
-    return {key: value for key, value in form.items() if isinstance(value, str)}
-
-
-@router.post("/auth/token", operation_id="fetchToken", name="fetchToken")
-def fetch_token(
-    request: Request,
-    fields: Annotated[dict[str, Any], Depends(form_fields)],
-    session: Session = Depends(get_session),
-) -> JSONResponse:
-    credentials = models.ClientCredentialRequest.model_validate(fields)
-    settings = request.app.state.settings
-    grant = issue_token(
-        session, credentials.client_id, credentials.client_secret, settings, credentials.scope
-    )
-    broker_access.token_issued(session, grant.access_token, settings)  # the MQTT password
-    return ok(grant.as_response())
+# One implementation of the grant serves this path and /api/v1/auth/token.
+router.add_api_route(
+    "/auth/token",
+    auth_routes.token,
+    methods=["POST"],
+    operation_id="fetchToken",
+    name="fetchToken",
+    response_model=None,
+    openapi_extra=auth_routes.TOKEN_REQUEST_DOC,
+)
 
 
 router.include_router(notifiers.router)

@@ -40,7 +40,12 @@ def _cost_sentence(cap: float) -> str:
     )
 
 
-def headroom_section(report: SitingReport, budget: float) -> Section:
+def headroom_section(
+    report: SitingReport, budget: float, prices: pd.DataFrame | None = None
+) -> Section:
+    """The headroom tables, physical and at a cost; with `prices`
+    (`economics.siting.prices_with_load`), the siting table's price is the price with each
+    site's load added."""
     tables = [("Curtailment-enabled headroom by zone, physical", _zone_table(report.zones))]
     if report.zones_at_cost is not None:
         tables.append(
@@ -61,9 +66,17 @@ def headroom_section(report: SitingReport, budget: float) -> Section:
         "for the same corridors and reserve. At a cost, the loads are worth exactly the cost "
         "cap, so they are served only in hours when the energy costs no more.",
     ]
-    tables.append(
-        (f"Candidate sites ranked at a {budget_label(budget)} budget", ranking_frame(report.ranks))
-    )
+    ranking = ranking_frame(report.ranks)
+    if prices is not None:
+        from surplus.economics.siting import with_load_prices
+
+        ranking = with_load_prices(ranking, prices)
+        paragraphs.append(
+            "In the siting table the price is the zone's marginal generation cost with the "
+            "site's load (its headroom) added, weighted by what the load is served; the price "
+            "before the load is beside it."
+        )
+    tables.append((f"Candidate sites ranked at a {budget_label(budget)} budget", ranking))
     answers = [a for a in (report.joint, report.joint_at_cost) if a is not None]
     for answer in answers:
         kind = "physical" if answer.kind == "physical" else "at a cost"
@@ -76,11 +89,11 @@ def headroom_section(report: SitingReport, budget: float) -> Section:
         notes=tuple(joint_verdict(a) for a in answers),
         tables=tuple(tables),
         figures=tuple(siting_figures(report, budget).values()),
-        data={"headroom": _data(report)},
+        data={"headroom": _data(report, ranking)},
     )
 
 
-def _data(report: SitingReport) -> dict[str, object]:
+def _data(report: SitingReport, ranking: pd.DataFrame) -> dict[str, object]:
     def joint(answer: JointAnswer | None) -> dict[str, object] | None:
         if answer is None:
             return None
@@ -103,4 +116,5 @@ def _data(report: SitingReport) -> dict[str, object]:
         if report.joint
         else [],
         "programme": {"physical": joint(report.joint), "at_cost": joint(report.joint_at_cost)},
+        "sites_ranked": ranking.reset_index().to_dict(orient="records"),
     }

@@ -20,7 +20,7 @@ from sqlalchemy import JSON, BigInteger, Index, Integer, String, bindparam, inse
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from surplus.errors import SurplusError
-from surplus.store.base import Base
+from surplus.store.base import Base, table_of
 from surplus.store.types import UtcDateTime, utc_now
 
 GENESIS_HASH = "0" * 64
@@ -150,16 +150,18 @@ def record_many(session: Session, writes: Sequence[Write]) -> list[AuditEntry]:
 
 
 # Statements built once: every write of the service runs them.
+_HEAD = table_of(AuditHead)
+_ENTRIES = table_of(AuditEntry)
 _LOCK_HEAD = (
-    update(AuditHead.__table__)
-    .where(AuditHead.__table__.c.singleton == HEAD_ROW)
-    .values(last_id=AuditHead.__table__.c.last_id)
-    .returning(AuditHead.__table__.c.last_id, AuditHead.__table__.c.last_hash)
+    update(_HEAD)
+    .where(_HEAD.c.singleton == HEAD_ROW)
+    .values(last_id=_HEAD.c.last_id)
+    .returning(_HEAD.c.last_id, _HEAD.c.last_hash)
 )
-_INSERT_ENTRIES = insert(AuditEntry.__table__)
+_INSERT_ENTRIES = insert(_ENTRIES)
 _MOVE_HEAD = (
-    update(AuditHead.__table__)
-    .where(AuditHead.__table__.c.singleton == HEAD_ROW)
+    update(_HEAD)
+    .where(_HEAD.c.singleton == HEAD_ROW)
     .values(last_id=bindparam("new_id"), last_hash=bindparam("new_hash"))
 )
 

@@ -1,55 +1,74 @@
-"""POST /api/v1/auth/token: the OAuth2 client-credentials grant (RFC 6749 section 4.4).
+"""The token endpoint, one implementation mounted at `/api/v1/auth/token` and at the VTN's
+`/auth/token`: the OAuth2 client-credentials grant (RFC 6749 section 4.4).
 
-Credentials come as form fields or as HTTP Basic; errors are problem details that also
-carry RFC 6749's `error` and `error_description` members.
+Errors are problem details that also carry RFC 6749's `error` and `error_description`.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from surplus.api.deps import get_session
-from surplus.auth import AuthError, issue_token
+from surplus.auth import issue_token
+from surplus.auth.grant import MAX_LENGTH, NO_STORE, read_token_request
 from surplus.openadr import broker_access
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
+_FORM_FIELD = {"type": "string"}
+TOKEN_REQUEST_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "required": ["grant_type"],
+                    "properties": {
+                        "grant_type": {"type": "string", "enum": ["client_credentials"]},
+                        "client_id": {**_FORM_FIELD, "maxLength": MAX_LENGTH["client_id"]},
+                        "client_secret": {**_FORM_FIELD, "maxLength": MAX_LENGTH["client_secret"]},
+                        "scope": {**_FORM_FIELD, "maxLength": MAX_LENGTH["scope"]},
+                    },
+                }
+            }
+        },
+        "description": "Client credentials in the body, or by HTTP Basic (then leave them out "
+        "of the body).",
+    }
+}
+"""The request as the OpenAPI document shows it (the handler reads the form itself)."""
 
-def _basic_credentials(request: Request) -> tuple[str, str] | None:
-    header = request.headers.get("authorization", "")
-    if not header.lower().startswith("basic "):
-        return None
-    try:
-        client_id, _, secret = base64.b64decode(header[6:]).decode().partition(":")
-    except (binascii.Error, UnicodeDecodeError) as error:
-        raise AuthError("invalid_request", "malformed Basic credentials", 400) from error
-    return client_id, secret
+
+async def form_fields(request: Request) -> dict[str, str]:
+    """The form body's text fields (an empty mapping for a body that is not a form)."""
+    form = await request.form()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
-@router.post("/token", summary="Exchange client credentials for an access token")
 def token(
     request: Request,
+    fields: Annotated[dict[str, str], Depends(form_fields)],
     session: Annotated[Session, Depends(get_session)],
-    grant_type: Annotated[str | None, Form(max_length=64)] = None,
-    client_id: Annotated[str | None, Form(max_length=64)] = None,
-    client_secret: Annotated[str | None, Form(max_length=256)] = None,
-    scope: Annotated[str | None, Form(max_length=500)] = None,
-) -> dict[str, Any]:
-    if grant_type is None:
-        raise AuthError("invalid_request", "grant_type is required", 400)
-    if grant_type != "client_credentials":
-        raise AuthError("unsupported_grant_type", "only client_credentials is supported", 400)
-    basic = _basic_credentials(request)
-    if basic is not None:
-        client_id, client_secret = basic
-    if not client_id or not client_secret:
-        raise AuthError("invalid_request", "client_id and client_secret are required", 400)
-    grant = issue_token(session, client_id, client_secret, request.app.state.settings, scope)
+) -> JSONResponse:
+    """Exchange client credentials (HTTP Basic or form body) for an access token."""
+    asked = read_token_request(fields, request.headers.get("authorization"))
+    settings = request.app.state.settings
+    grant = issue_token(session, asked.client_id, asked.client_secret, settings, asked.scope)
     # The token is also the client's password on the OpenADR MQTT broker.
-    broker_access.token_issued(session, grant.access_token, request.app.state.settings)
-    return grant.as_response()
+    broker_access.token_issued(session, grant.access_token, settings)
+    return JSONResponse(grant.as_response(), headers=NO_STORE)
+
+
+router.add_api_route(
+    "/token",
+    token,
+    methods=["POST"],
+    summary="Exchange client credentials for an access token",
+    response_model=None,
+    openapi_extra=TOKEN_REQUEST_DOC,
+)

@@ -8,6 +8,8 @@ Create Date: 2026-11-23
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -19,7 +21,7 @@ depends_on = None
 BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
-def _object_columns() -> list[sa.Column]:  # type: ignore[type-arg]
+def _object_columns() -> list[sa.Column[Any]]:
     return [
         sa.Column("id", sa.String(length=128), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -28,7 +30,7 @@ def _object_columns() -> list[sa.Column]:  # type: ignore[type-arg]
     ]
 
 
-def _id_column(name: str, nullable: bool = False) -> sa.Column:  # type: ignore[type-arg]
+def _id_column(name: str, nullable: bool = False) -> sa.Column[Any]:
     return sa.Column(name, sa.String(length=128), nullable=nullable)
 
 

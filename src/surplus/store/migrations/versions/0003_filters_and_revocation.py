@@ -12,7 +12,7 @@ Create Date: 2026-11-23
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -77,7 +77,7 @@ def upgrade() -> None:
     _backfill_subscription_objects()
 
 
-def _batches(table: Any) -> Iterator[list[Any]]:
+def _batches(table: Any) -> Iterator[Sequence[Any]]:
     """Rows of `table` (id, body) in id order, a batch at a time (keyset paging, so the
     back-fill holds one batch in memory however large the table)."""
     connection = op.get_bind()
