@@ -41,8 +41,8 @@ def assess(
         typer.Option(
             "--set",
             help="KEY=VALUE: a change from the base dataset, e.g. corridor.southern_ring=70%, "
-            "demand=+15%, hydro=80%, plant.k2=out, load_shedding=on (repeatable; keys in "
-            "docs/sensitivities.md).",
+            "demand=+15%, hydro=80%, plant.k2=out, fuel_limit.rlng=80%, reserve.regions=off, "
+            "load_shedding=on (repeatable; keys in docs/sensitivities.md).",
         ),
     ] = None,
     scenario: Annotated[
