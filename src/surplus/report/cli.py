@@ -240,8 +240,16 @@ def _economics(dataset: Dataset, result: DispatchResult) -> list[Section]:
 
 
 def _allocation(dataset: Dataset, result: DispatchResult) -> list[Section]:
-    from surplus.allocation import allocate, grid_capacity, known_sites, read_applications
+    from surplus.allocation import (
+        allocate,
+        at_cost_spares,
+        caps_of,
+        grid_capacity,
+        known_sites,
+        read_applications,
+    )
     from surplus.allocation.cli import sample_applications
+    from surplus.dispatch import dispatch
     from surplus.errors import InputError
     from surplus.report.allocation_section import allocation_section
 
@@ -251,10 +259,17 @@ def _allocation(dataset: Dataset, result: DispatchResult) -> list[Section]:
         err_console.print("[dim]allocation skipped: the sample applications name other sites[/]")
         return []
     with progress_bar("allocation") as progress:
+        caps = caps_of({a.tariff_rule for a in applications})
+        grid = grid_capacity(dataset, result, at_cost_spares(dataset, result, caps))
+
+        def run(data: Dataset, flexible_loads: Sequence[FlexibleLoad] = ()) -> DispatchResult:
+            return dispatch(data, flexible_loads, base=result)
+
         done = allocate(
             applications,
-            grid_capacity(dataset, result),
+            grid,
             dataset,
+            run=run,
             progress=lambda _s, step, total: progress(step, total),
         )
     return [allocation_section(done)]
