@@ -393,22 +393,59 @@ FUELS_FY25 = {  # fuel: (share of FY25 generation [TOPLINE], fall from FY24 to F
 what the LNG and furnace-oil supply chains recently delivered to power [E]."""
 
 
-def build_fuel_limits() -> pd.DataFrame:
+def must_run_mwh(plants: pd.DataFrame, availability: pd.DataFrame, fuel: str) -> pd.Series:
+    """Local month -> the energy the fuel's operating plants must make (must-run share x
+    capacity x hourly availability), MWh: for RLNG, the take-or-pay cargoes the must-run
+    share stands for."""
+    rows = plants[(plants["fuel"] == fuel) & (plants["status"] == "operating")]
+    hourly = sum(
+        (
+            float(row.must_run) * float(row.capacity_mw) * availability[row.availability]
+            for row in rows.itertuples()
+            if float(row.must_run) > 0
+        ),
+        start=pd.Series(0.0, index=availability.index),
+    )
+    return hourly.groupby(availability.index.month).sum()
+
+
+def spread_with_floor(total_mwh: float, weights: pd.Series, floor_mwh: pd.Series) -> pd.Series:
+    """`total_mwh` over the months in proportion to `weights`, each month at least its floor;
+    what the floored months gain comes from the others in proportion to their room above
+    their own floor, so the total is kept."""
+    share = total_mwh * weights / weights.sum()
+    floored = share < floor_mwh
+    while True:
+        short = float((floor_mwh[floored] - share[floored]).sum())
+        room = (share - floor_mwh).where(~floored, 0.0)
+        share = share.where(~floored, floor_mwh) - room / room.sum() * short
+        if not (share < floor_mwh - 1e-6).any():
+            return share
+        floored |= share < floor_mwh
+
+
+def build_fuel_limits(plants: pd.DataFrame, availability: pd.DataFrame) -> pd.DataFrame:
     """Monthly electricity each limited fuel may make: its FY24 generation, spread over the
     months in proportion to the monthly generation the demand is calibrated to (power gets
-    more LNG in summer, when demand is high) [E]."""
-    total = sum(CPPA_MONTHLY_GWH.values())
+    more LNG in summer, when demand is high), but in no month below what its plants must
+    run (the take-or-pay cargoes cannot exceed what is delivered) [E]."""
+    weights = pd.Series(CPPA_MONTHLY_GWH, dtype=float)
     rows = []
     for fuel, (share, fall) in FUELS_FY25.items():
         fy24_gwh = FY25_GENERATION_GWH * share / (1.0 - fall)
+        floor = must_run_mwh(plants, availability, fuel).reindex(weights.index, fill_value=0.0)
+        spread = spread_with_floor(fy24_gwh * 1000.0, weights, floor)
         note = (
             f"[E] FY24 {fuel} generation {fy24_gwh:,.0f} GWh (FY25: {share:.2%} of "
             f"{FY25_GENERATION_GWH:,.0f} GWh, {fall:.0%} below FY24), spread by month in "
             "proportion to monthly generation"
+            + (", never below the month's must-run output" if floor.any() else "")
         )
-        for month, gwh in CPPA_MONTHLY_GWH.items():
-            energy_mwh = int(round(fy24_gwh * 1000.0 * gwh / total, -2))
-            rows.append((fuel, month, energy_mwh, "TOPLINE GEO-FY25", note))
+        for month, energy in spread.items():
+            # Up to the next 100 MWh in a month held at its floor, to the nearest elsewhere.
+            rounded = np.ceil(energy / 100.0) if energy <= floor[month] + 1e-6 else None
+            energy_mwh = int(rounded * 100) if rounded is not None else int(round(energy, -2))
+            rows.append((fuel, int(month), energy_mwh, "TOPLINE GEO-FY25", note))
     return pd.DataFrame(rows, columns=["fuel", "month", "energy_mwh", "source", "notes"])
 
 
@@ -430,7 +467,7 @@ def build(data_dir: Path = DATA_DIR) -> dict[str, pd.DataFrame]:
     demand = build_demand(index, rng)
     availability = build_availability(index, rng)
     budgets = build_hydro_budgets(plants, index)
-    limits = build_fuel_limits()
+    limits = build_fuel_limits(plants, availability)
     write_hourly(demand, data_dir / "demand.csv")
     write_hourly(availability, data_dir / "availability.csv")
     budgets.to_csv(data_dir / "hydro_budgets.csv", index=False, lineterminator="\n")

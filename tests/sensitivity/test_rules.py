@@ -70,6 +70,9 @@ def test_a_share_of_a_fuel_without_a_limit_is_refused_before_anything_runs() -> 
     every, sentences = changed(gas_and_oil(), "fuel_limit.*=+10%")
     assert every.fuel_limits["energy_mwh"].tolist() == approx([40_920.0, 36_960.0])
     assert sentences == ["fuel limit of rlng at +10 %: 71 GWh a year → 78 GWh a year"]
+    free, sentences = changed(gas_and_oil(), "fuel_limit.*=off")
+    assert len(free.fuel_limits) == 0
+    assert sentences == ["fuel limit of rlng removed: 71 GWh a year → unlimited"]
     with pytest.raises(InputError, match=r"expected a fuel of .*: oil, rlng, or \* for all"):
         changed(gas_and_oil(), "fuel_limit.coal_local=off")
 

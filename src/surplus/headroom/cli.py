@@ -209,13 +209,19 @@ def headroom_command(
         console.print(f"[green]wrote[/] {out}")
 
 
-def _ranking_with_prices(dataset: Dataset, ranks: Sequence[SiteRank], budget: float) -> Table:
-    """The ranking with each site's price read from a dispatch with its load added."""
+def _ranking_with_prices(
+    dataset: Dataset, base: DispatchResult, ranks: Sequence[SiteRank], budget: float
+) -> Table:
+    """The ranking with each site's price read from a dispatch with its load added (reusing
+    `base`, the dispatch without it)."""
     from surplus.dispatch import dispatch
     from surplus.economics.siting import prices_with_load, with_load_prices
 
+    def run(data: Dataset, loads: Sequence[FlexibleLoad]) -> DispatchResult:
+        return dispatch(data, loads, base=base)
+
     with progress_bar("siting prices with the load") as progress:
-        prices = prices_with_load(dataset, ranks, dispatch, progress)
+        prices = prices_with_load(dataset, ranks, run, progress)
     return frame_table(
         with_load_prices(ranking_frame(ranks), prices),
         f"Candidate sites, ranked at a {budget:.2%} budget (price: zone marginal cost with the "
@@ -294,7 +300,7 @@ def sites_command(
             f"Curtailment-enabled headroom — {name}, {_cost_title(base)}",
             console,
         )
-    console.print(_ranking_with_prices(dataset, report.ranks, budget))
+    console.print(_ranking_with_prices(dataset, base, report.ranks, budget))
     for answer in (report.joint, report.joint_at_cost):
         if answer is None:
             continue

@@ -167,8 +167,12 @@ def _headroom(
             console.print(joint_verdict(answer))
     prices = None
     if priced:
+
+        def run(data: Dataset, loads: Sequence[FlexibleLoad]) -> DispatchResult:
+            return dispatch(data, loads, base=result)
+
         with progress_bar("siting prices with the load") as progress:
-            prices = prices_with_load(dataset, report.ranks, dispatch, progress)
+            prices = prices_with_load(dataset, report.ranks, run, progress)
     return headroom_section(report, budget, prices), report.joint
 
 

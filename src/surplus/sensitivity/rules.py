@@ -85,7 +85,9 @@ def change_fuel_limit(
         limits.loc[rows, "energy_mwh"] = limits.loc[rows, "energy_mwh"].astype(float) * value.factor
         how = f"at {describe_share(value)}"
     else:
-        fuels = list(targets)
+        # `off` names only the fuels it frees (`*` reaches every fuel burnt, most unlimited).
+        held = [f for f in targets if f in set(names)]
+        fuels = held if isinstance(value, Word) and held else list(targets)
         before = _limit_text(limits, fuels)
         limits = limits[~names.isin(fuels)] if len(limits) else limits
         if isinstance(value, Energy):
