@@ -51,10 +51,16 @@ def _allocate(
     session.flush()
     session.add(
         Allocation(
-            application_id=app.id, site_id=site.id, allocated_mw=mw,
-            tariff_rule="proposed_fixed_23", curtailment_rights="flexible", terms={},
-            starts_on=starts_on, ends_on=ends_on, status=status,
-        )  # fmt: skip
+            application_id=app.id,
+            site_id=site.id,
+            allocated_mw=mw,
+            tariff_rule="proposed_fixed_23",
+            curtailment_rights="flexible",
+            terms={},
+            starts_on=starts_on,
+            ends_on=ends_on,
+            status=status,
+        )
     )
 
 
@@ -127,7 +133,8 @@ def seed(session: Session, now: datetime) -> Seeded:
             ControlNonCompliance(order_id=made["exceeded"].id, site_id=a2.id,
                                  event_id=made["exceeded"].event_id, kind="exceeded",
                                  limit_mw=20.0, measured_mw=45.0,
-                                 deadline=now - timedelta(days=3), detected_at=now - timedelta(days=3),
+                                 deadline=now - timedelta(days=3),
+                                 detected_at=now - timedelta(days=3),
                                  resolved_at=None),
             ControlNonCompliance(order_id=made["no_data"].id, site_id=b1.id,
                                  event_id=made["no_data"].event_id, kind="no_data",

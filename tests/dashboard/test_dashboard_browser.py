@@ -165,7 +165,8 @@ def test_every_page_loads_in_both_languages_without_error_or_outside_request(
     # every request answered: pages, style sheet, icon, font; the log-ins redirect (303)
     odd = [(url, status) for url, status in visit.requests if status != 200]
     assert [(urlsplit(u).path, s) for u, s in odd] == [
-        ("/operator/login", 303), ("/ur/operator/login", 303)
+        ("/operator/login", 303),
+        ("/ur/operator/login", 303),
     ]
 
 
@@ -179,7 +180,9 @@ def test_numbers_shown_are_the_api_s(visit: Visit, server: tuple[str, Any]) -> N
         params={"status": "active", "limit": 1000},
         headers={"Authorization": f"Bearer {token}"},
     ).json()["items"]
-    in_force = [a for a in active if a["ends_on"] is None or a["ends_on"] > str(datetime.now(UTC).date())]
+    in_force = [
+        a for a in active if a["ends_on"] is None or a["ends_on"] > str(datetime.now(UTC).date())
+    ]
     assert api["totals"]["allocated_mw"] == pytest.approx(sum(a["allocated_mw"] for a in in_force))
     assert api["totals"]["sites"] == len({a["site_id"] for a in in_force})
     for code in ("en", "ur"):

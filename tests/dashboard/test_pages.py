@@ -90,9 +90,7 @@ def test_numbers_on_both_pages_are_the_api_s_formatted_per_locale(
         assert allocated == [z["allocated_mw"] for z in api["zones"]]
 
 
-def test_public_pages_and_data_name_no_operator_or_site(
-    client: TestClient, seeded: Seeded
-) -> None:
+def test_public_pages_and_data_name_no_operator_or_site(client: TestClient, seeded: Seeded) -> None:
     for path in ["/", "/ur/", "/api/v1/public/dashboard", "/open-data/zones.csv",
                  "/open-data/monthly.csv"]:  # fmt: skip
         body = client.get(path).text
@@ -265,9 +263,7 @@ def test_a_revoked_client_s_session_stops_working(
     assert client.get("/operator/", follow_redirects=False).status_code == 303
 
 
-def test_an_api_token_is_not_a_session(
-    client: TestClient, seeded: Seeded, token_for: Any
-) -> None:
+def test_an_api_token_is_not_a_session(client: TestClient, seeded: Seeded, token_for: Any) -> None:
     bearer = token_for("ven", "a1", "ven-a1")["Authorization"].split()[1]
     client.cookies.set("surplus_session", bearer)
     assert client.get("/operator/", follow_redirects=False).status_code == 303

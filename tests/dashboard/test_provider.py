@@ -21,9 +21,15 @@ def test_totals_and_zones_match_the_hand_worked_programme(session: Session) -> N
     assert board.totals.model_dump() == pytest.approx(EXPECTED_TOTALS)
     assert board.totals.compliance_share == pytest.approx(1 / 3)
     zones = {z.zone: z for z in board.zones}
-    for zone, (sites, allocated, running, curtailed, spare, stale, condition) in (
-        EXPECTED_ZONES.items()
-    ):
+    for zone, (
+        sites,
+        allocated,
+        running,
+        curtailed,
+        spare,
+        stale,
+        condition,
+    ) in EXPECTED_ZONES.items():
         z = zones[zone]
         assert (z.sites, z.allocated_mw, z.running_mw, z.curtailed_mw) == (
             sites, allocated, running, curtailed,
@@ -108,3 +114,42 @@ def test_an_order_that_has_ended_curtails_nothing_now(session: Session) -> None:
     board = public_dashboard(session, later)
     assert board.totals.curtailed_mw == 0
     assert {z.zone: z.condition for z in board.zones}["ke"] != "curtailed"
+
+
+def test_an_order_at_a_month_s_first_instant_counts_in_that_month(session: Session) -> None:
+    now = datetime.now(UTC)
+    seeded = seed(session, now)
+    this_month = month_starts(now)[-1]
+    first_instant = datetime(this_month.year, this_month.month, 1, tzinfo=KARACHI)
+    from surplus.store.control_tables import ControlOrder
+
+    for offset_s, key in ((0, "first"), (-1, "before")):
+        at = (first_instant + timedelta(seconds=offset_s)).astimezone(UTC)
+        session.add(
+            ControlOrder(
+                site_id=seeded.site_ids["a1"],
+                event_id=f"edge-{key}",
+                zone="mepco",
+                reason="capacity",
+                status="ended",
+                limit_mw=0.0,
+                applies_at=at,
+                ends_at=at,
+                intervals=[],
+                decided_at=at,
+                compliance="compliant",
+                updated_at=at,
+            )
+        )
+    session.commit()
+    before = public_dashboard(session, now).months
+    counted = {row.month: row.compliant_events for row in before}
+    expected_this = 1 + sum(1 for k in ("compliant",) if seeded.orders[k] >= first_instant)
+    assert counted[this_month] == expected_this
+    previous = month_starts(now)[-2]
+    expected_previous = 1 + sum(
+        1 for k in ("compliant",)
+        if datetime(previous.year, previous.month, 1, tzinfo=KARACHI) <= seeded.orders[k]
+        < first_instant
+    )  # fmt: skip
+    assert counted[previous] == expected_previous

@@ -22,8 +22,9 @@ FORMATS = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.
 def frame(dashboard: Dashboard, table: Table) -> pd.DataFrame:
     rows = dashboard.months if table == "monthly" else dashboard.zones
     records = [row.model_dump(mode="json") for row in rows]
-    data = pd.DataFrame.from_records(records, columns=list(type(rows[0]).model_fields)
-                                     if rows else None)
+    data = pd.DataFrame.from_records(
+        records, columns=list(type(rows[0]).model_fields) if rows else None
+    )
     return data
 
 

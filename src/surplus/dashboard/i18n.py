@@ -12,15 +12,16 @@ import gettext
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 
-DISPLAY_TZ = "Asia/Karachi"
+DISPLAY_TZ = ZoneInfo("Asia/Karachi")
 DOMAIN = "messages"
 
 
@@ -50,7 +51,7 @@ def locale_dir() -> Path:
     return Path(str(files("surplus.dashboard") / "locale"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(code: str) -> gettext.NullTranslations:
     """The compiled catalog of a language; English needs none (its ids are the text)."""
     if code == "en":

@@ -59,8 +59,10 @@ class ZoneState(Frozen):
     longitude_deg: float | None
     spare_mw: float | None = Field(description="None: no grid state received for the zone.")
     spare_observed_at: datetime | None
-    spare_stale: bool = Field(description="Older than the controller accepts: it then "
-                              "treats the zone as having no spare capacity.")
+    spare_stale: bool = Field(
+        description="Older than the controller accepts: it then "
+        "treats the zone as having no spare capacity."
+    )
     sites: int = Field(ge=0)
     allocated_mw: float = Field(ge=0)
     running_mw: float = Field(ge=0, description="Metered draw of sites that reported lately.")

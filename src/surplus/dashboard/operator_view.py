@@ -23,8 +23,9 @@ def operator_dashboard(session: Session, operator_id: int, now: datetime) -> Ope
     if operator is None:
         raise LookupError(f"operator {operator_id} does not exist")
     today = local_today(now)
-    sites = list(session.scalars(select(Site).where(Site.operator_id == operator_id).order_by(
-        Site.id)))
+    sites = list(
+        session.scalars(select(Site).where(Site.operator_id == operator_id).order_by(Site.id))
+    )
     ids = [s.id for s in sites]
     granted: dict[int, tuple[float, str]] = {}
     for site_id, mw, rule in session.execute(
@@ -57,7 +58,9 @@ def operator_dashboard(session: Session, operator_id: int, now: datetime) -> Ope
                 select(ControlOrder.site_id, func.count())
                 .where(ControlOrder.site_id.in_(ids), ControlOrder.applies_at >= month_start)
                 .group_by(ControlOrder.site_id)
-            ).tuples().all()
+            )
+            .tuples()
+            .all()
         )
     )
     open_records = Counter(
@@ -69,7 +72,9 @@ def operator_dashboard(session: Session, operator_id: int, now: datetime) -> Ope
                     ControlNonCompliance.resolved_at.is_(None),
                 )
                 .group_by(ControlNonCompliance.site_id)
-            ).tuples().all()
+            )
+            .tuples()
+            .all()
         )
     )
     views = []

@@ -92,13 +92,18 @@ def public_dashboard(session: Session, now: datetime) -> Dashboard:
         .where(in_force(today))
     )
     by_status = Counter(
-        dict(session.execute(select(ControlOrder.compliance, func.count()).group_by(
-            ControlOrder.compliance)).tuples().all())
+        dict(
+            session.execute(
+                select(ControlOrder.compliance, func.count()).group_by(ControlOrder.compliance)
+            )
+            .tuples()
+            .all()
+        )
     )
     open_records = session.scalar(
-        select(func.count()).select_from(ControlNonCompliance).where(
-            ControlNonCompliance.resolved_at.is_(None)
-        )
+        select(func.count())
+        .select_from(ControlNonCompliance)
+        .where(ControlNonCompliance.resolved_at.is_(None))
     )
     totals = ProgrammeTotals(
         operators=operators or 0,
@@ -129,11 +134,15 @@ def _zone_loads(session: Session, now: datetime, today: date) -> dict[str, _Zone
         .group_by(Allocation.site_id)
         .subquery()
     )
-    per_zone = session.execute(
-        select(Site.zone, func.count(), func.sum(granted.c.mw))
-        .join(granted, granted.c.site_id == Site.id)
-        .group_by(Site.zone)
-    ).tuples().all()
+    per_zone = (
+        session.execute(
+            select(Site.zone, func.count(), func.sum(granted.c.mw))
+            .join(granted, granted.c.site_id == Site.id)
+            .group_by(Site.zone)
+        )
+        .tuples()
+        .all()
+    )
     running = dict(
         session.execute(
             select(Site.zone, func.sum(ControlLedger.measured_mw))
@@ -141,7 +150,9 @@ def _zone_loads(session: Session, now: datetime, today: date) -> dict[str, _Zone
             .join(granted, granted.c.site_id == Site.id)
             .where(ControlLedger.measured_at >= now - RUNNING_WINDOW)
             .group_by(Site.zone)
-        ).tuples().all()
+        )
+        .tuples()
+        .all()
     )
     held = case(
         (granted.c.mw > ControlOrder.limit_mw, granted.c.mw - ControlOrder.limit_mw), else_=0.0
@@ -209,20 +220,23 @@ def _zone_states(session: Session, now: datetime, loads: dict[str, _ZoneLoad]) -
 def _month_rows(
     session: Session, months: Sequence[date], figures: dict[date, SettlementMonth] | None
 ) -> list[MonthRow]:
-    first = datetime.combine(months[0], datetime.min.time(), KARACHI).astimezone(UTC)
-    counts: dict[date, Counter[str]] = {m: Counter() for m in months}
-    for applies_at, compliance in session.execute(
-        select(ControlOrder.applies_at, ControlOrder.compliance).where(
-            ControlOrder.applies_at >= first
-        )
+    """Orders counted by the Karachi month they applied in: one scan, bucketed in SQL by
+    the months' first instants in UTC (a Python loop over a year of orders is the slow part
+    of the page otherwise)."""
+    bounds = [_utc_start(m) for m in months] + [_utc_start(_next_month(months[-1]))]
+    bucket = case(
+        *[(ControlOrder.applies_at < end, i) for i, end in enumerate(bounds[1:])], else_=-1
+    )
+    counts: dict[int, Counter[str]] = {i: Counter() for i in range(len(months))}
+    for index, compliance, n in session.execute(
+        select(bucket, ControlOrder.compliance, func.count())
+        .where(ControlOrder.applies_at >= bounds[0], ControlOrder.applies_at < bounds[-1])
+        .group_by(bucket, ControlOrder.compliance)
     ).tuples():
-        local = applies_at.astimezone(KARACHI)
-        month = date(local.year, local.month, 1)
-        if month in counts:
-            counts[month][compliance] += 1
+        counts[int(index)][compliance] += int(n)
     rows = []
-    for month in months:
-        count = counts[month]
+    for i, month in enumerate(months):
+        count = counts[i]
         settled = (figures or {}).get(month)
         rows.append(
             MonthRow(
@@ -235,3 +249,11 @@ def _month_rows(
             )
         )
     return rows
+
+
+def _utc_start(month: date) -> datetime:
+    return datetime(month.year, month.month, 1, tzinfo=KARACHI).astimezone(UTC)
+
+
+def _next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import cache
 from importlib.resources import files
 from typing import Annotated, Any
 
@@ -20,7 +20,8 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from sqlalchemy.orm import Session
 
 from surplus.api.deps import get_session, get_settings
-from surplus.dashboard import exports, session as sessions, settlement_source
+from surplus.dashboard import exports, settlement_source
+from surplus.dashboard import session as sessions
 from surplus.dashboard.i18n import LANGUAGES, N_, Formatter, Language, translations
 from surplus.dashboard.map import base_map
 from surplus.dashboard.model import Dashboard, ZoneState
@@ -46,7 +47,7 @@ DbSession = Annotated[Session, Depends(get_session)]
 AppSettings = Annotated[Settings, Depends(get_settings)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def environment(code: str) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("surplus.dashboard", "templates"),
@@ -69,16 +70,20 @@ def render(
     **context: Any,
 ) -> HTMLResponse:
     gettext = translations(language.code).gettext
-    html = environment(language.code).get_template(template).render(
-        lang=language,
-        languages=list(LANGUAGES.values()),
-        autonyms={code: Locale.parse(code).display_name for code in LANGUAGES},
-        fmt=Formatter(language),
-        static=STATIC,
-        path=path,
-        title=gettext(title),
-        condition_label={key: gettext(label) for key, label in CONDITION_LABELS.items()},
-        **context,
+    html = (
+        environment(language.code)
+        .get_template(template)
+        .render(
+            lang=language,
+            languages=list(LANGUAGES.values()),
+            autonyms={code: Locale.parse(code).display_name for code in LANGUAGES},
+            fmt=Formatter(language),
+            static=STATIC,
+            path=path,
+            title=gettext(title),
+            condition_label={key: gettext(label) for key, label in CONDITION_LABELS.items()},
+            **context,
+        )
     )
     return secured(HTMLResponse(html, status_code=status), private=private)  # type: ignore[return-value]
 
@@ -150,7 +155,7 @@ def public_json(db: DbSession) -> Response:
 def open_data(table: str, fmt: str, db: DbSession) -> Response:
     if table not in exports.TABLES or fmt not in exports.FORMATS:
         raise HTTPException(404, f"no open-data table {table}.{fmt}")
-    body = exports.export(public_dashboard(db, now()), table, fmt)  # type: ignore[arg-type]
+    body = exports.export(public_dashboard(db, now()), table, fmt)
     response = Response(body, media_type=exports.FORMATS[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="surplus-{table}.{fmt}"'
     return secured(response)
@@ -271,7 +276,9 @@ def _language_routes(language: Language) -> None:
     def operator(request: Request, db: DbSession, settings: AppSettings) -> Response:
         return _operator_page(request, language, db, settings)
 
-    @router.get(f"{prefix}/operator/login", name=f"login_form_{language.code}", include_in_schema=False)
+    @router.get(
+        f"{prefix}/operator/login", name=f"login_form_{language.code}", include_in_schema=False
+    )
     def login_form(request: Request, settings: AppSettings) -> HTMLResponse:
         return _login_page(request, language, settings, None, 200)
 
@@ -286,7 +293,9 @@ def _language_routes(language: Language) -> None:
     ) -> Response:
         return _log_in(request, language, db, settings, client_id, client_secret, csrf)
 
-    @router.post(f"{prefix}/operator/logout", name=f"logout_{language.code}", include_in_schema=False)
+    @router.post(
+        f"{prefix}/operator/logout", name=f"logout_{language.code}", include_in_schema=False
+    )
     def logout(
         request: Request,
         db: DbSession,

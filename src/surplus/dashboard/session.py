@@ -143,7 +143,10 @@ def current(request: Request, session: Session, settings: Settings) -> OperatorS
         return None
     try:
         claims = jwt.decode(
-            token, _key(settings, "session"), algorithms=[ALGORITHM], audience=AUDIENCE,
+            token,
+            _key(settings, "session"),
+            algorithms=[ALGORITHM],
+            audience=AUDIENCE,
             options={"require": ["exp", "sub", "op", "csrf"]},
         )
     except jwt.InvalidTokenError:
