@@ -8,11 +8,12 @@ digits; a figure settlement has not produced is empty (CSV) or null (Parquet).
 from __future__ import annotations
 
 import io
-from typing import Literal
-
-import pandas as pd
+from typing import TYPE_CHECKING, Literal
 
 from surplus.dashboard.model import Dashboard
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Table = Literal["monthly", "zones"]
 TABLES: tuple[Table, ...] = ("monthly", "zones")
@@ -20,6 +21,8 @@ FORMATS = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.
 
 
 def frame(dashboard: Dashboard, table: Table) -> pd.DataFrame:
+    import pandas as pd  # only when a table is asked for: it slows the service's start
+
     rows = dashboard.months if table == "monthly" else dashboard.zones
     records = [row.model_dump(mode="json") for row in rows]
     data = pd.DataFrame.from_records(

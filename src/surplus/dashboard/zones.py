@@ -4,13 +4,12 @@ still shown, by its id and without a place on the map."""
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from functools import lru_cache
-
-import pandas as pd
+from importlib.resources import files
 
 from surplus.dashboard.i18n import N_
-from surplus.grid.files import embedded_path
 
 
 @dataclass(frozen=True)
@@ -24,10 +23,13 @@ class ZoneInfo:
 @lru_cache(maxsize=1)
 def known_zones() -> dict[str, ZoneInfo]:
     """The embedded dataset's zones by id, in its file order."""
-    frame = pd.read_csv(embedded_path() / "zones.csv")
+    # the file `surplus.grid.files.embedded_path()` names; read here without importing the
+    # planning packages, which would add a second to the service's start
+    text = (files("surplus") / "data" / "pakistan" / "zones.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
     return {
-        str(row.zone): ZoneInfo(str(row.zone), str(row.name), float(row.lat), float(row.lon))
-        for row in frame.itertuples(index=False)
+        row["zone"]: ZoneInfo(row["zone"], row["name"], float(row["lat"]), float(row["lon"]))
+        for row in rows
     }
 
 
