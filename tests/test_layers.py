@@ -89,10 +89,22 @@ def test_the_controllers_pure_core_imports_no_service_code(module: str) -> None:
     assert [n for n in inside if n not in allowed] == []
 
 
-@pytest.mark.parametrize("package", ("control", "agent", "simulation"))
+@pytest.mark.parametrize("package", ("control", "agent", "simulation", "dashboard"))
 def test_operations_packages_list_their_public_names(package: str) -> None:
     module = importlib.import_module(f"surplus.{package}")
     names = list(module.__all__)
     assert names and len(names) == len(set(names))
     assert [name for name in names if not hasattr(module, name)] == []
     assert module.__doc__ and module.__doc__.strip()
+
+
+# The dashboard's values, formats and map: plain data, no web framework or database, so the
+# same figures can be rendered, exported or tested without a server.
+PURE_DASHBOARD = ("dashboard/model.py", "dashboard/i18n.py", "dashboard/map.py",
+                  "dashboard/exports.py", "dashboard/zones.py")  # fmt: skip
+
+
+@pytest.mark.parametrize("module", PURE_DASHBOARD)
+def test_the_dashboard_s_values_import_no_service_code(module: str) -> None:
+    path = Path(surplus.__file__).parent / module
+    assert forbidden_imports(path.read_text(encoding="utf-8")) == []

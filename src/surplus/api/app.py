@@ -13,6 +13,7 @@ from fastapi import APIRouter, FastAPI
 from surplus.api.limits import RequestSizeLimit
 from surplus.api.problems import install_problem_handlers
 from surplus.api.routes import audit, auth, readings, register
+from surplus.dashboard import router as dashboard_router
 from surplus.settings import Settings, get_settings
 from surplus.store.base import make_engine, make_sessionmaker
 
@@ -77,4 +78,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if openadr is not None:
         app.include_router(openadr, prefix=OPENADR_PREFIX)
     app.include_router(api_router())
+    app.include_router(dashboard_router)  # the public dashboard: /, /ur/, /operator/
     return app
