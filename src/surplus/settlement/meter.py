@@ -292,7 +292,7 @@ def gaps(site_id: int, kind: int, times: pd.DatetimeIndex, interval_s: float) ->
     ordered = times.sort_values().unique()
     if len(ordered) < 2:
         return []
-    step = np.diff(ordered.asi8) / 1e9
+    step = np.diff(np.asarray((ordered - pd.Timestamp(0, tz="UTC")).total_seconds()))
     flags = []
     for k in np.flatnonzero(step > interval_s * 1.5):
         start = ordered[k] + pd.Timedelta(seconds=interval_s)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -90,6 +90,19 @@ def window_of(order: ControlOrder) -> OrderWindow:
     return OrderWindow(
         order.id, order.site_id, order.reason, order.decided_at, order.applies_at, end, intervals
     )
+
+
+def chained(windows: list[OrderWindow], gap: timedelta) -> list[OrderWindow]:
+    """Orders in time order, each following the one before within `gap` measured from the
+    first of its chain's notice (see `OrderWindow.baseline_notice_at`)."""
+    found: list[OrderWindow] = []
+    for window in sorted(windows, key=lambda w: w.applies_at):
+        before = found[-1] if found else None
+        if before is not None and window.decided_at <= before.ends_at + gap:
+            notice = before.baseline_notice_at or before.decided_at
+            window = replace(window, baseline_notice_at=notice)
+        found.append(window)
+    return found
 
 
 def settle_month(
@@ -193,7 +206,10 @@ def _judge_site(
         return []
     tz = ZoneInfo(timezone)
     excluded = frozenset(o.applies_at.astimezone(tz).date() for o in orders)
-    judgements = [judge_order(window_of(o), sheet, power, excluded, timezone) for o in orders]
+    windows = chained(
+        [window_of(o) for o in orders], timedelta(minutes=sheet.telemetry.baseline_minutes)
+    )
+    judgements = [judge_order(w, sheet, power, excluded, timezone) for w in windows]
     earlier = [
         row.judged_at
         for row in session.scalars(

@@ -48,14 +48,26 @@ class OrderWindow:
     ends_at: datetime
     intervals: tuple[tuple[datetime, datetime, float], ...]
 
-    def limit_mw(self, minutes: pd.DatetimeIndex) -> np.ndarray:
-        limits = np.full(len(minutes), np.nan)
+    baseline_notice_at: datetime | None = None
+    """When the baseline's 'before' ends: the notice of the first order of a chain (an
+    order that follows another closely), so a chained order is not measured against the
+    curtailed draw of the one before it. None: this order's own notice."""
+
+    def limit_mw(self, minutes: pd.DatetimeIndex, free_mw: float) -> tuple[np.ndarray, np.ndarray]:
+        """Per minute, the mean MW allowed (time-weighted: the limit where the order covers
+        the minute, `free_mw` elsewhere, as a meter's minute energy sees it) and whether
+        the order covers any of it."""
+        begin = np.asarray((minutes - pd.Timestamp(0, tz="UTC")).total_seconds())
+        covered = np.zeros(len(minutes))
+        allowed = np.zeros(len(minutes))
         for start, end, mw in self.intervals:
-            inside = (minutes >= pd.Timestamp(start).floor("min")) & (minutes < pd.Timestamp(end))
-            limits[inside] = (
-                np.fmin(limits[inside], mw) if np.isfinite(limits[inside]).any() else mw
-            )
-        return limits
+            a, b = pd.Timestamp(start).timestamp(), pd.Timestamp(end).timestamp()
+            overlap = np.clip(np.minimum(b, begin + 60.0) - np.maximum(a, begin), 0.0, 60.0)
+            overlap = np.minimum(overlap, 60.0 - covered)
+            covered += overlap
+            allowed += overlap * mw
+        mean = (allowed + (60.0 - covered) * free_mw) / 60.0
+        return mean, covered > 0
 
 
 @dataclass(frozen=True)
@@ -106,7 +118,8 @@ def judge_order(
     >>> j.verdict, j.ordered_mw, j.delivered_mw, j.shortfall_mw
     ('compliant', 8.0, 8.0, 0.0)
     """
-    event = Event(order.decided_at, order.applies_at, order.ends_at, timezone)
+    notice = order.baseline_notice_at or order.decided_at
+    event = Event(notice, order.applies_at, order.ends_at, timezone)
     minutes = event.minutes()
     terms = sheet.telemetry
     base = baseline(
@@ -117,7 +130,8 @@ def judge_order(
         sheet.allocated_mw,
         terms.baseline_minutes,
     )
-    limit = order.limit_mw(minutes)
+    limit, inside = order.limit_mw(minutes, sheet.allocated_mw)
+    limit = np.where(inside, limit, np.nan)
     metered = power_mw.reindex(minutes).to_numpy(dtype=float)
     tolerance = terms.tolerance_share * sheet.allocated_mw
     deadline = pd.Timestamp(order.applies_at) + pd.Timedelta(seconds=sheet.response_s)
