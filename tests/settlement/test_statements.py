@@ -141,8 +141,8 @@ def test_a_statement_is_the_sum_of_its_lines_each_rounded_once(
     )
     # Each line is within half a paisa of the exact sum at the stated resolutions.
     for site_id in (1, 2):
-        rows = [r for r in statement.hours if r.site_id == site_id]
-        exact = sum(r.energy_mwh * r.energy_pkr_per_mwh for r in rows)
+        (table,) = [h for h in statement.hours if h.site_id == site_id]
+        exact = sum(e * p for e, p in zip(table.energy_mwh, table.energy_pkr_per_mwh, strict=True))
         line = next(x for x in statement.lines if x.site_id == site_id and x.code == "energy")
         assert abs(line.amount_pkr - exact) <= Decimal("0.005")
 

@@ -100,9 +100,9 @@ def meter_before(power_mw: pd.Series, event: Event, minutes: int = 15) -> Baseli
     array([8., 8.])
     """
     notice = pd.Timestamp(event.notice_at)
-    window = power_mw[
-        (power_mw.index >= notice - pd.Timedelta(minutes=minutes)) & (power_mw.index < notice)
-    ]
+    index = power_mw.index
+    first = index.searchsorted(notice - pd.Timedelta(minutes=minutes))
+    window = power_mw.iloc[first : index.searchsorted(notice)]
     level = float(window.mean()) if window.notna().any() else np.nan
     note = "" if np.isfinite(level) else "no reading before the notice"
     return Baseline("meter_before", np.full(len(event.minutes()), level), note)

@@ -289,15 +289,16 @@ def _clock_flags(frame: pd.DataFrame, received_at: datetime) -> list[Flag]:
 
 def gaps(site_id: int, kind: int, times: pd.DatetimeIndex, interval_s: float) -> list[Flag]:
     """Spans longer than one interval with no reading, between the first and last time."""
-    ordered = times.sort_values().unique()
-    if len(ordered) < 2:
+    ns = np.sort(pd.DatetimeIndex(times).tz_convert("UTC").as_unit("ns").asi8)
+    ns = ns[np.r_[True, np.diff(ns) != 0]] if len(ns) else ns
+    if len(ns) < 2:
         return []
-    step = np.diff(np.asarray((ordered - pd.Timestamp(0, tz="UTC")).total_seconds()))
+    step = np.diff(ns) / 1e9
     flags = []
     for k in np.flatnonzero(step > interval_s * 1.5):
-        start = ordered[k] + pd.Timedelta(seconds=interval_s)
-        until = ordered[k + 1]
-        missing = round(step[k] / interval_s) - 1
+        start = pd.Timestamp(int(ns[k]), tz="UTC") + pd.Timedelta(seconds=interval_s)
+        until = pd.Timestamp(int(ns[k + 1]), tz="UTC")
+        missing = round(float(step[k]) / interval_s) - 1
         flags.append(
             Flag(
                 site_id,

@@ -13,6 +13,7 @@ from collections import Counter
 from datetime import datetime
 from decimal import Decimal
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -27,6 +28,8 @@ from surplus.store.settlement_tables import (
     SettlementVerdict,
 )
 
+TIMEZONE = "Asia/Karachi"
+"""Days and months are local."""
 GRID_ORDER_REASONS = frozenset({"shortfall", "fail_safe", "frequency", "restore"})
 """Orders that protect households (a price curtailment protects the tariff, not supply)."""
 
@@ -139,13 +142,16 @@ def month_summary(session: Session, month: str) -> MonthSummary:
     hourly: dict[datetime, float] = {}
     daily_energy: dict[str, float] = {}
     daily_money: dict[str, Decimal] = {}
+    tz = ZoneInfo(TIMEZONE)
     for s in statements:
-        for h in s.hours:
-            hourly[h.hour_start] = hourly.get(h.hour_start, 0.0) + float(h.energy_mwh)
-            day = h.hour_start.date().isoformat()
-            daily_energy[day] = daily_energy.get(day, 0.0) + float(h.energy_mwh)
-            money = h.energy_mwh * (h.energy_pkr_per_mwh + h.network_pkr_per_mwh)
-            daily_money[day] = daily_money.get(day, Decimal(0)) + money
+        for site_hours in s.hours:
+            network = site_hours.network_pkr_per_mwh
+            for at, mwh, rate in zip(site_hours.hour_start, site_hours.energy_mwh,
+                                     site_hours.energy_pkr_per_mwh, strict=True):  # fmt: skip
+                hourly[at] = hourly.get(at, 0.0) + float(mwh)
+                day = at.astimezone(tz).date().isoformat()
+                daily_energy[day] = daily_energy.get(day, 0.0) + float(mwh)
+                daily_money[day] = daily_money.get(day, Decimal(0)) + mwh * (rate + network)
     counts = Counter(v.verdict for v in verdicts)
     grid = [v for v in verdicts if v.reason in GRID_ORDER_REASONS]
     above = float(sum(v.excess_mwh for v in grid))

@@ -27,8 +27,17 @@ from pydantic import BaseModel, ConfigDict
 from surplus.contracts import TermSheet
 from surplus.loads.catalogue import BITCOIN
 from surplus.loads.miner import MinerFleet
-from surplus.settlement.money import RULE, amount_pkr, energy, pkr, price
-from surplus.settlement.pricing import hourly_prices, is_peak
+from surplus.settlement.money import (
+    ENERGY_DIGITS,
+    PRICE_DIGITS,
+    RULE,
+    amount_pkr,
+    energy,
+    pkr,
+    price,
+    scaled,
+)
+from surplus.settlement.pricing import HourlyPrices, hourly_prices, is_peak
 from surplus.settlement.verdicts import Judgement
 
 LineCode = Literal[
@@ -77,13 +86,15 @@ class Line(_Model):
     amount_pkr: Decimal
 
 
-class HourRow(_Model):
+class SiteHours(_Model):
+    """One site's hours, as columns: MWh billed and PKR/MWh at the stated resolutions."""
+
     site_id: int
-    hour_start: datetime
-    energy_mwh: Decimal
-    energy_pkr_per_mwh: Decimal
+    hour_start: tuple[datetime, ...]
+    energy_mwh: tuple[Decimal, ...]
+    energy_pkr_per_mwh: tuple[Decimal, ...]
+    recovery_pkr_per_mwh: tuple[Decimal, ...]
     network_pkr_per_mwh: Decimal
-    recovery_pkr_per_mwh: Decimal
 
 
 class ReserveShare(_Model):
@@ -128,7 +139,7 @@ class Statement(_Model):
     sites: tuple[SiteSummary, ...]
     lines: tuple[Line, ...]
     reserve: tuple[ReserveShare, ...]
-    hours: tuple[HourRow, ...]
+    hours: tuple[SiteHours, ...]
     total_pkr: Decimal
 
     @property
@@ -186,7 +197,7 @@ def _line(
     )
 
 
-def site_lines(site: SiteMonth) -> tuple[list[Line], list[HourRow], ReserveShare | None]:
+def site_lines(site: SiteMonth) -> tuple[list[Line], SiteHours, ReserveShare | None]:
     sheet, sid = site.sheet, site.site_id
     prices = hourly_prices(sheet, site.hours, site.marginal_cost_pkr_per_mwh)
     billed = np.nan_to_num(site.energy_mwh, nan=0.0)
@@ -312,19 +323,7 @@ def site_lines(site: SiteMonth) -> tuple[list[Line], list[HourRow], ReserveShare
                 amount_pkr=-abs(pkr(value)),
             )
         )
-    hours = [
-        HourRow(
-            site_id=sid,
-            hour_start=h.to_pydatetime(),
-            energy_mwh=energy(e),
-            energy_pkr_per_mwh=price(ep),
-            network_pkr_per_mwh=price(prices.network_pkr_per_mwh),
-            recovery_pkr_per_mwh=price(r),
-        )
-        for h, e, ep, r in zip(
-            site.hours, billed, energy_price, prices.recovery_pkr_per_mwh.to_numpy(), strict=True
-        )
-    ]
+    hours = hour_rows(sid, site.hours, billed, energy_price, prices)
     reserve = None
     if sheet.kind == "miner" and sheet.strategic_bitcoin_reserve_share > 0:
         per_mwh = btc_per_mwh()
@@ -355,6 +354,29 @@ def cost_of_serving(site: SiteMonth) -> Decimal | None:
     return amount_pkr(np.nan_to_num(site.energy_mwh, nan=0.0), serving)
 
 
+def hour_rows(
+    site_id: int,
+    index: pd.DatetimeIndex,
+    billed: np.ndarray,
+    energy_price: np.ndarray,
+    prices: HourlyPrices,
+) -> SiteHours:
+    """The hourly table at the stated resolutions, built without re-validation: every
+    value is made here, of the declared type (thousands a statement)."""
+
+    def column(values: np.ndarray, digits: int) -> tuple[Decimal, ...]:
+        return tuple(Decimal(v).scaleb(-digits) for v in scaled(values, digits))
+
+    return SiteHours.model_construct(
+        site_id=site_id,
+        hour_start=tuple(index.to_pydatetime()),
+        energy_mwh=column(billed, ENERGY_DIGITS),
+        energy_pkr_per_mwh=column(energy_price, PRICE_DIGITS),
+        recovery_pkr_per_mwh=column(prices.recovery_pkr_per_mwh.to_numpy(), PRICE_DIGITS),
+        network_pkr_per_mwh=price(prices.network_pkr_per_mwh),
+    )
+
+
 def btc_per_mwh() -> float:
     """Bitcoin a default fleet mines per MWh at its meter, at the catalogue's network
     hashrate, subsidy and fees: the reserve share's estimate."""
@@ -375,7 +397,7 @@ def build_statement(
 ) -> Statement:
     """The statement of `operator` for `month` from its sites' months."""
     lines: list[Line] = []
-    hours: list[HourRow] = []
+    hours: list[SiteHours] = []
     reserve: list[ReserveShare] = []
     summaries = []
     for site in sorted(sites, key=lambda s: s.site_id):
@@ -384,7 +406,7 @@ def build_statement(
             (line.amount_pkr for line in found if line.code in REVENUE_CODES), Decimal("0.00")
         )
         lines += found
-        hours += rows
+        hours.append(rows)
         if share is not None:
             reserve.append(share)
         summaries.append(

@@ -132,7 +132,9 @@ def judge_order(
     )
     limit, inside = order.limit_mw(minutes, sheet.allocated_mw)
     limit = np.where(inside, limit, np.nan)
-    metered = power_mw.reindex(minutes).to_numpy(dtype=float)
+    index = power_mw.index
+    near = power_mw.iloc[index.searchsorted(minutes[0]) : index.searchsorted(minutes[-1], "right")]
+    metered = near.reindex(minutes).to_numpy(dtype=float)
     tolerance = terms.tolerance_share * sheet.allocated_mw
     deadline = pd.Timestamp(order.applies_at) + pd.Timedelta(seconds=sheet.response_s)
     after = (minutes >= deadline.ceil("min")) & np.isfinite(limit)
