@@ -70,11 +70,16 @@ def sheets(n: int, rng: np.random.Generator) -> list[TermSheet]:
                 tariff,
             )
         )  # type: ignore[arg-type]
-    return found  # fmt: skip
+    return found
 
 
-def minutes_of(sheet: TermSheet, grid: pd.DatetimeIndex, rng: np.random.Generator,
-               orders: list[OrderWindow], late: bool) -> np.ndarray:  # fmt: skip
+def minutes_of(
+    sheet: TermSheet,
+    grid: pd.DatetimeIndex,
+    rng: np.random.Generator,
+    orders: list[OrderWindow],
+    late: bool,
+) -> np.ndarray:
     mw = sheet.allocated_mw
     power = mw * (0.97 + 0.02 * rng.random(len(grid)))
     for order in orders:
@@ -113,13 +118,23 @@ def main() -> None:
         for n, day in enumerate(sorted(days)):
             a = pd.Timestamp(hours[day * 24 + 12])
             b = a + pd.Timedelta(minutes=int(rng.integers(30, 180)))
-            found.append(OrderWindow(site * 10 + n, site, "shortfall", a.to_pydatetime(), a.to_pydatetime(),
-                                     b.to_pydatetime(), ((a.to_pydatetime(), b.to_pydatetime(), sheet.allocated_mw * 0.3),)))  # fmt: skip
+            found.append(
+                OrderWindow(
+                    site * 10 + n,
+                    site,
+                    "shortfall",
+                    a.to_pydatetime(),
+                    a.to_pydatetime(),
+                    b.to_pydatetime(),
+                    ((a.to_pydatetime(), b.to_pydatetime(), sheet.allocated_mw * 0.3),),
+                )
+            )
         windows[site] = found
         data[site] = minutes_of(sheet, grid, rng, found, late=k % 10 == 0)
     readings = sum(len(v) for v in data.values())
     console.print(
-        f"{args.sites:,} sites, {readings:,} one-minute readings invented in {time.perf_counter() - made:.1f} s"
+        f"{args.sites:,} sites, {readings:,} one-minute readings invented in "
+        f"{time.perf_counter() - made:.1f} s"
     )
 
     timings: dict[str, float] = defaultdict(float)
@@ -144,9 +159,16 @@ def main() -> None:
         for j in judged:
             verdicts[j.verdict] += 1
         timings["verdicts"] += time.perf_counter() - t
-        use = MeterUse(source="meter", version=0, readings=int(counts.sum()), expected_readings=len(grid),
-                       hours_billed=int(np.isfinite(energy).sum()), hours_without_readings=int(np.isnan(energy).sum()),
-                       flags=flags, sha256=meter_digest(energy))  # fmt: skip
+        use = MeterUse(
+            source="meter",
+            version=0,
+            readings=int(counts.sum()),
+            expected_readings=len(grid),
+            hours_billed=int(np.isfinite(energy).sum()),
+            hours_without_readings=int(np.isnan(energy).sum()),
+            flags=flags,
+            sha256=meter_digest(energy),
+        )
         months[sheet.operator].append(
             SiteMonth(site, sheet, hours, energy, use, costs[sheet.zone], judged)
         )
@@ -161,12 +183,17 @@ def main() -> None:
     total = time.perf_counter() - began
     money = sum(s.total_pkr for s in statements)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    console.print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, load average {load:.1f}")  # fmt: skip
+    machine = platform.processor() or platform.machine()
+    console.print(
+        f"machine: {machine}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"load average {load:.1f}"
+    )
     for name, seconds in timings.items():
         console.print(f"  {name:<14} {seconds:7.2f} s")
     console.print(
         f"total {total:.2f} s (target < 60 s): {len(statements)} statements, {money:,.2f} PKR, "
-        f"{sum(verdicts.values()):,} verdicts {dict(verdicts)}, {flags:,} flags, {size / 1e6:.0f} MB of JSON"
+        f"{sum(verdicts.values()):,} verdicts {dict(verdicts)}, {flags:,} flags, "
+        f"{size / 1e6:.0f} MB of JSON"
     )
 
 

@@ -25,6 +25,7 @@ of them a like-day method falls back to `meter_before`, and says so.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -50,7 +51,12 @@ class Event:
     timezone: str = "Asia/Karachi"
 
     def minutes(self) -> pd.DatetimeIndex:
-        start = pd.Timestamp(self.start).floor("min")
+        """The event's minutes (UTC), from the one its limit starts in to its end."""
+        return self._minutes
+
+    @cached_property
+    def _minutes(self) -> pd.DatetimeIndex:
+        start = pd.Timestamp(self.start).tz_convert("UTC").floor("min")
         return pd.date_range(start, pd.Timestamp(self.end), freq="1min", inclusive="left")
 
 
