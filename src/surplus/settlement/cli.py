@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -15,7 +14,7 @@ import typer
 from sqlalchemy.orm import Session
 
 from surplus.console import console, fails_cleanly
-from surplus.errors import InputError, Problem, SurplusError
+from surplus.errors import InputError, Problem
 
 settle_app = typer.Typer(
     help="Settlement: meter data, compliance verdicts, statements, the public report.",
@@ -204,10 +203,3 @@ def report_command(
     summary = _in_session(database_url, lambda session: month_summary(session, month))
     paths = write_public_report(summary, out / month)
     console.print(f"Public report for {month}: {', '.join(str(p) for p in paths)}")
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-__all__ = ["SurplusError", "settle_app"]
