@@ -25,8 +25,8 @@ of them a like-day method falls back to `meter_before`, and says so.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
