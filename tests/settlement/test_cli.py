@@ -9,9 +9,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from surplus.cli import app
+from surplus.store.base import make_engine, make_sessionmaker
+from surplus.store.readings import Reading
+from surplus.store.settlement_tables import MeterBatch
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
@@ -47,6 +51,13 @@ def test_a_simulated_day_settles_end_to_end(tmp_path: Path) -> None:
         assert Decimal(body["total_pkr"]) == total
         assert all(site["meter"]["source"] == "meter" for site in body["sites"])
         assert path.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
+    # The agents' OpenADR reports were folded in as telemetry (kind 1), in one batch.
+    engine = make_engine(env["SURPLUS_DATABASE_URL"])
+    with make_sessionmaker(engine)() as session:
+        sources = set(session.scalars(select(MeterBatch.source)))
+        telemetry = session.scalar(select(func.count()).where(Reading.kind == 1))
+    engine.dispose()
+    assert {"csv", "openadr"} <= sources and telemetry
     code, out = run("settle", "report", "--month", "2025-06", "--out", str(settled), env=env)
     assert code == 0, out
     summary = json.loads((folder / "summary.json").read_text())
