@@ -30,8 +30,8 @@ from surplus.store.settlement_tables import (
 
 TIMEZONE = "Asia/Karachi"
 """Days and months are local."""
-GRID_ORDER_REASONS = frozenset({"shortfall", "fail_safe", "frequency", "restore"})
-"""Orders that protect households (a price curtailment protects the tariff, not supply)."""
+PRICE_REASONS = frozenset({"price"})
+"""Orders that protect the tariff, not supply; every other order protects households."""
 
 
 class _Model(BaseModel):
@@ -153,7 +153,7 @@ def month_summary(session: Session, month: str) -> MonthSummary:
                 daily_energy[day] = daily_energy.get(day, 0.0) + float(mwh)
                 daily_money[day] = daily_money.get(day, Decimal(0)) + mwh * (rate + network)
     counts = Counter(v.verdict for v in verdicts)
-    grid = [v for v in verdicts if v.reason in GRID_ORDER_REASONS]
+    grid = [v for v in verdicts if v.reason not in PRICE_REASONS]
     above = float(sum(v.excess_mwh for v in grid))
     detail = [v.detail for v in verdicts]
     return MonthSummary(
