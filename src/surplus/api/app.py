@@ -21,6 +21,7 @@ API_PREFIX = "/api/v1"
 OPENADR_PREFIX = "/openadr3/3.1.0"
 OPENADR_ROUTES = "surplus.openadr.routes"
 CONTROL_ROUTES = "surplus.control.routes"
+SETTLEMENT_ROUTES = "surplus.settlement.routes"
 
 
 def api_router() -> APIRouter:
@@ -33,6 +34,9 @@ def api_router() -> APIRouter:
     control = _optional_router(CONTROL_ROUTES)  # the control room's grid-state push
     if control is not None:
         router.include_router(control)
+    settlement = _optional_router(SETTLEMENT_ROUTES)  # meter files, statements, verdicts
+    if settlement is not None:
+        router.include_router(settlement)
     return router
 
 
