@@ -116,16 +116,22 @@ def test_db_upgrade_from_0004_adds_the_controller_and_keeps_the_allocations(
                 connection.execute(text(sql), {"t": at, **values})
         result = CliRunner().invoke(app, ["db", "upgrade", "--database-url", url])
         assert result.exit_code == 0, result.output
-        assert current_revision(engine) == head_revision() == "0005"
+        assert current_revision(engine) == head_revision() == "0006"
         tables = set(inspect(engine).get_table_names())
         assert {"control_orders", "control_ledger", "control_values"} <= tables
+        assert {
+            "settlement_statements",
+            "settlement_verdicts",
+            "settlement_meter_batches",
+        } <= tables
         with make_sessionmaker(engine)() as session:
             (read,) = active_term_sheets(session, at)
         assert read.register_site_id == 7 and read.model_copy(
             update={"register_site_id": None}
         ) == TermSheet.model_validate(terms)
         downgrade(engine, "0004")
-        assert "control_orders" not in set(inspect(engine).get_table_names())
+        left = set(inspect(engine).get_table_names())
+        assert "control_orders" not in left and "settlement_statements" not in left
     finally:
         drop_fresh(engine)
 
@@ -136,13 +142,14 @@ def test_db_upgrade_from_empty(backend: str, tmp_path: Path) -> None:
     try:
         result = CliRunner().invoke(app, ["db", "upgrade", "--database-url", url])
         assert result.exit_code == 0, result.output
-        assert "revision 0005" in result.output
+        assert "revision 0006" in result.output
     finally:
         drop_fresh(make_engine(url))
 
 
-def test_the_controllers_migration_imports_no_live_code() -> None:
-    path = MIGRATIONS_DIR / "versions" / "0005_control.py"
+@pytest.mark.parametrize("name", ["0005_control.py", "0006_settlement.py"])
+def test_the_controllers_and_settlements_migrations_import_no_live_code(name: str) -> None:
+    path = MIGRATIONS_DIR / "versions" / name
     tree = ast.parse(path.read_text(encoding="utf-8"))
     roots = {
         alias.name.split(".")[0]

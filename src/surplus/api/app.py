@@ -13,6 +13,7 @@ from fastapi import APIRouter, FastAPI
 from surplus.api.limits import RequestSizeLimit
 from surplus.api.problems import install_problem_handlers
 from surplus.api.routes import audit, auth, readings, register
+from surplus.dashboard import router as dashboard_router
 from surplus.settings import Settings, get_settings
 from surplus.store.base import make_engine, make_sessionmaker
 
@@ -20,6 +21,7 @@ API_PREFIX = "/api/v1"
 OPENADR_PREFIX = "/openadr3/3.1.0"
 OPENADR_ROUTES = "surplus.openadr.routes"
 CONTROL_ROUTES = "surplus.control.routes"
+SETTLEMENT_ROUTES = "surplus.settlement.routes"
 
 
 def api_router() -> APIRouter:
@@ -32,6 +34,9 @@ def api_router() -> APIRouter:
     control = _optional_router(CONTROL_ROUTES)  # the control room's grid-state push
     if control is not None:
         router.include_router(control)
+    settlement = _optional_router(SETTLEMENT_ROUTES)  # meter files, statements, verdicts
+    if settlement is not None:
+        router.include_router(settlement)
     return router
 
 
@@ -77,4 +82,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if openadr is not None:
         app.include_router(openadr, prefix=OPENADR_PREFIX)
     app.include_router(api_router())
+    app.include_router(dashboard_router)  # the public dashboard: /, /ur/, /operator/
     return app
