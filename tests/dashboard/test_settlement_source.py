@@ -38,6 +38,8 @@ def test_a_settled_month_shows_month_summary_s_figures(session: Session) -> None
     figures = settlement_source.month_figures(session, [DECEMBER, JANUARY])
     assert list(figures) == [JANUARY]  # December was not settled: left out
     shown, summary = figures[JANUARY], month_summary(session, "2026-01")
+    # every figure shown (read without the hourly tables) is month_summary's
+    assert shown == settlement_source.as_month(summary)
     assert shown.energy_sold_mwh == float(summary.energy_sold_mwh)
     assert shown.revenue_pkr == summary.revenue_pkr
     assert shown.cost_to_serve_pkr == summary.subsidy.cost_of_serving_pkr

@@ -1,15 +1,16 @@
 """The dashboard's only source of settlement figures: settled months, operators'
 statements and the monthly public report, all read from the settlement store.
 
-Every figure is settlement's own: a month's row is `surplus.settlement.public.month_summary`
-converted to the dashboard's model, a statement is the issued row `surplus settle month`
-wrote, and the public report is `surplus.settlement.report` rendered from the same summary
-(so a download always matches the page; no folder of files to keep in step). A month
-settlement has not closed has no figures, and the pages say so.
+Every figure is settlement's own: a month's row is `surplus.settlement.public.month_totals`
+(`month_summary`'s figures but the hourly ones) converted to the dashboard's model, a
+statement is the issued row `surplus settle month` wrote, and the public report is
+`surplus.settlement.report` rendered from the month's summary (so a download always
+matches the page; no folder of files to keep in step). A month settlement has not closed
+has no figures, and the pages say so.
 
 Settlement imports pandas, numpy and the planning packages; the dashboard must start
 without them, so every function imports settlement when first called, never at module load.
-A month's summary is kept in memory, keyed by what it was computed from (the issued
+A month's figures are kept in memory, keyed by what they were computed from (the issued
 statements' content digests and the verdicts), so the public page reads each settled month
 once, not on every view.
 """
@@ -19,7 +20,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -38,16 +39,16 @@ from surplus.store.settlement_tables import (
 )
 
 if TYPE_CHECKING:
-    from surplus.settlement.public import MonthSummary
+    from surplus.settlement.public import MonthSummary, MonthTotals
     from surplus.settlement.statements import Statement
 
 REPORT_NAME = re.compile(r"^public-report-(\d{4})-(0[1-9]|1[0-2])\.(html|pdf)$")
 CACHED_MONTHS = 48
-"""Summaries kept in memory (a few years of months); the oldest used is dropped first."""
+"""Months' figures kept in memory (a few years); the least recently used is dropped first."""
 
 _Key = tuple[str, str, tuple[tuple[int, str], ...], tuple[tuple[str, int, float], ...]]
 """(database, month, issued statements' (row id, content digest), verdicts by class)."""
-_cache: OrderedDict[_Key, MonthSummary] = OrderedDict()
+_cache: OrderedDict[tuple[str, _Key], MonthSummary | MonthTotals] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -91,20 +92,35 @@ def _keys(session: Session, months: Sequence[str]) -> dict[str, _Key]:
 
 
 def summary(session: Session, month: str) -> MonthSummary | None:
-    """Settlement's public summary of `month`; None when the month has not been settled."""
+    """Settlement's public summary of `month` (hourly figures included, for the public
+    report); None when the month has not been settled."""
+    from surplus.settlement.public import MonthSummary, month_summary
+
     key = _keys(session, [month]).get(month)
-    return None if key is None else _summary(session, key)
+    if key is None:
+        return None
+    found = _cached(("summary", key), lambda: month_summary(session, month))
+    assert isinstance(found, MonthSummary)
+    return found
 
 
-def _summary(session: Session, key: _Key) -> MonthSummary:
+def _totals(session: Session, key: _Key) -> MonthTotals:
+    from surplus.settlement.public import MonthTotals, month_totals
+
+    found = _cached(("totals", key), lambda: month_totals(session, key[1]))
+    assert isinstance(found, MonthTotals)
+    return found
+
+
+def _cached(
+    key: tuple[str, _Key], compute: Callable[[], MonthSummary | MonthTotals]
+) -> MonthSummary | MonthTotals:
     with _lock:
         found = _cache.get(key)
         if found is not None:
             _cache.move_to_end(key)
             return found
-    from surplus.settlement.public import month_summary
-
-    computed = month_summary(session, key[1])
+    computed = compute()
     with _lock:
         _cache[key] = computed
         while len(_cache) > CACHED_MONTHS:
@@ -112,7 +128,7 @@ def _summary(session: Session, key: _Key) -> MonthSummary:
     return computed
 
 
-def as_month(found: MonthSummary) -> SettlementMonth:
+def as_month(found: MonthTotals | MonthSummary) -> SettlementMonth:
     """The dashboard's row of a settled month, every figure as settlement computed it."""
     return SettlementMonth(
         energy_sold_mwh=float(found.energy_sold_mwh),
@@ -135,7 +151,7 @@ def month_figures(session: Session, months: Sequence[date]) -> dict[date, Settle
     has been settled; a month settlement has not closed is left out of the mapping."""
     wanted = {month_key(m): m for m in months}
     keys = _keys(session, list(wanted))
-    return {wanted[name]: as_month(_summary(session, key)) for name, key in keys.items()}
+    return {wanted[name]: as_month(_totals(session, key)) for name, key in keys.items()}
 
 
 # -- operators' statements ------------------------------------------------------------------
