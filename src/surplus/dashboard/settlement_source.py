@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -157,24 +157,25 @@ def month_figures(session: Session, months: Sequence[date]) -> dict[date, Settle
 # -- operators' statements ------------------------------------------------------------------
 
 
-def _owned(session: Session, operator_id: int, rows: Sequence[SettlementStatement]) -> list[int]:
-    """Ids of the statement rows whose every site is one of the operator's.
+def _owns(operator_sites: set[int], billed: Any) -> bool:
+    """Whether a statement billing `billed` (its `sites` JSON) is wholly the operator's.
 
     A statement is addressed by the term sheet's operator name, which the register does not
     enforce; its sites are what tie it to an operator. A statement naming any site of
     another operator is shown to no one here."""
-    sites = set(session.scalars(select(Site.id).where(Site.operator_id == operator_id)))
-    owned = []
-    for row in rows:
-        billed = {int(site["site_id"]) for site in row.body.get("sites", [])}
-        if billed and billed <= sites:
-            owned.append(row.id)
-    return owned
+    ids = {int(site["site_id"]) for site in billed or []}
+    return bool(ids) and ids <= operator_sites
 
 
-def _candidates(session: Session, operator_id: int) -> list[SettlementStatement]:
-    """Statements (every version) billing at least one of the operator's sites, by the
-    operator names their term sheets carry."""
+def _sites_of(session: Session, operator_id: int) -> set[int]:
+    return set(session.scalars(select(Site.id).where(Site.operator_id == operator_id)))
+
+
+def operator_statements(session: Session, operator_id: int) -> list[StatementLine]:
+    """The operator's monthly statements, every version, newest month and version first;
+    only statements all of whose sites are the operator's. Candidates are found by the
+    operator names its term sheets carry, and only their `sites` are read (not the hourly
+    tables)."""
     names = {
         str(terms["operator"])
         for terms in session.scalars(
@@ -186,21 +187,22 @@ def _candidates(session: Session, operator_id: int) -> list[SettlementStatement]
     }
     if not names:
         return []
-    return list(
-        session.scalars(
-            select(SettlementStatement)
-            .where(SettlementStatement.operator.in_(sorted(names)))
-            .where(SettlementStatement.status.in_((STATEMENT_ISSUED, STATEMENT_SUPERSEDED)))
-            .order_by(SettlementStatement.month.desc(), SettlementStatement.version.desc())
+    mine = _sites_of(session, operator_id)
+    rows = session.execute(
+        select(
+            SettlementStatement.id,
+            SettlementStatement.month,
+            SettlementStatement.version,
+            SettlementStatement.status,
+            SettlementStatement.reason,
+            SettlementStatement.total_pkr,
+            SettlementStatement.energy_mwh,
+            SettlementStatement.body["sites"].label("sites"),
         )
-    )
-
-
-def operator_statements(session: Session, operator_id: int) -> list[StatementLine]:
-    """The operator's monthly statements, every version, newest month and version first;
-    only statements all of whose sites are the operator's."""
-    rows = _candidates(session, operator_id)
-    mine = set(_owned(session, operator_id, rows))
+        .where(SettlementStatement.operator.in_(sorted(names)))
+        .where(SettlementStatement.status.in_((STATEMENT_ISSUED, STATEMENT_SUPERSEDED)))
+        .order_by(SettlementStatement.month.desc(), SettlementStatement.version.desc())
+    ).all()
     return [
         StatementLine(
             month=date.fromisoformat(f"{row.month}-01"),
@@ -213,7 +215,7 @@ def operator_statements(session: Session, operator_id: int) -> list[StatementLin
             document=f"statement-{row.month}-v{row.version}",
         )
         for row in rows
-        if row.id in mine
+        if _owns(mine, row.sites)
     ]
 
 
@@ -223,7 +225,7 @@ def operator_statement(session: Session, operator_id: int, row_id: int) -> State
     from surplus.settlement.statements import Statement
 
     row = session.get(SettlementStatement, row_id)
-    if row is None or _owned(session, operator_id, [row]) != [row.id]:
+    if row is None or not _owns(_sites_of(session, operator_id), row.body.get("sites")):
         return None
     return Statement.model_validate(row.body)
 
