@@ -75,7 +75,10 @@ def test_the_public_page_shows_the_settled_month_as_settlement_summarised_it(
 def test_an_operator_downloads_its_own_statements_and_not_another_s(
     client: TestClient, settled: Settled
 ) -> None:
-    assert client.get("/operator/statements/1.pdf", follow_redirects=False).status_code == 303
+    for prefix in ("", "/ur"):
+        anonymous = client.get(f"{prefix}/operator/statements/1.pdf", follow_redirects=False)
+        assert anonymous.status_code == 303
+        assert anonymous.headers["location"] == f"{prefix}/operator/login"
     assert login(client, "sa", SECRET_SA).status_code == 303
     page = client.get("/operator/").text
     shown = figures(page, "statements")

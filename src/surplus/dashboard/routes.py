@@ -215,13 +215,14 @@ def _operator_page(
 
 
 def _statement_download(
-    request: Request, db: Session, settings: Settings, row_id: int, fmt: str
+    request: Request, language: Language, db: Session, settings: Settings, row_id: int, fmt: str
 ) -> Response:
     """One of the logged-in operator's statements as JSON or PDF. Another operator's, or
     one that does not exist, is the same 404: the answer tells nothing about it."""
     current = sessions.current(request, db, settings)
     if current is None:
-        return secured(RedirectResponse("/operator/login", status_code=303), private=True)
+        login = f"{language.prefix}/operator/login"
+        return secured(RedirectResponse(login, status_code=303), private=True)
     statement = (
         settlement_source.operator_statement(db, current.operator_id, row_id)
         if fmt in ("json", "pdf") and ROW_ID_MIN <= row_id <= ROW_ID_MAX
@@ -313,7 +314,7 @@ def _language_routes(language: Language) -> None:
     def statement(
         request: Request, db: DbSession, settings: AppSettings, row_id: int, fmt: str
     ) -> Response:
-        return _statement_download(request, db, settings, row_id, fmt)
+        return _statement_download(request, language, db, settings, row_id, fmt)
 
     @router.get(
         f"{prefix}/operator/login", name=f"login_form_{language.code}", include_in_schema=False
