@@ -112,5 +112,6 @@ def test_before_any_month_is_settled_both_languages_say_so(client: TestClient) -
     en, ur = client.get("/").text, client.get("/ur/").text
     assert "No month has been settled yet" in en
     assert 'id="none-settled"' in ur and "No month has been settled yet" not in ur
+    assert "ابھی کسی مہینے کا تصفیہ" in ur  # the catalogue's Urdu sentence
     assert 'data-figure="revenue_pkr"' not in en + ur
     assert client.get("/reports/public-report-2026-01.pdf").status_code == 404
