@@ -89,6 +89,7 @@ def run_study(
     unchanged, dataset, changes = prepare(spec, base)
     priced = economics_inputs(dataset, spec) if spec.stages.economics else None
     sites = joint_sites(dataset, spec) if spec.stages.headroom else ()
+    report("dispatch", 0, 0)
     result = dispatch(
         dataset,
         progress=lambda done, total: report("dispatch", done, total),
@@ -167,6 +168,7 @@ def _prices(
     def run(data: Dataset, loads: Sequence[FlexibleLoad]) -> DispatchResult:
         return dispatch(data, loads, base=result)
 
+    report("siting prices with the load", 0, 0)
     return prices_with_load(
         dataset,
         siting.ranks,
@@ -197,6 +199,7 @@ def _shedding(
         other, _ = apply_changes(unchanged, resolve_settings(unchanged, other_side))
     except InputError:
         return None
+    report("load-shedding", 0, 0)
     other_result = dispatch(
         other, progress=lambda done, total: report("load-shedding", done, total)
     )
@@ -256,6 +259,8 @@ def _economics(
 
     def step(_message: str) -> None:
         report("economics", next(steps), total)
+
+    report("economics", 0, total)
 
     def run(data: Dataset, loads: Sequence[FlexibleLoad]) -> DispatchResult:
         return dispatch(data, loads, base=result)
