@@ -42,7 +42,7 @@ def weather_system() -> Dataset:
                 "capacity_mw": 400.0,
                 "variable_cost_pkr_per_mwh": 20_000.0,
             },
-        ],  # fmt: skip
+        ],
         {"z": [300.0, 300.0]},
         availability={"windy": [0.5, 0.8], "sunny": [0.0, 0.6]},
     )

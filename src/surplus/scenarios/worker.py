@@ -4,9 +4,10 @@ the dataset as read (each worker reads it once)."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,13 +29,18 @@ def base_dataset(path: Path | None) -> Dataset:
     return load_dataset(path)
 
 
-def one_solver_thread() -> None:
-    """Solve months one after another in a worker: the ensemble's parallelism is across
-    runs (one task per core), and a single chain of warm starts makes a run's numbers the
-    same on any worker, however busy."""
-    import surplus.dispatch.run
+@contextlib.contextmanager
+def one_solver_thread() -> Iterator[None]:
+    """Solve months one after another while a run lasts: the ensemble's parallelism is
+    across runs (one task per core), and a single chain of warm starts makes a run's numbers
+    the same on any worker, however busy."""
+    import surplus.dispatch.run as dispatch_run
 
-    surplus.dispatch.run.SOLVER_THREADS = 1
+    before, dispatch_run.SOLVER_THREADS = dispatch_run.SOLVER_THREADS, 1
+    try:
+        yield
+    finally:
+        dispatch_run.SOLVER_THREADS = before
 
 
 class _Clock:
@@ -55,7 +61,11 @@ class _Clock:
 
 def run_one(run_id: int, spec: ScenarioSpec) -> RunRecord:
     """Run `run_id` of `spec`; an error propagates (Dask retries it, then it is recorded)."""
-    one_solver_thread()
+    with one_solver_thread():
+        return _run(run_id, spec)
+
+
+def _run(run_id: int, spec: ScenarioSpec) -> RunRecord:
     started = time.perf_counter()
     clock = _Clock()
     base = base_dataset(spec.dataset)
