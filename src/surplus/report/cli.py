@@ -59,6 +59,10 @@ def assess(
     allocation: Annotated[
         bool, typer.Option(help="Add the allocation of the sample applications (1+ dispatches).")
     ] = True,
+    ensemble: Annotated[
+        Path | None,
+        typer.Option(help="An ensemble folder (`surplus scenarios run --out`): add its section."),
+    ] = None,
 ) -> None:
     """Dispatch every hour of the year; report surplus by zone and season, and write the report."""
     from surplus.economics.programme import PROGRAMME_PLANTS
@@ -81,6 +85,7 @@ def assess(
             allocation=allocation,
         ),
     )
+    across = _ensemble(ensemble) if ensemble is not None else []
     with stage_bars() as progress:
         study = run_study(spec, progress=progress)
     dataset, result, changes = study.dataset, study.result, study.changes
@@ -122,6 +127,7 @@ def assess(
             )
         else:
             sections.append(allocation_section(study.allocation))
+    sections += across
     json_path, html_path = write_outputs(assessment, out, sections, changes)
     totals = assessment.totals
     console.print(
@@ -163,3 +169,13 @@ def _settings(scenario: Path | None, texts: list[str]) -> list[Setting]:
     """The scenario file's settings, then each --set (so --set overrides the file)."""
     given = list(read_scenario(scenario)) if scenario is not None else []
     return given + [parse_setting(text) for text in texts]
+
+
+def _ensemble(folder: Path) -> list[Section]:
+    """The ensemble's section, read (and checked) before anything is solved."""
+    from surplus.report.ensemble import ensemble_sections
+    from surplus.scenarios.store import load
+    from surplus.scenarios.summary import summarise
+
+    spec, records = load(folder)
+    return ensemble_sections(records, summarise(spec, records))

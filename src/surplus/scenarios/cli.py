@@ -15,7 +15,6 @@ from surplus.console import console, err_console, fails_cleanly
 
 if TYPE_CHECKING:
     from surplus.scenarios.record import RunRecord
-    from surplus.scenarios.spec import ScenarioSpec
 
 scenarios_app = typer.Typer(
     help="Ensembles of studies on Dask: draws of demand, weather, outages, fuel, bitcoin and "
@@ -86,6 +85,7 @@ def report_command(
 ) -> None:
     """Distributions over an ensemble's runs and the probability each quota holds."""
     from surplus.report.ensemble import answer, ensemble_page
+    from surplus.scenarios.store import load
     from surplus.scenarios.summary import summarise
 
     spec, records = load(folder)
@@ -100,17 +100,3 @@ def report_command(
     )
     console.print(answer(summary))
     console.print(f"[green]wrote[/] {target / 'ensemble.html'} and {target / 'ensemble.json'}")
-
-
-def load(folder: Path) -> tuple[ScenarioSpec, list[RunRecord]]:
-    """The spec an ensemble folder ran and its stored runs."""
-    from surplus.errors import InputError, Problem
-    from surplus.scenarios import store
-    from surplus.scenarios.spec import read_spec
-
-    kept = folder / store.SPEC_NAME
-    if not kept.exists():
-        raise InputError(
-            Problem(str(folder), None, None, "an ensemble folder (with spec.toml)", "none")
-        )
-    return read_spec(kept), store.read_all(folder)

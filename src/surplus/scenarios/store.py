@@ -11,6 +11,7 @@ import pandas as pd
 
 from surplus.errors import InputError, Problem
 from surplus.scenarios.record import RunRecord
+from surplus.scenarios.spec import ScenarioSpec, read_spec
 
 SPEC_NAME = "spec.toml"
 
@@ -63,3 +64,13 @@ def read_all(out: Path) -> list[RunRecord]:
             Problem(str(out), None, None, "an ensemble folder with runs/run-*.parquet", "none")
         )
     return [RunRecord.from_row(row) for row in pd.concat(map(pd.read_parquet, paths)).itertuples()]
+
+
+def load(folder: Path) -> tuple[ScenarioSpec, list[RunRecord]]:
+    """The spec an ensemble folder ran and its stored runs."""
+    kept = folder / SPEC_NAME
+    if not kept.exists():
+        raise InputError(
+            Problem(str(folder), None, None, "an ensemble folder (with spec.toml)", "none")
+        )
+    return read_spec(kept), read_all(folder)
