@@ -13,6 +13,7 @@ import surplus
 
 COMPUTING = (
     "grid", "dispatch", "headroom", "loads", "economics", "sensitivity", "allocation", "contracts",
+    "study",
 )  # fmt: skip
 # The controller's pure core: decided, planned and judged without the network or a database.
 PURE_CONTROL = (
@@ -106,7 +107,9 @@ def test_settlements_pure_core_imports_no_service_code(module: str) -> None:
     assert [n for n in inside if n not in own and not n.startswith(allowed)] == []
 
 
-@pytest.mark.parametrize("package", ("control", "agent", "simulation", "dashboard", "settlement"))
+@pytest.mark.parametrize(
+    "package", ("control", "agent", "simulation", "dashboard", "settlement", "scenarios")
+)
 def test_operations_packages_list_their_public_names(package: str) -> None:
     module = importlib.import_module(f"surplus.{package}")
     names = list(module.__all__)
