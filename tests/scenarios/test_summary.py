@@ -100,3 +100,17 @@ def test_assess_adds_the_ensemble_section(ensemble: Path, tmp_path: Path) -> Non
     missing = CliRunner().invoke(app, [*args[:-1], str(tmp_path / "nowhere")])
     assert missing.exit_code == 1 and "ensemble folder" in missing.output
     assert read_spec(ensemble / "spec.toml").runs == 21
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
+    import socket
+
+    from surplus.errors import InputError
+    from surplus.scenarios import run_ensemble
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    spec = write_spec(tmp_path / "spec", runs=1)
+    with pytest.raises(InputError, match="--scheduler"):
+        run_ensemble(spec, tmp_path / "o", scheduler=f"tcp://127.0.0.1:{port}", connect_timeout_s=2)

@@ -88,6 +88,7 @@ def run_ensemble(
     workers: int = 2,
     retries: int = RETRIES,
     progress: Callable[[int, int, RunRecord], None] | None = None,
+    connect_timeout_s: float = 30.0,
 ) -> Outcome:
     """Run every run of the spec not yet in `out`; `progress(done, total, record)` after
     each. `scheduler`: an existing Dask scheduler's address; None starts a local cluster of
@@ -111,7 +112,16 @@ def run_ensemble(
                 dashboard_address=None,
                 silence_logs=logging.ERROR,
             )
-        client = Client(cluster if cluster is not None else scheduler, timeout="60s")
+        try:
+            client = Client(
+                cluster if cluster is not None else scheduler, timeout=f"{connect_timeout_s}s"
+            )
+        except (OSError, TimeoutError) as error:
+            if cluster is not None:
+                cluster.close()
+            raise InputError(
+                Problem("--scheduler", None, None, "a reachable Dask scheduler", f"{error}")
+            ) from None
         try:
             futures = client.map(run_one, todo, spec=spec, retries=retries, pure=False)
             ids = {future.key: run_id for future, run_id in zip(futures, todo, strict=True)}
