@@ -34,15 +34,30 @@ def fails_cleanly(command: F) -> F:
             return command(*args, **kwargs)
         except InputError as error:
             count = len(error.problems)
-            err_console.print(f"[bold red]{count} problem{'s' if count != 1 else ''} found:[/]")
+            if count == 1:
+                err_console.print("[bold red]error:[/] ", end="", soft_wrap=True)
+                err_console.print(
+                    str(error.problems[0]), markup=False, highlight=False, soft_wrap=True
+                )
+                raise typer.Exit(1) from None
+            err_console.print(f"[bold red]{count} problems found:[/]")
             for problem in error.problems:
                 err_console.print(f"  • {problem}", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
         except SurplusError as error:
-            err_console.print(f"[bold red]error:[/] {error}", highlight=False)
+            err_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
+        except OSError as error:
+            # A file the user named cannot be read or written (permissions, disk full, ...).
+            where = f" {error.filename}" if error.filename else ""
+            err_console.print(
+                f"[bold red]error:[/]{where}: {error.strerror or error}",
+                highlight=False,
+                soft_wrap=True,
+            )
+            raise typer.Exit(1) from None
         except Exception as error:
             if os.environ.get("SURPLUS_DEBUG"):
                 raise

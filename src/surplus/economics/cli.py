@@ -111,13 +111,30 @@ def economics_command(
     ] = PROGRAMME.default("operators_foreign_share"),
     start: Annotated[str | None, typer.Option(help="First hour (UTC), e.g. 2025-01-01.")] = None,
     end: Annotated[str | None, typer.Option(help="End (exclusive, UTC).")] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite earlier results in --out.")
+    ] = False,
 ) -> None:
     """Compare Rs 23/kWh, industrial B3 and a dynamic tariff for the 2,000 MW programme.
 
     For each tariff: the subsidy test, the government's position and operators' profit."""
+    from surplus.cli_io import check_range, check_readable, output_folder
     from surplus.dispatch import dispatch
+    from surplus.economics.output import COMPARISON_FILES
     from surplus.grid.load import load_dataset
 
+    check_range(btc_price, "--btc-price", low=0, low_open=True)
+    check_range(programme_mw, "--programme-mw", low=0, low_open=True)
+    for value, option in (
+        (miner_share, "--miner-share"),
+        (reserve_share, "--reserve-share"),
+        (foreign_share, "--foreign-share"),
+    ):
+        check_range(value, option, low=0, high=1)
+    check_range(reserve_fee, "--reserve-fee", low=0)
+    check_readable(btc_csv, "--btc-csv")
+    if out is not None:
+        output_folder(out, COMPARISON_FILES, force=force)
     dataset = _window(load_dataset(path), start, end)
     scenario = _scenario(dataset, btc_price, btc_csv, seed)
     programme = default_programme(dataset.plants, programme_mw, miner_share)

@@ -16,19 +16,47 @@ from surplus.economics.assess import (
 )
 from surplus.economics.catalogue import TARIFFS
 from surplus.economics.programme import Programme
-from surplus.economics.tariffs import DynamicTariff, FixedTariff, Tariff
+from surplus.economics.tariffs import (
+    CurtailedFixedTariff,
+    DynamicTariff,
+    FixedTariff,
+    Tariff,
+    TimeOfUseTariff,
+)
 from surplus.grid.model import Dataset
 from surplus.loads.accounts import LoadEconomics
 from surplus.loads.bitcoin import BitcoinScenario
 
+TARIFF_LABELS = {
+    "proposed_fixed_23": "Fixed Rs 23/kWh",
+    "fixed_23_curtailed_on_price": "Rs 23/kWh, curtailed when dearer",
+    "industrial_b3_27": "Industrial B3 (Rs 27/kWh)",
+    "time_of_use": "Time of use",
+    "dynamic": "Dynamic (cost + adder)",
+}
+"""The tariff rules in words, for tables and charts (the short names stay in files)."""
+
+
+def tariff_label(name: str) -> str:
+    return TARIFF_LABELS.get(name, name.replace("_", " "))
+
 
 def default_tariffs(assumptions: Assumptions | None = None) -> list[Tariff]:
-    """The floated Rs 23/kWh (all-in), the industrial B3 energy charge, and the dynamic
-    tariff with the same network cost and losses the subsidy test charges."""
+    """The floated Rs 23/kWh (all-in); the same rate curtailed whenever the hour's cost to
+    serve exceeds it; the industrial B3 energy charge; the time-of-use tariff; and the
+    dynamic tariff with the same network cost and losses the subsidy test charges."""
     serving = (assumptions or Assumptions()).serving
+    fixed = TARIFFS.default("proposed_fixed_pkr_per_mwh")
     return [
-        FixedTariff("proposed_fixed_23", TARIFFS.default("proposed_fixed_pkr_per_mwh")),
+        FixedTariff("proposed_fixed_23", fixed),
+        CurtailedFixedTariff(
+            "fixed_23_curtailed_on_price",
+            fixed,
+            serving_network_pkr_per_mwh=serving.network_cost_pkr_per_mwh,
+            serving_loss_share=serving.loss_share,
+        ),
         FixedTariff("industrial_b3_27", TARIFFS.default("industrial_b3_pkr_per_mwh")),
+        TimeOfUseTariff("time_of_use"),
         DynamicTariff(
             "dynamic",
             network_charge_pkr_per_mwh=serving.network_cost_pkr_per_mwh,

@@ -166,6 +166,10 @@ def _penalised_section(assessment: Assessment) -> Section:
     return Section("Penalised hours", paragraphs=(paragraph,), tables=tables)
 
 
+REPORT_FILES = ("summary.json", "report.html")
+"""What `write_outputs` writes into its folder (checked by `surplus assess` before it runs)."""
+
+
 def write_outputs(
     assessment: Assessment,
     out: Path,

@@ -63,12 +63,18 @@ def assess(
     allocation: Annotated[
         bool, typer.Option(help="Add the allocation of the sample applications (1+ dispatches).")
     ] = True,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite report.html and summary.json in --out.")
+    ] = False,
 ) -> None:
     """Dispatch every hour of the year; report surplus by zone and season, and write the report."""
+    from surplus.cli_io import check_readable, output_folder
     from surplus.dispatch import dispatch
-    from surplus.report.assess import write_outputs
+    from surplus.report.assess import REPORT_FILES, write_outputs
     from surplus.report.summary import summarise
 
+    output_folder(out, REPORT_FILES, force=force)
+    check_readable(scenario, "--scenario")
     base = load_dataset(path)
     given = _settings(scenario, settings or [])
     dataset, changes = apply_changes(base, resolve(base, given))
