@@ -12,6 +12,7 @@ from surplus.console import console, err_console, fails_cleanly, print_frame, pr
 from surplus.grid.cli import DatasetPath
 from surplus.grid.load import load_dataset
 from surplus.grid.model import Dataset
+from surplus.report.answer import build_answer, print_answer
 from surplus.report.html import Section
 from surplus.report.summary import Assessment
 from surplus.sensitivity import Setting, apply_changes, parse_setting, read_scenario
@@ -22,8 +23,10 @@ PROGRAMME_MW = 2000.0
 
 if TYPE_CHECKING:
     from surplus.dispatch import DispatchResult, FlexibleLoad
+    from surplus.economics.study import EconomicsStudy
     from surplus.headroom.joint import JointAnswer
     from surplus.headroom.sites import Site
+    from surplus.headroom.siting import SitingReport
     from surplus.report.calibration_section import SheddingComparison
 
 
@@ -91,18 +94,28 @@ def assess(
     _print_summary(assessment)
     _print_penalised(result)
     sites = _programme_sites(dataset)
-    headroom, joint = _headroom(dataset, result, sites, priced=siting_prices)
+    headroom, siting = _headroom(dataset, result, sites, priced=siting_prices)
+    joint = siting.joint
     sections = [headroom]
     if "Pakistan" in dataset.info.name:
         shedding = None
         if load_shedding and joint is not None:
             shedding = _with_and_without_shedding(base, given, dataset, result, joint, sites)
         sections.append(_calibration(assessment, shedding, bool(changes)))
+    study = None
     if economics:
-        sections += _economics(dataset, result)
+        economics_sections, study = _economics(dataset, result)
+        sections += economics_sections
     if allocation:
         sections += _allocation(dataset, result)
-    json_path, html_path = write_outputs(assessment, out, sections, changes)
+    answer = build_answer(
+        [j for j in (siting.joint, siting.joint_at_cost) if j is not None],
+        study,
+        dataset.info.usd_exchange_rate,
+        dataset.info.timezone,
+        PROGRAMME_MW,
+    )
+    json_path, html_path = write_outputs(assessment, out, sections, changes, answer)
     totals = assessment.totals
     console.print(
         f"unserved energy {totals['unserved_gwh']:,.1f} GWh; "
@@ -110,6 +123,7 @@ def assess(
         f"{dataset.info.currency}"
     )
     console.print(f"[green]wrote[/] {json_path} and {html_path}")
+    print_answer(answer, console)
 
 
 def _print_summary(assessment: Assessment) -> None:
@@ -158,7 +172,7 @@ def _headroom(
     sites: tuple[Site, ...],
     budget: float = 0.005,
     priced: bool = True,
-) -> tuple[Section, JointAnswer | None]:
+) -> tuple[Section, SitingReport]:
     from surplus.dispatch import dispatch
     from surplus.economics.siting import prices_with_load
     from surplus.headroom.joint import joint_verdict
@@ -179,7 +193,7 @@ def _headroom(
 
         with progress_bar("siting prices with the load") as progress:
             prices = prices_with_load(dataset, report.ranks, run, progress)
-    return headroom_section(report, budget, prices), report.joint
+    return headroom_section(report, budget, prices), report
 
 
 def _with_and_without_shedding(
@@ -221,8 +235,11 @@ def _calibration(
     return calibration_section(assessment, shedding, changed)
 
 
-def _economics(dataset: Dataset, result: DispatchResult) -> list[Section]:
+def _economics(
+    dataset: Dataset, result: DispatchResult
+) -> tuple[list[Section], EconomicsStudy | None]:
     from surplus.dispatch import dispatch
+    from surplus.economics.compare import default_tariffs
     from surplus.economics.programme import PROGRAMME_PLANTS, default_programme
     from surplus.economics.study import reuse_base, run_study
     from surplus.loads.bitcoin import constant_scenario
@@ -233,20 +250,21 @@ def _economics(dataset: Dataset, result: DispatchResult) -> list[Section]:
             "[dim]economics skipped: the dataset lacks the programme's plants "
             f"({', '.join(PROGRAMME_PLANTS)})[/]"
         )
-        return []
+        return [], None
     programme = default_programme(dataset.plants)
     scenario = constant_scenario(dataset.snapshots)
     with progress_bar("economics") as progress:
-        steps = iter(range(1, 5))
+        steps = iter(range(1, 100))
+        total = len(default_tariffs()) + 1
 
         def step(_message: str) -> None:
-            progress(next(steps), 4)
+            progress(next(steps), total)
 
         def run(data: Dataset, loads: Sequence[FlexibleLoad]) -> DispatchResult:
             return dispatch(data, loads, base=result)
 
         study = run_study(dataset, programme, scenario, reuse_base(run, result), progress=step)
-    return [economics_section(study, dataset.info.timezone)]
+    return [economics_section(study, dataset.info.timezone)], study
 
 
 def _allocation(dataset: Dataset, result: DispatchResult) -> list[Section]:

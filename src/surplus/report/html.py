@@ -20,6 +20,10 @@ th,td{border:1px solid #dde3ea;padding:.25rem .5rem;text-align:right}
 th:first-child,td:first-child,td.text{text-align:left} thead th{background:#f3f6f9}
 .meta{color:#5a6472;font-size:.9rem} .bad{color:#b3261e;font-weight:600}
 .wide{overflow-x:auto} .note{background:#fff8e1;border-left:4px solid #f0b400;padding:.5rem .8rem}
+.answer{background:#f3f8f4;border:1px solid #b7d7bf;border-radius:6px;padding:.2rem 1rem .6rem}
+.answer h2{margin-top:.6rem;border:0} .answer ul{margin:.3rem 0;padding-left:1.2rem}
+.answer li{margin:.15rem 0} .headline{font-size:1.05rem}
+nav.toc{columns:2;font-size:.92rem;margin:1rem 0} nav.toc a{color:#1d4f91}
 """
 
 
@@ -69,8 +73,25 @@ def _align(value: object) -> str:
     return ' class="text"' if isinstance(value, str) else ""
 
 
+def section_id(title: str) -> str:
+    """An anchor for a section title.
+
+    >>> section_id("Economics: tariffs and the subsidy test")
+    'economics-tariffs-and-the-subsidy-test'
+    """
+    words = "".join(c.lower() if c.isalnum() else " " for c in title).split()
+    return "-".join(words) or "section"
+
+
+def _toc(sections: list[Section]) -> str:
+    links = "".join(
+        f'<li><a href="#{section_id(s.title)}">{html.escape(s.title)}</a></li>' for s in sections
+    )
+    return f'<nav class="toc" id="contents"><strong>Contents</strong><ol>{links}</ol></nav>'
+
+
 def _section_html(section: Section, counter: list[int]) -> str:
-    parts = [f"<h2>{html.escape(section.title)}</h2>"]
+    parts = [f'<h2 id="{section_id(section.title)}">{html.escape(section.title)}</h2>']
     parts += [f"<p>{p}</p>" for p in section.paragraphs]
     parts += [f'<p class="note">{n}</p>' for n in section.notes]
     parts += [_table_html(caption, frame) for caption, frame in section.tables]
@@ -87,10 +108,13 @@ def _section_html(section: Section, counter: list[int]) -> str:
     return "\n".join(parts)
 
 
-def render_report(title: str, subtitle: str, sections: list[Section]) -> str:
-    """The whole page. Plotly.js is embedded so the file opens offline."""
+def render_report(title: str, subtitle: str, sections: list[Section], lead: str = "") -> str:
+    """The whole page: the `lead` (the answer) first, then a table of contents and the
+    sections. Plotly.js is embedded once so the file opens offline."""
     counter = [0]
     body = "\n".join(_section_html(section, counter) for section in sections)
+    if lead:
+        body = lead + _toc(sections) + body
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
