@@ -184,7 +184,7 @@ def test_timezones() -> None:
 def test_force_allows_overwriting(tmp_path: Path) -> None:
     (tmp_path / "summary.json").write_text("{}", encoding="utf-8")
     assert output_folder(tmp_path, ["summary.json"], force=True) == tmp_path
-    with pytest.raises(InputError, match="summary.json"):
+    with pytest.raises(InputError, match=r"summary\.json"):
         output_folder(tmp_path, ["summary.json"], force=False)
     file = tmp_path / "summary.json"
     assert output_file(file, force=True) == file

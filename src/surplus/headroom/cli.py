@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from surplus.console import console, err_console, fails_cleanly, frame_table, progress_bar
+from surplus.console import (
+    console,
+    err_console,
+    fails_cleanly,
+    frame_table,
+    progress_bar,
+    stage_bars,
+)
 from surplus.headroom.assess import DEFAULT_BUDGETS
 from surplus.headroom.demand import (
     DUKE_SEASON_RULES,
@@ -22,8 +29,6 @@ from surplus.headroom.demand import (
 from surplus.headroom.demand_file import EMBEDDED_DEMAND, read_demand
 from surplus.headroom.grid import zone_headroom
 from surplus.headroom.joint import joint_verdict
-from surplus.headroom.sites import NAMED_PLANTS, SiteRank, split_load
-from surplus.headroom.siting import assess_siting
 from surplus.headroom.table import (
     joint_table,
     print_headroom,
@@ -34,9 +39,7 @@ from surplus.headroom.table import (
 from surplus.headroom.timeline import HeadroomError
 
 if TYPE_CHECKING:
-    from rich.table import Table
-
-    from surplus.dispatch import DispatchResult, FlexibleLoad
+    from surplus.dispatch import DispatchResult
     from surplus.grid.model import Dataset
 
 
@@ -254,27 +257,6 @@ def _warn(message: str) -> None:
     err_console.print(f"[yellow]warning:[/] {message}", highlight=False)
 
 
-def _ranking_with_prices(
-    dataset: Dataset, base: DispatchResult, ranks: Sequence[SiteRank], budget: float
-) -> Table:
-    """The ranking with each site's price read from a dispatch with its load added (reusing
-    `base`, the dispatch without it)."""
-    from surplus.dispatch import dispatch
-    from surplus.economics.siting import prices_with_load, with_load_prices
-
-    def run(data: Dataset, loads: Sequence[FlexibleLoad]) -> DispatchResult:
-        return dispatch(data, loads, base=base)
-
-    with progress_bar("siting prices with the load") as progress:
-        prices = prices_with_load(dataset, ranks, run, progress)
-    return frame_table(
-        with_load_prices(ranking_frame(ranks), prices),
-        f"Candidate sites, ranked at a {budget:.2%} budget (price: zone marginal cost with the "
-        "site's load added, weighted by the load served; before the load beside it)",
-        digits=1,
-    )
-
-
 @fails_cleanly
 def sites_command(
     path: Annotated[
@@ -325,7 +307,9 @@ def sites_command(
     energy it would take and when it would be curtailed; then the new load is served at the
     named sites together and compared with each site alone."""
     from surplus.cli_io import check_range, output_file, parse_share, prepare_file
+    from surplus.economics.siting import with_load_prices
     from surplus.grid.load import load_dataset
+    from surplus.study import Programme, Stages, StudyInput, run_study
 
     share = parse_share(budget, "--budget")
     check_range(total_mw, "--total-mw", low=0, low_open=True)
@@ -335,25 +319,29 @@ def sites_command(
         check_range(cost_cap, "--cost-cap", low=0)
     if out is not None:
         output_file(out, force=force)
-    loaded = load_dataset(path)
     if site:
-        _check_sites(loaded, site)
-    dataset, base = dispatched(loaded, cost_cap)
-    names = site or [p for p in NAMED_PLANTS if p in dataset.plants.index]
-    joint_sites = split_load(dataset, names, total_mw) if names else ()
-    with progress_bar("joint dispatch with the new loads") as progress:
-
-        def run(
-            data: Dataset,
-            flexible_loads: Sequence[FlexibleLoad] = (),
-            base: DispatchResult | None = None,
-        ) -> DispatchResult:
-            from surplus.dispatch import dispatch
-
-            return dispatch(data, flexible_loads, progress=progress, base=base)
-
-        report = assess_siting(dataset, base, joint_sites, share, value_pkr_per_mwh=value, run=run)
-    console.print(_ranking_with_prices(dataset, base, report.ranks, share))
+        _check_sites(load_dataset(path), site)
+    spec = StudyInput(
+        dataset=path,
+        programme=Programme(
+            quota_mw=total_mw, sites=tuple(site) if site else None, value_pkr_per_mwh=value
+        ),
+        ranking_budget=share,
+        cost_cap_pkr_per_mwh=cost_cap,
+        stages=Stages(load_shedding=False, economics=False, allocation=False),
+    )
+    with stage_bars() as progress:
+        study = run_study(spec, progress=progress)
+    base, report, prices = study.result, study.siting, study.prices
+    assert report is not None and prices is not None  # the stages asked for
+    console.print(
+        frame_table(
+            with_load_prices(ranking_frame(report.ranks), prices),
+            f"Candidate sites, ranked at a {share:.2%} budget (price: zone marginal cost with "
+            "the site's load added, weighted by the load served; before the load beside it)",
+            digits=1,
+        )
+    )
     for answer in (report.joint, report.joint_at_cost):
         if answer is None:
             continue
