@@ -90,6 +90,9 @@ class TariffAnswer:
     average_cost_rs_per_kwh: float
     miners_run: bool
     miners_profit_rs_bn: float
+    """After the capital charge on their machines."""
+    miners_cash_margin_rs_bn: float
+    """Before the capital charge: what keeps them running hour by hour."""
     miners_cash_breakeven_rs_per_kwh: float
     miners_stop_btc_usd: float
 
@@ -114,11 +117,12 @@ class TariffAnswer:
             miners = "miners do not run at all at this tariff"
         else:
             miners = (
-                f"miners make Rs {self.miners_profit_rs_bn:,.1f} bn and stop below "
-                f"{_usd(self.miners_stop_btc_usd)} a bitcoin"
+                f"miners' cash margin Rs {self.miners_cash_margin_rs_bn:,.1f} bn (Rs "
+                f"{self.miners_profit_rs_bn:,.1f} bn after the capital charge); they stop "
+                f"below {_usd(self.miners_stop_btc_usd)} a bitcoin"
             )
         return (
-            f"{self.label}: {test}; loads served {self.served_share:.1%} of the time-energy; "
+            f"{self.label}: {test}; {self.served_share:.1%} of the programme's energy served; "
             f"break-even flat tariff Rs {self.break_even_flat_rs_per_kwh:,.2f}/kWh, set by "
             f"{self.break_even_set_by}; {miners}."
         )
@@ -161,8 +165,8 @@ class Answer:
                 "Year's margin, Rs bn": f"{t.contribution_rs_bn:,.1f}",
                 "Energy served": f"{t.served_share:.1%}",
                 "Break-even flat tariff, Rs/kWh": f"{t.break_even_flat_rs_per_kwh:,.2f}",
-                "Miners' profit, Rs bn": (
-                    f"{t.miners_profit_rs_bn:,.1f}" if t.miners_run else "do not run"
+                "Miners' cash margin, Rs bn": (
+                    f"{t.miners_cash_margin_rs_bn:,.1f}" if t.miners_run else "do not run"
                 ),
                 "Miners stop below, USD/BTC": (
                     _usd(t.miners_stop_btc_usd) if t.miners_run else "—"
@@ -272,6 +276,7 @@ def tariff_answers(
                 average_cost_rs_per_kwh=test.average_cost_pkr_per_mwh / 1e3,
                 miners_run=miner_energy > 0,
                 miners_profit_rs_bn=sum(m.profit_pkr for m in miners) / 1e9,
+                miners_cash_margin_rs_bn=sum(m.cash_profit_pkr for m in miners) / 1e9,
                 miners_cash_breakeven_rs_per_kwh=(
                     cash / miner_energy / 1e3 if miner_energy > 0 else float("nan")
                 ),

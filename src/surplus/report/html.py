@@ -11,6 +11,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
+from surplus.labels import humanise
+
 STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1180px;
 margin:2rem auto;padding:0 1rem;color:#1d2430;line-height:1.45}
@@ -56,7 +58,7 @@ def _table_html(caption: str, frame: pd.DataFrame) -> str:
         return html.escape(str(value))
 
     head = "".join(
-        f"<th>{html.escape(str(c))}</th>" for c in [frame.index.name or "", *frame.columns]
+        f"<th>{html.escape(humanise(c))}</th>" for c in [frame.index.name or "", *frame.columns]
     )
     rows = "".join(
         "<tr>"
