@@ -138,14 +138,24 @@ class Answer:
     subsidy_test: str = SUBSIDY_TEST
 
     def headline(self) -> str:
+        """One sentence: served or not, how often curtailed, which rules are subsidy-free."""
+        parts = []
+        for s in self.serving:
+            how = "physically" if s.kind == "physical" else "at a cost"
+            parts.append(
+                f"{how}, {s.served_share:.2%} of the energy served, curtailed "
+                f"{s.curtailed_hours_per_year:,.0f} hours a year"
+            )
+        mw = self.serving[0].total_mw if self.serving else 0.0
+        served = f"{mw:,.0f} MW at the named plants: " + "; ".join(parts) if parts else ""
         passing = [t.label for t in self.tariffs if t.passes]
-        tariffs = (
-            f"subsidy-free at: {', '.join(passing)}"
-            if passing
-            else "no tariff rule is subsidy-free"
-        )
-        served = self.serving[0].sentence() if self.serving else "not assessed"
-        return f"{served} {tariffs[0].upper()}{tariffs[1:]}."
+        if not self.tariffs:
+            tariffs = "tariffs not assessed"
+        elif passing:
+            tariffs = f"subsidy-free tariff rules: {', '.join(passing)}"
+        else:
+            tariffs = "no tariff rule is subsidy-free"
+        return (f"{served}. " if served else "") + f"{tariffs[0].upper()}{tariffs[1:]}."
 
     def sentences(self) -> list[str]:
         """Every line of the panel, in order: the same text in the console and the page."""
