@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -205,3 +207,32 @@ def test_the_solver_banner_never_reaches_stdout() -> None:
     code = "from surplus.dispatch.highs import quiet_highs; quiet_highs(); quiet_highs()"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout == ""
+
+
+def year_of_demand(zone: str) -> str:
+    """A year of hourly demand for one region 'A' (every season present)."""
+    hours = pd.date_range("2024-01-01", periods=8784, freq="h")
+    load = 1000 + 200 * np.sin(np.arange(len(hours)) / 24 * 2 * np.pi)
+    stamps = hours.strftime("%Y-%m-%dT%H:%M") + zone
+    return "timestamp,A\n" + "".join(f"{t},{v:.1f}\n" for t, v in zip(stamps, load, strict=True))
+
+
+def test_a_single_region_of_unknown_zone_is_warned_about(tmp_path: Path) -> None:
+    """A one-column demand file is not read silently in UTC: the warning names the zone used,
+    and budgets may be written as percentages."""
+    demand = tmp_path / "demand.csv"
+    demand.write_text(year_of_demand(zone="Z"), encoding="utf-8")
+    result = runner.invoke(app, ["headroom", "--demand", str(demand), "--budget", "0.5%"])
+    assert result.exit_code == 0, result.output
+    assert "A: local time zone not known" in result.output and "UTC" in result.output
+    assert "0.5%" in result.output
+
+
+def test_naive_timestamps_warn_and_use_the_given_zone(tmp_path: Path) -> None:
+    demand = tmp_path / "demand.csv"
+    demand.write_text(year_of_demand(zone=""), encoding="utf-8")
+    args = ["headroom", "--demand", str(demand), "--timezone", "Asia/Karachi"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "no time zone" in result.output and "Asia/Karachi" in result.output
+    assert "local time zone not known" not in result.output  # the user named it
