@@ -42,8 +42,36 @@ class Section:
     """What this section adds to summary.json, under its own key."""
 
 
+SHARE_WORDS = ("utilisation", "share", "rate", "fraction", "uptime")
+
+
+def column_format(name: object, values: pd.Series) -> str:
+    """One number style per column: shares (by name, all within 0..1) as percentages, other
+    numbers with as many decimals as the column's size needs (0 from 100 up, 1 from 10, else
+    2), so a column never mixes styles.
+
+    >>> column_format("utilisation", pd.Series([0.153, 0.9]))
+    '{:.1%}'
+    >>> column_format("MW", pd.Series([5.0, 250.0]))
+    '{:,.0f}'
+    """
+    numbers = pd.to_numeric(values, errors="coerce").dropna()
+    numbers = numbers[np.isfinite(numbers.astype(float))]
+    text = str(name).lower()
+    if len(numbers) and any(w in text for w in SHARE_WORDS) and numbers.between(0, 1).all():
+        return "{:.1%}"
+    top = float(numbers.abs().max()) if len(numbers) else 0.0
+    return "{:,.0f}" if top >= 100 else "{:,.1f}" if top >= 10 else "{:,.2f}"
+
+
 def _table_html(caption: str, frame: pd.DataFrame) -> str:
-    def cell(value: object) -> str:
+    formats = {
+        column: column_format(column, frame[column])
+        for column in frame.columns
+        if frame[column].dtype.kind == "f"
+    }
+
+    def cell(value: object, column: object) -> str:
         if isinstance(value, bool | np.bool_):
             return "yes" if value else '<span class="bad">no</span>'
         if isinstance(value, int | np.integer):
@@ -52,9 +80,9 @@ def _table_html(caption: str, frame: pd.DataFrame) -> str:
             number = float(value)
             if number != number:
                 return ""
-            if abs(number) < 1 and number != 0:
-                return f"{number:.3f}"
-            return f"{number:,.0f}" if abs(number) >= 100 else f"{number:,.2f}"
+            if not np.isfinite(number):
+                return "∞" if number > 0 else "−∞"
+            return formats.get(column, "{:,.2f}").format(number)
         return html.escape(str(value))
 
     head = "".join(
@@ -63,7 +91,9 @@ def _table_html(caption: str, frame: pd.DataFrame) -> str:
     rows = "".join(
         "<tr>"
         + f"<td>{html.escape(str(label))}</td>"
-        + "".join(f"<td{_align(v)}>{cell(v)}</td>" for v in row)
+        + "".join(
+            f"<td{_align(v)}>{cell(v, c)}</td>" for v, c in zip(row, frame.columns, strict=True)
+        )
         + "</tr>"
         for label, row in zip(frame.index, frame.itertuples(index=False), strict=True)
     )
