@@ -236,3 +236,16 @@ def test_naive_timestamps_warn_and_use_the_given_zone(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "no time zone" in result.output and "Asia/Karachi" in result.output
     assert "local time zone not known" not in result.output  # the user named it
+
+
+def test_headroom_out_creates_missing_folders(tmp_path: Path) -> None:
+    demand = tmp_path / "demand.csv"
+    demand.write_text(year_of_demand(zone="Z"), encoding="utf-8")
+    target = tmp_path / "new" / "folder" / "headroom.csv"
+    args = ["headroom", "--demand", str(demand), "--timezone", "UTC", "--out", str(target)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert target.is_file() and "headroom_mw" in target.read_text(encoding="utf-8")
+    again = runner.invoke(app, args)  # a second run refuses to overwrite it ...
+    assert again.exit_code == 1 and "--force" in again.output
+    assert runner.invoke(app, [*args, "--force"]).exit_code == 0  # ... unless told to
