@@ -309,9 +309,11 @@ def _dearest_hour(hourly: pd.DataFrame, test: Any, timezone: str) -> str:
         return "no served hour"
     when = pd.Timestamp(dearest.idxmax()).tz_convert(timezone)
     p99 = test.flat_tariff_p99_pkr_per_mwh / 1e3
+    loads = test.by_load["min_flat_tariff_pkr_per_mwh"].dropna()
+    where = f", {loads.idxmax()}" if len(loads) else ""
     return (
-        f"the dearest served hour ({when:%d %b %H:00} local); all but the dearest 1 % of "
-        f"served hours pass at Rs {p99:,.2f}/kWh"
+        f"the dearest served hour ({when:%d %b %H:00} local{where}); all but the dearest 1 % "
+        f"of served hours pass at Rs {p99:,.2f}/kWh"
     )
 
 
