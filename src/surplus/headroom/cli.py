@@ -15,7 +15,7 @@ from surplus.console import (
     console,
     err_console,
     fails_cleanly,
-    frame_table,
+    print_frame,
     progress_bar,
     stage_bars,
 )
@@ -30,10 +30,10 @@ from surplus.headroom.demand_file import EMBEDDED_DEMAND, read_demand
 from surplus.headroom.grid import zone_headroom
 from surplus.headroom.joint import joint_verdict
 from surplus.headroom.table import (
-    joint_table,
+    joint_frame,
     print_headroom,
     ranking_frame,
-    thresholds_table,
+    thresholds_frame,
     write_headroom_csv,
 )
 from surplus.headroom.timeline import HeadroomError
@@ -247,7 +247,7 @@ def headroom_command(
     if at_cost is not None:
         print_headroom(at_cost, cost_title, console)
     if demand is not None:
-        console.print(thresholds_table(history, rules))
+        print_frame(thresholds_frame(history, rules), "Seasonal peak thresholds")
     if out is not None:
         write_headroom_csv(result, prepare_file(out), at_cost)
         console.print(f"[green]wrote[/] {out}")
@@ -334,23 +334,20 @@ def sites_command(
         study = run_study(spec, progress=progress)
     base, report, prices = study.result, study.siting, study.prices
     assert report is not None and prices is not None  # the stages asked for
-    console.print(
-        frame_table(
-            with_load_prices(ranking_frame(report.ranks), prices),
-            f"Candidate sites, ranked at a {share:.2%} budget (price: zone marginal cost with "
-            "the site's load added, weighted by the load served; before the load beside it)",
-            digits=1,
-        )
+    print_frame(
+        with_load_prices(ranking_frame(report.ranks), prices),
+        f"Candidate sites, ranked at a {share:.2%} budget (price: zone marginal cost with "
+        "the site's load added, weighted by the load served; before the load beside it)",
+        digits=1,
     )
     for answer in (report.joint, report.joint_at_cost):
         if answer is None:
             continue
         kind = "physical" if answer.kind == "physical" else _cost_title(base)
-        console.print(
-            joint_table(
-                answer,
-                f"Named sites: each alone (independent) and all together (joint dispatch), {kind}",
-            )
+        print_frame(
+            joint_frame(answer),
+            f"Named sites: each alone (independent) and all together (joint dispatch), {kind}",
+            digits=1,
         )
         console.print(joint_verdict(answer))
     if out is not None:
