@@ -7,7 +7,7 @@ nothing measurable. Prints the wall time, then one line per stage: how many disp
 with how many flexible loads, whether they reused the base dispatch (`base=`), at which
 cost cap, and their seconds.
 
-    .venv/bin/python bench/assess.py [ASSESS ARGUMENTS ...]     # default: --out /tmp/assess
+    .venv/bin/python bench/assess.py [ASSESS ARGUMENTS ...]     # default: --out /tmp/assess --force
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def cpu_name() -> str:
 
 
 def main() -> None:
-    arguments = sys.argv[1:] or ["--out", "/tmp/assess"]
+    arguments = sys.argv[1:] or ["--out", "/tmp/assess", "--force"]
     calls: list[Call] = []
     wrap(calls)
     from surplus.cli import app

@@ -20,10 +20,24 @@ def test_writes_the_comparison(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = CliRunner().invoke(app, [*WINDOW, "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "Tariffs compared" in result.output and "Who gains and who pays" in result.output
+    assert "Tariff rules compared" in result.output and "Who gains and who pays" in result.output
+    assert "passes_subsidy_test" not in result.output  # labels in words, not column names
     document = json.loads((out / "comparison.json").read_text())
     summary = pd.read_csv(out / "summary.csv")
-    assert list(summary["tariff"]) == ["proposed_fixed_23", "industrial_b3_27", "dynamic"]
+    assert list(summary["tariff"]) == [
+        "proposed_fixed_23",
+        "fixed_23_curtailed_on_price",
+        "industrial_b3_27",
+        "time_of_use",
+        "dynamic",
+    ]
+    # Curtailed whenever the cost to serve exceeds the rate: it cannot fail the test.
+    curtailed = summary.set_index("tariff").loc["fixed_23_curtailed_on_price"]
+    assert bool(curtailed["passes_subsidy_test"]) and curtailed["failing_hours"] == 0
+    # The delta measure is a cross-check without a verdict, not a second subsidy test.
+    for outcome in document["outcomes"]:
+        assert "passes" not in outcome["delta_cross_check"]
+        assert "subsidy_test_delta" not in outcome
     assert document["hours"] == 48
     assert [row["tariff"] for row in document["summary"]] == list(summary["tariff"])
     # The dynamic tariff is cost plus a margin: it never fails the (price) test.

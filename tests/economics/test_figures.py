@@ -15,12 +15,15 @@ def outcome() -> tuple[TariffOutcome, BitcoinScenario]:
     return flat_outcome(200_000.0), constant_scenario(system().snapshots, 200_000.0)
 
 
-def test_cost_vs_tariff_marks_the_failing_hour() -> None:
+def test_cost_vs_tariff_marks_the_failing_day_at_its_tightest_hour() -> None:
+    # Both hours fall on one day: the chart shows that day's tightest hour (the dearer, 31),
+    # the one the subsidy test fails, so the line reaches the break-even tariff.
     result, _ = outcome()
     figure = cost_vs_tariff_figure(result)
     assert [trace.name for trace in figure.data][:2] == ["cost to serve", "tariff: flat"]
     assert len(figure.data[2].x) == result.subsidy_price.failing_hours == 1
-    assert list(figure.data[0].y) == [11.0, 31.0]
+    assert list(figure.data[0].y) == [31.0]
+    assert max(figure.data[0].y) * 1000 == result.subsidy_price.min_flat_tariff_pkr_per_mwh
 
 
 def test_profit_rises_with_the_btc_price() -> None:

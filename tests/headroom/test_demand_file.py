@@ -70,12 +70,32 @@ def test_naive_duplicate_and_off_hour_timestamps(tmp_path: Path) -> None:
     assert any("row 5" in p and "whole hour" in p for p in found)
 
 
-def test_every_problem_is_reported_up_to_a_cap(tmp_path: Path) -> None:
-    rows = "".join(f"2024-01-01T{h:02d}:00Z,x\n" for h in range(24))
-    rows += "".join(f"2024-01-02T{h:02d}:00Z,x\n" for h in range(24))
-    rows += "".join(f"2024-01-03T{h:02d}:00Z,x\n" for h in range(24))
-    found = problems(tmp_path, "timestamp,A\n" + rows)
+def test_a_column_with_one_fault_in_every_row_is_one_line(tmp_path: Path) -> None:
+    rows = "".join(f"2024-01-0{d}T{h:02d}:00Z,x\n" for d in (1, 2, 3) for h in range(24))
+    (message,) = problems(tmp_path, "timestamp,A\n" + rows)
+    assert "column 'A'" in message and "rows 2–73" in message and "72 cells" in message
+
+
+def test_every_distinct_problem_is_reported_up_to_a_cap(tmp_path: Path) -> None:
+    # 72 columns, one bad cell each: distinct faults are listed, up to the cap.
+    header = "timestamp," + ",".join(f"R{i}" for i in range(72))
+    found = problems(tmp_path, f"{header}\n2024-01-01T00:00Z," + ",".join(["x"] * 72) + "\n")
     assert len(found) == 51 and "22 more" in found[-1]
+
+
+def test_naive_timestamps_are_read_in_the_given_zone_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "demand.csv"
+    path.write_text("timestamp,A\n2024-01-01T05:00,1\n2024-01-01T06:00,2\n", encoding="utf-8")
+    warnings: list[str] = []
+    frame = read_demand_csv(path, "Asia/Karachi", warnings.append)
+    assert str(frame.index[0]) == "2024-01-01 00:00:00+00:00"
+    assert len(warnings) == 1 and "Asia/Karachi" in warnings[0] and "no time zone" in warnings[0]
+
+
+def test_naive_timestamps_without_an_assumed_zone_are_one_line(tmp_path: Path) -> None:
+    rows = "".join(f"2024-01-01T{h:02d}:00,1\n" for h in range(24))
+    (message,) = problems(tmp_path, "timestamp,A\n" + rows)
+    assert "time zone" in message and "24 cells" in message
 
 
 def test_unreadable_file(tmp_path: Path) -> None:

@@ -113,7 +113,10 @@ def test_sites_command_answers_the_question(fortnight, monkeypatch) -> None:
         result.output.replace("\n", " ")
     )
     assert "Candidate sites" in result.output and "independent" in result.output
-    assert "at a cost (marginal cost ≤ 21,340 PKR/MWh)" in result.output
+    # Tables fit 100 columns, so a long title may wrap: read the words, not the lines.
+    assert "at a cost (marginal cost ≤ 21,340 PKR/MWh)" in " ".join(result.output.split())
+    # `sites` ranks the sites; it does not reprint the headroom table (issue 14).
+    assert "Curtailment-enabled headroom" not in result.output
     result = CliRunner().invoke(app, ["headroom", "--budget", "0.01"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "south_coast" in result.output

@@ -76,3 +76,59 @@ def test_summary_json_matches_the_report(report: Path) -> None:
     assert summary["dataset"]["name"] == "Tiny test grid"
     assert set(summary["hours_per_year_with_spare_at_least_mw"]) == {"north", "south", "hub"}
     assert summary["assumptions"] and summary["version"]
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def answered_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny dataset's report with an answer panel in front (the tiny grid has no named
+    plants, so the answer is the hand-built one of test_answer.py)."""
+    from surplus.dispatch import dispatch
+    from surplus.grid.load import load_dataset
+    from surplus.report.assess import write_outputs
+    from surplus.report.summary import summarise
+    from tests.report.test_answer import sample_answer
+
+    dataset = load_dataset(write_tiny(tmp_path_factory.mktemp("data") / "tiny"))
+    out = tmp_path_factory.mktemp("answered")
+    write_outputs(summarise(dataset, dispatch(dataset)), out, answer=sample_answer())
+    return out / "report.html"
+
+
+def test_the_answer_is_in_the_first_viewport_and_each_section_is_shot(
+    answered_report: Path,
+) -> None:
+    """At 1400×900 the answer panel is on the first screen, names the 2,000 MW, the
+    curtailment and the tariff verdict; a screenshot of each section is kept."""
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium(), args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(answered_report.as_uri())
+        page.wait_for_load_state("load")
+        panel = page.locator("#answer")
+        box = panel.bounding_box()
+        assert box is not None and box["y"] < 900 and box["height"] > 100
+        first_screen = page.evaluate(
+            "() => { const r = document.querySelector('.headline').getBoundingClientRect();"
+            " return r.bottom <= window.innerHeight; }"
+        )
+        assert first_screen  # the headline sits wholly on the first screen
+        text = panel.inner_text()
+        assert "2,000 MW" in text and "curtailed" in text
+        assert "fails the subsidy test" in text and "passes the subsidy test" in text
+        page.screenshot(path=str(SCREENSHOTS / "report-first-screen.png"))
+        headings = page.locator("h2[id]")
+        for k in range(headings.count()):
+            heading = headings.nth(k)
+            name = heading.get_attribute("id") or f"section-{k}"
+            heading.scroll_into_view_if_needed()
+            page.screenshot(path=str(SCREENSHOTS / f"report-{k:02d}-{name}.png"))
+        browser.close()
+    assert (SCREENSHOTS / "report-first-screen.png").stat().st_size > 10_000

@@ -74,6 +74,9 @@ def allocate_command(
         str, typer.Option(help="benefit (public net benefit) or mw (MW allocated).")
     ] = "benefit",
     gap: Annotated[float, typer.Option(help="Relative optimality gap to stop at.")] = 1e-4,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite earlier results in --out.")
+    ] = False,
 ) -> None:
     """Allocate the quota among applications: optimal, verified by dispatch, explained."""
     from surplus.allocation.allocator import AllocationSettings, Phase, allocate
@@ -81,6 +84,7 @@ def allocate_command(
     from surplus.allocation.output import allocations_frame, write_outputs
     from surplus.allocation.reader import read_applications
     from surplus.allocation.term_sheets import TermsPolicy
+    from surplus.cli_io import check_range, check_readable, output_folder
     from surplus.dispatch import dispatch
     from surplus.grid.load import load_dataset
     from surplus.report.allocation_section import allocation_section
@@ -90,6 +94,12 @@ def allocate_command(
         raise InputError(Problem("--objective", None, None, "benefit or mw", objective))
     if not (0 <= gap < 1):
         raise InputError(Problem("--gap", None, None, "a fraction in [0, 1)", str(gap)))
+    check_range(quota, "--quota", low=0)
+    check_range(operator_cap, "--operator-cap", low=0)
+    check_readable(applications, "APPLICATIONS")
+    output_folder(
+        out, ("allocations.csv", "summary.json", "allocation.html", "term_sheets"), force=force
+    )
     phases = [Phase("phase 1", quota)] + [
         parse_phase(text, n) for n, text in enumerate(phase or [], start=2)
     ]

@@ -7,10 +7,12 @@ no base map, so the report needs no download to draw it).
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
 from surplus.allocation.allocator import Allocation
 from surplus.allocation.output import allocations_frame
+from surplus.maps import add_provinces, label_positions, on_the_map
 
 KIND_LABELS = {"miner": "Bitcoin miners", "ai_data_centre": "AI data centres"}
 
@@ -57,7 +59,9 @@ def allocation_map_figure(allocation: Allocation) -> go.Figure:
                 f"{grid.zone_labels.get(z, z).split(' (')[0]}<br>{g:,.0f} MW"
                 for z, g in zip(zones, got, strict=True)
             ],
-            textposition="top center",
+            textposition=label_positions(
+                lon, lat, [grid.zone_labels.get(z, z).split(" (")[0] + "xxxx" for z in zones]
+            ),
             hovertext=[
                 f"{grid.zone_labels.get(z, z)}: {g:,.0f} MW allocated"
                 for z, g in zip(zones, got, strict=True)
@@ -66,12 +70,17 @@ def allocation_map_figure(allocation: Allocation) -> go.Figure:
         )
     )
     figure.update_layout(
-        title="Where the quota goes: MW allocated by zone (schematic map, zone centres)",
-        xaxis={"title": "longitude (°E)", "scaleanchor": "y", "scaleratio": 1},
-        yaxis={"title": "latitude (°N)"},
+        title="Where the quota goes: MW allocated by zone (zone centres on the provinces)",
         height=620,
         template="plotly_white",
     )
+    if on_the_map(pd.DataFrame({"lon": lon, "lat": lat})):
+        add_provinces(figure)
+    else:
+        figure.update_layout(
+            xaxis={"title": "longitude (°E)", "scaleanchor": "y", "scaleratio": 1},
+            yaxis={"title": "latitude (°N)"},
+        )
     return figure
 
 

@@ -37,6 +37,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from surplus.allocation.curves import Chords
+from surplus.dispatch.highs import quiet_highs
 
 BENEFIT_SCALE = 1e-6
 """Benefits enter the solver in millions of PKR a year, keeping coefficients near 1."""
@@ -243,8 +244,7 @@ def build_milp(
 
 
 def _highs(mip_rel_gap: float, time_limit_s: float) -> highspy.Highs:
-    highs = highspy.Highs()
-    highs.setOptionValue("output_flag", False)
+    highs = quiet_highs()
     highs.setOptionValue("mip_rel_gap", mip_rel_gap)
     highs.setOptionValue("time_limit", time_limit_s)
     highs.setOptionValue("random_seed", 0)

@@ -76,11 +76,19 @@ DESCRIPTIONS = {
 }
 
 
+APPLICATION_RULES = ("proposed_fixed_23", "industrial_b3_27", "dynamic")
+"""The tariff rules an application may choose. The economics also compares the Rs 23 rate
+curtailed on price and time of use; here a fixed rate is already served only while the cost
+to serve is within it (its cost cap), so the first is `proposed_fixed_23` itself."""
+
+
 def tariff_rules(serving: ServingCost | None = None) -> dict[str, TariffRule]:
-    """The rules, by name: the tariffs `surplus economics` compares."""
+    """The rules, by name: the tariffs `surplus economics` compares that applications use."""
     serving = serving or ServingCost()
     rules = {}
     for tariff in default_tariffs():
+        if tariff.name not in APPLICATION_RULES:
+            continue
         cap = (
             cost_cap_pkr_per_mwh(tariff.rate_pkr_per_mwh, serving)
             if isinstance(tariff, FixedTariff)

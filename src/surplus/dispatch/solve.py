@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 import highspy
 import numpy as np
 
+from surplus.dispatch.highs import quiet_highs
 from surplus.dispatch.model import BlockLp, Layout, MatrixCache, block_lp
 from surplus.dispatch.system import DispatchError, System
 
@@ -174,8 +175,7 @@ def _changed(
 
 
 def _new_highs() -> highspy.Highs:
-    highs = highspy.Highs()
-    highs.setOptionValue("output_flag", False)
+    highs = quiet_highs()
     highs.setOptionValue("presolve", "off")
     highs.setOptionValue("simplex_dual_edge_weight_strategy", 2)
     return highs

@@ -90,8 +90,9 @@ class TariffOutcome:
     reserve: ReserveAccrual
     parties: pd.DataFrame
     hourly: pd.DataFrame
-    """Per hour: energy-weighted `tariff_pkr_per_mwh` and `marginal_cost_pkr_per_mwh`
-    (cost to serve at the meter), `served_mw`."""
+    """Per hour: energy-weighted `tariff_pkr_per_mwh` and `cost_to_serve_pkr_per_mwh` (at
+    the meter), `served_mw`, and `dearest_cost_to_serve_pkr_per_mwh`: the highest cost to
+    serve among the loads served that hour, the figure the subsidy test compares with."""
 
     def profit_pkr(self, kind: str) -> float:
         return sum(load.profit_pkr for load in self.loads if load.kind == kind)
@@ -168,7 +169,9 @@ def assess_tariff(
         finance=finance,
         reserve=reserve,
         parties=gains_and_payments(loads, finance, by_price, reserve, rate),
-        hourly=_hourly(served, tariffs, serving.cost_pkr_per_mwh(mc)),
+        hourly=_hourly(served, tariffs, serving.cost_pkr_per_mwh(mc)).assign(
+            dearest_cost_to_serve_pkr_per_mwh=by_price.hourly["max_cost_pkr_per_mwh"]
+        ),
     )
 
 

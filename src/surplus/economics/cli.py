@@ -15,7 +15,7 @@ import typer
 from surplus.console import console, fails_cleanly, print_frame, stage_bars
 from surplus.economics.assess import Assumptions
 from surplus.economics.catalogue import PROGRAMME
-from surplus.economics.compare import Comparison
+from surplus.economics.compare import Comparison, readable_summary, tariff_label
 from surplus.economics.reserve import ReservePolicy
 from surplus.errors import InputError, Problem
 from surplus.loads.bitcoin import BitcoinScenario
@@ -77,12 +77,29 @@ def economics_command(
     ] = PROGRAMME.default("operators_foreign_share"),
     start: Annotated[str | None, typer.Option(help="First hour (UTC), e.g. 2025-01-01.")] = None,
     end: Annotated[str | None, typer.Option(help="End (exclusive, UTC).")] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite earlier results in --out.")
+    ] = False,
 ) -> None:
     """Compare Rs 23/kWh, industrial B3 and a dynamic tariff for the 2,000 MW programme.
 
     For each tariff: the subsidy test, the government's position and operators' profit."""
+    from surplus.cli_io import check_range, check_readable, output_folder
+    from surplus.economics.output import COMPARISON_FILES
     from surplus.study import BitcoinPath, Programme, Stages, StudyInput, run_study
 
+    check_range(btc_price, "--btc-price", low=0, low_open=True)
+    check_range(programme_mw, "--programme-mw", low=0, low_open=True)
+    for value, option in (
+        (miner_share, "--miner-share"),
+        (reserve_share, "--reserve-share"),
+        (foreign_share, "--foreign-share"),
+    ):
+        check_range(value, option, low=0, high=1)
+    check_range(reserve_fee, "--reserve-fee", low=0)
+    check_readable(btc_csv, "--btc-csv")
+    if out is not None:
+        output_folder(out, COMPARISON_FILES, force=force)
     assumptions = Assumptions(
         reserve=ReservePolicy(reserve_share, reserve_fee), operators_foreign_share=foreign_share
     )
@@ -137,20 +154,21 @@ def _print(comparison: Comparison, grid_mw: float, hashrate_ehs: float) -> None:
         f"[bold]{comparison.dataset}[/]: {comparison.hours:,} h; programme {grid_mw:,.0f} MW, "
         f"miners {hashrate_ehs:,.1f} EH/s"
     )
-    summary = comparison.summary.set_index("tariff").drop(columns="hours").T
-    summary.index.name = "figure"
-    print_frame(
-        summary.astype(object), "Tariffs compared (Rs bn, GWh, Rs/kWh over the period)", digits=2
-    )
+    print_frame(readable_summary(comparison.summary), "Tariff rules compared, over the period")
     console.print(
-        "[dim]min_flat_tariff: the cost to serve in the dearest served load-hour of the period, "
-        "so a few hours can set it; flat_tariff_p99 passes all but the dearest 1 % of served "
-        "hours. Costs are capped at the dearest running plant (the value of lost load never "
-        "sets them).[/]"
+        "[dim]Subsidy test: the tariff covers the cost to serve in every served hour. "
+        "Break-even flat tariff: the cost to serve in the dearest served hour, so a few hours "
+        "can set it; the 99 % row passes all but the dearest 1 % of served hours. Costs are "
+        "capped at the dearest running plant (the value of lost load never sets them). "
+        "Cross-check rows: the change in system cost, month by month; no verdict of their "
+        "own.[/]"
     )
     parties = pd.concat([o.parties.assign(tariff=o.tariff) for o in comparison.outcomes])
     net = parties.pivot(index="party", columns="tariff", values="net_pkr") / 1e9
-    net = net.reindex(index=comparison.outcomes[0].parties["party"])[summary.columns]
+    net = net.reindex(index=comparison.outcomes[0].parties["party"])[
+        [o.tariff for o in comparison.outcomes]
+    ].rename(columns=tariff_label)
+    net.index.name = "Party"
     print_frame(net, "Who gains and who pays: net over the period, Rs bn", digits=2)
     console.print(
         "[dim]Government/CPPA: tariff receipts less the change in fuel cost (delta measure) and "

@@ -16,19 +16,105 @@ from surplus.economics.assess import (
 )
 from surplus.economics.catalogue import TARIFFS
 from surplus.economics.programme import Programme
-from surplus.economics.tariffs import DynamicTariff, FixedTariff, Tariff
+from surplus.economics.tariffs import (
+    CurtailedFixedTariff,
+    DynamicTariff,
+    FixedTariff,
+    Tariff,
+    TimeOfUseTariff,
+)
 from surplus.grid.model import Dataset
 from surplus.loads.accounts import LoadEconomics
 from surplus.loads.bitcoin import BitcoinScenario
 
+TARIFF_LABELS = {
+    "proposed_fixed_23": "Fixed Rs 23/kWh",
+    "fixed_23_curtailed_on_price": "Rs 23/kWh, curtailed when dearer",
+    "industrial_b3_27": "Industrial B3 (Rs 27/kWh)",
+    "time_of_use": "Time of use",
+    "dynamic": "Dynamic (cost + adder)",
+}
+"""The tariff rules in words, for tables and charts (the short names stay in files)."""
+
+
+SUMMARY_LABELS = {
+    "energy_gwh": "Energy sold, GWh",
+    "average_tariff_rs_per_kwh": "Average tariff paid, Rs/kWh",
+    "passes_subsidy_test": "Subsidy test (every served hour)",
+    "failing_hours": "Failing hours",
+    "failing_gwh": "Energy in failing hours, GWh",
+    "shortfall_bn_pkr": "Shortfall in failing hours, Rs bn",
+    "min_flat_tariff_rs_per_kwh": "Break-even flat tariff (dearest served hour), Rs/kWh",
+    "flat_tariff_p99_rs_per_kwh": "Flat tariff passing 99% of served hours, Rs/kWh",
+    "average_cost_rs_per_kwh": "Average cost to serve, Rs/kWh",
+    "failing_months_delta": "Cross-check: months short on the system-cost change",
+    "shortfall_delta_bn_pkr": "Cross-check: shortfall on the system-cost change, Rs bn",
+    "average_cost_delta_rs_per_kwh": "Cross-check: system-cost change per kWh, Rs/kWh",
+    "government_net_price_bn_pkr": "Government/CPPA net, Rs bn",
+    "government_net_delta_bn_pkr": "Government/CPPA net (system-cost change), Rs bn",
+    "capacity_charge_change_rs_per_kwh_sold": "Capacity charge change per kWh sold, Rs/kWh",
+    "capacity_charge_change_rs_per_kwh_generated": (
+        "Capacity charge change per kWh generated, Rs/kWh"
+    ),
+    "miners_profit_bn_pkr": "Miners' profit after capital, Rs bn",
+    "miners_cash_profit_bn_pkr": "Miners' cash margin (before capital), Rs bn",
+    "miners_levy_bn_pkr": "Miners' reserve levy, Rs bn",
+    "miners_cash_breakeven_rs_per_kwh": "Miners' cash break-even tariff, Rs/kWh",
+    "datacentres_profit_bn_pkr": "Data centres' profit, Rs bn",
+    "fx_net_musd": "Foreign exchange, net, USD m",
+    "fx_profits_out_musd": "Profits sent abroad, USD m",
+    "reserve_btc_per_year": "Bitcoin reserve, BTC a year",
+}
+"""The summary's figures in words with units (files keep the short names)."""
+
+
+def readable_summary(summary: pd.DataFrame) -> pd.DataFrame:
+    """The summary table for people: one column per tariff rule, one row per figure, in words;
+    the subsidy test as passes/fails, and numbers as text in one style per unit."""
+    table = summary.set_index("tariff").drop(columns="hours")
+    rows: dict[str, list[str]] = {}
+    for key in table.columns:
+        label = SUMMARY_LABELS.get(key, key.replace("_", " "))
+        rows[label] = [_cell(key, value) for value in table[key]]
+    frame = pd.DataFrame(rows, index=[tariff_label(t) for t in table.index]).T
+    frame.index.name = "Figure"
+    return frame
+
+
+def _cell(key: str, value: Any) -> str:
+    if isinstance(value, bool) or key == "passes_subsidy_test":
+        return "passes" if bool(value) else "fails"
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    if key in ("failing_hours", "failing_months_delta"):
+        return f"{int(value):,}"
+    if key.endswith("rs_per_kwh") or "rs_per_kwh" in key:
+        return f"{value:,.2f}"
+    if key.endswith("_gwh") or key.endswith("musd") or key.endswith("btc_per_year"):
+        return f"{value:,.0f}"
+    return f"{value:,.2f}" if abs(value) < 10 else f"{value:,.1f}"
+
+
+def tariff_label(name: str) -> str:
+    return TARIFF_LABELS.get(name, name.replace("_", " "))
+
 
 def default_tariffs(assumptions: Assumptions | None = None) -> list[Tariff]:
-    """The floated Rs 23/kWh (all-in), the industrial B3 energy charge, and the dynamic
-    tariff with the same network cost and losses the subsidy test charges."""
+    """The floated Rs 23/kWh (all-in); the same rate curtailed whenever the hour's cost to
+    serve exceeds it; the industrial B3 energy charge; the time-of-use tariff; and the
+    dynamic tariff with the same network cost and losses the subsidy test charges."""
     serving = (assumptions or Assumptions()).serving
+    fixed = TARIFFS.default("proposed_fixed_pkr_per_mwh")
     return [
-        FixedTariff("proposed_fixed_23", TARIFFS.default("proposed_fixed_pkr_per_mwh")),
+        FixedTariff("proposed_fixed_23", fixed),
+        CurtailedFixedTariff(
+            "fixed_23_curtailed_on_price",
+            fixed,
+            serving_network_pkr_per_mwh=serving.network_cost_pkr_per_mwh,
+            serving_loss_share=serving.loss_share,
+        ),
         FixedTariff("industrial_b3_27", TARIFFS.default("industrial_b3_pkr_per_mwh")),
+        TimeOfUseTariff("time_of_use"),
         DynamicTariff(
             "dynamic",
             network_charge_pkr_per_mwh=serving.network_cost_pkr_per_mwh,

@@ -7,47 +7,66 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from surplus.economics.assess import TariffOutcome
+from surplus.economics.compare import tariff_label
+
+
+def daily_tightest_hours(outcome: TariffOutcome, timezone: str) -> pd.DataFrame:
+    """Each local day's tightest served hour: the one where the dearest cost to serve
+    (the subsidy test's) most exceeds the tariff, or comes closest to it. A day fails the
+    test exactly when its tightest hour does, so 365 points tell what 8,760 would."""
+    hourly = outcome.hourly
+    served = hourly["served_mw"] > 1e-6
+    cost = hourly["dearest_cost_to_serve_pkr_per_mwh"].where(served)
+    tariff = hourly["tariff_pkr_per_mwh"].where(served)
+    frame = pd.DataFrame({"cost": cost, "tariff": tariff, "gap": cost - tariff}).dropna()
+    if frame.empty:
+        return pd.DataFrame(columns=["cost", "tariff", "gap", "fails"])
+    frame.index = pd.DatetimeIndex(frame.index).tz_convert(timezone)
+    day = frame.index.floor("D")
+    tightest = frame.loc[frame.groupby(day)["gap"].idxmax()]
+    failing = outcome.subsidy_price.hourly["failing_mw"] > 0
+    failing.index = pd.DatetimeIndex(failing.index).tz_convert(timezone)
+    failing_days = set(failing[failing].index.floor("D"))
+    tightest = tightest.assign(fails=[d in failing_days for d in tightest.index.floor("D")])
+    tightest.index = tightest.index.floor("D")
+    return tightest
 
 
 def cost_vs_tariff_figure(outcome: TariffOutcome, timezone: str = "Asia/Karachi") -> go.Figure:
-    """Energy-weighted cost to serve the programme (marginal generation cost grossed up for
-    losses, plus network) against the tariff it pays, each hour, in Rs/kWh; hours that fail
-    the subsidy test are marked."""
-    hourly = outcome.hourly
-    local = pd.DatetimeIndex(hourly.index).tz_convert(timezone)
-    failing = outcome.subsidy_price.hourly["failing_mw"] > 0
+    """The subsidy test day by day: each day's tightest served hour, its cost to serve (the
+    dearest site's, as the test reads it) against the tariff, in Rs/kWh; failing days
+    marked."""
+    days = daily_tightest_hours(outcome, timezone)
+    label = tariff_label(outcome.tariff)
     fig = go.Figure()
     fig.add_trace(
-        go.Scattergl(
-            x=local,
-            y=hourly["cost_to_serve_pkr_per_mwh"] / 1000,
-            name="cost to serve",
-            mode="lines",
+        go.Scatter(
+            x=days.index, y=days["cost"] / 1000, name="cost to serve", mode="lines",
+            line={"color": "#4c72b0", "width": 1.5},
         )
-    )
+    )  # fmt: skip
     fig.add_trace(
-        go.Scattergl(
-            x=local,
-            y=hourly["tariff_pkr_per_mwh"] / 1000,
-            name=f"tariff: {outcome.tariff}",
-            mode="lines",
+        go.Scatter(
+            x=days.index, y=days["tariff"] / 1000, name=f"tariff: {label}", mode="lines",
+            line={"color": "#dd8452", "width": 1.5},
         )
-    )
+    )  # fmt: skip
+    fails = days[days["fails"]]
     fig.add_trace(
-        go.Scattergl(
-            x=local[failing.to_numpy()],
-            y=hourly["cost_to_serve_pkr_per_mwh"][failing] / 1000,
-            name="fails the subsidy test",
-            mode="markers",
-            marker={"color": "crimson", "size": 4},
+        go.Scatter(
+            x=fails.index, y=fails["cost"] / 1000, name="day with a failing hour",
+            mode="markers", marker={"color": "crimson", "size": 5},
         )
-    )
+    )  # fmt: skip
+    test = outcome.subsidy_price
     fig.update_layout(
-        title=f"Hourly cost to serve vs tariff ({outcome.tariff}): "
-        f"{outcome.subsidy_price.failing_hours:,} failing hours",
-        xaxis_title=f"time ({timezone})",
+        title=f"Subsidy test, {label}: each day's tightest served hour; "
+        f"{test.failing_hours:,} failing hours, break-even flat tariff Rs "
+        f"{test.min_flat_tariff_pkr_per_mwh / 1000:,.2f}/kWh",
+        xaxis_title=f"day ({timezone})",
         yaxis_title="Rs/kWh",
         hovermode="x unified",
+        legend={"orientation": "h", "y": -0.2},
     )
     return fig
 
@@ -57,11 +76,12 @@ def miner_profit_figure(sweep: pd.DataFrame) -> go.Figure:
     per tariff; `sweep` is `miner_profit_by_price` output, stacked over tariffs."""
     fig = go.Figure()
     for tariff, rows in sweep.groupby("tariff", sort=False):
+        label = tariff_label(str(tariff))
         fig.add_trace(
             go.Scatter(
                 x=rows["btc_price_usd"],
                 y=rows["miners_profit_pkr"] / 1e9,
-                name=f"{tariff}: profit",
+                name=f"{label}: profit",
                 mode="lines+markers",
             )
         )
@@ -69,7 +89,7 @@ def miner_profit_figure(sweep: pd.DataFrame) -> go.Figure:
             go.Scatter(
                 x=rows["btc_price_usd"],
                 y=rows["miners_cash_profit_pkr"] / 1e9,
-                name=f"{tariff}: before capital",
+                name=f"{label}: cash margin (before capital)",
                 mode="lines",
                 line={"dash": "dot"},
             )

@@ -20,7 +20,12 @@ import pandas as pd
 from surplus.dispatch.flexible import FlexibleLoad, default_value_pkr_per_mwh
 from surplus.economics.catalogue import PROGRAMME
 from surplus.economics.reserve import ReservePolicy
-from surplus.economics.tariffs import DynamicTariff, Tariff, price_pkr_per_mwh
+from surplus.economics.tariffs import (
+    CurtailedFixedTariff,
+    DynamicTariff,
+    Tariff,
+    price_pkr_per_mwh,
+)
 from surplus.errors import InputError, Problem
 from surplus.headroom.sites import NAMED_PLANTS
 from surplus.loads.bitcoin import BitcoinScenario
@@ -147,14 +152,21 @@ def dispatch_loads(
             price = price_pkr_per_mwh(tariff, pd.Series(0.0, index=index))
             willing = runs(fleet, hashprice, price, usd_exchange_rate, levy).to_numpy()
             bid_value = bids.flexible_pkr_per_mwh
+            if isinstance(tariff, CurtailedFixedTariff):
+                # Curtailed on price: served only where the cost to serve is within the rate.
+                cap = tariff.highest_marginal_cost_pkr_per_mwh()
+                willing = willing & np.isfinite(cap)
+                bid_value = min(cap, bid_value) if np.isfinite(cap) else 0.0
         load = pd.Series(np.where(willing, fleet.grid_mw, 0.0), index=index)
         loads.append(FlexibleLoad(fleet.name, zone, load, max(bid_value, 0.0)))
+    firm_bid, flexible_bid = bids.firm_pkr_per_mwh, bids.flexible_pkr_per_mwh
+    if isinstance(tariff, CurtailedFixedTariff):
+        cap = max(tariff.highest_marginal_cost_pkr_per_mwh(), 0.0)
+        firm_bid, flexible_bid = min(firm_bid, cap), min(flexible_bid, cap)
     for centre, zone in programme.centres:
         firm_mw = centre.grid_mw - centre.flexible_mw
-        loads.append(FlexibleLoad(centre.name + FIRM, zone, firm_mw, bids.firm_pkr_per_mwh))
-        loads.append(
-            FlexibleLoad(centre.name + FLEX, zone, centre.flexible_mw, bids.flexible_pkr_per_mwh)
-        )
+        loads.append(FlexibleLoad(centre.name + FIRM, zone, firm_mw, firm_bid))
+        loads.append(FlexibleLoad(centre.name + FLEX, zone, centre.flexible_mw, flexible_bid))
     return loads
 
 

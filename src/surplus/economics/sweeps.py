@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from surplus.economics.assess import TariffOutcome
@@ -22,7 +23,7 @@ from surplus.economics.programme import Programme
 from surplus.economics.reserve import ReservePolicy
 from surplus.loads.accounts import period_years
 from surplus.loads.bitcoin import BitcoinScenario
-from surplus.loads.miner import miner_economics, runs
+from surplus.loads.miner import MinerFleet, cash_value_pkr_per_mwh, miner_economics, runs
 
 DEFAULT_PRICES_USD: tuple[float, ...] = (40_000, 60_000, 80_000, 100_000, 126_000, 150_000)
 """From well under the Feb 2026 lows (~60–70k) to above the Oct 2025 high (~126k)."""
@@ -93,3 +94,35 @@ def reserve_table(sweep: pd.DataFrame) -> pd.DataFrame:
     """The reserve columns of the same sweep (`reserve_by_btc_price.csv`)."""
     return sweep[["tariff", "btc_price_usd", "fleet_hours_run", "btc_per_year",
                   "value_usd_per_year"]].copy()  # fmt: skip
+
+
+def miners_stop_price_usd(
+    outcome: TariffOutcome,
+    programme: Programme,
+    scenario: BitcoinScenario,
+    usd_exchange_rate: float,
+    policy: ReservePolicy,
+    highest_usd: float = 10_000_000.0,
+) -> float:
+    """The constant BTC price below which no miner fleet runs in any hour at this tariff
+    (its cash value per MWh never covers the hour's tariff: the dispatch's own rule).
+    NaN without miners; `highest_usd` when even that price is not enough."""
+    accounts = {load.name: load for load in outcome.loads}
+    stops = []
+    for fleet, _ in programme.fleets:
+        tariff = accounts[fleet.name].hourly["tariff_pkr_per_mwh"].to_numpy(dtype=float)
+
+        def margin(price: float, fleet: MinerFleet = fleet, tariff: np.ndarray = tariff) -> float:
+            hashprice = scenario.with_price(price).hashprice_usd_per_phs_day(programme.hashrate_ehs)
+            value = cash_value_pkr_per_mwh(fleet, hashprice, usd_exchange_rate, policy.levy)
+            return float(np.max(np.asarray(value, dtype=float) - tariff))
+
+        if margin(highest_usd) < 0:
+            stops.append(highest_usd)
+            continue
+        low, high = 0.0, highest_usd
+        for _ in range(50):
+            middle = (low + high) / 2
+            low, high = (middle, high) if margin(middle) < 0 else (low, middle)
+        stops.append(high)
+    return min(stops) if stops else float("nan")

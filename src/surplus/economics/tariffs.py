@@ -78,6 +78,44 @@ class FixedTariff:
 
 
 @dataclass(frozen=True)
+class CurtailedFixedTariff:
+    """A flat all-in rate, with the loads curtailed in every hour whose cost to serve (the
+    subsidy test's: marginal cost grossed up for `serving_loss_share`, plus
+    `serving_network_pkr_per_mwh`) exceeds it. A rule a regulator can adopt: subsidy-free by
+    construction, at the price of curtailment in the dear hours."""
+
+    name: str
+    rate_pkr_per_mwh: float
+    serving_network_pkr_per_mwh: float = _P("network_cost_pkr_per_mwh")
+    serving_loss_share: float = _P("loss_share")
+    network_charge_pkr_per_mwh: float = 0.0
+    loss_share: float = 0.0
+
+    def __post_init__(self) -> None:
+        _check(
+            self.name,
+            rate=self.rate_pkr_per_mwh,
+            network=self.serving_network_pkr_per_mwh,
+            loss_share=self.serving_loss_share,
+        )
+
+    def energy_pkr_per_mwh(self, marginal_cost_pkr_per_mwh: pd.Series) -> pd.Series:
+        return pd.Series(self.rate_pkr_per_mwh, index=marginal_cost_pkr_per_mwh.index)
+
+    def highest_marginal_cost_pkr_per_mwh(self) -> float:
+        """The marginal generation cost above which the loads are curtailed (−inf when the
+        rate does not even cover the network cost).
+
+        >>> CurtailedFixedTariff("c", 23_000, 3_000, 0.2).highest_marginal_cost_pkr_per_mwh()
+        16000.0
+        """
+        energy = (self.rate_pkr_per_mwh - self.serving_network_pkr_per_mwh) * (
+            1.0 - self.serving_loss_share
+        )
+        return energy if energy >= 0 else float("-inf")
+
+
+@dataclass(frozen=True)
 class TimeOfUseTariff:
     """A peak rate for `peak_hours` from `peak_start_hour` local time, off-peak otherwise."""
 

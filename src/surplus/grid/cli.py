@@ -63,12 +63,44 @@ def calibrate(path: DatasetPath = None) -> None:
 @data_app.command("export-pypsa")
 @fails_cleanly
 def export_pypsa(
-    path: DatasetPath = None,
-    out: Annotated[Path, typer.Argument(help="netCDF file to write.")] = Path("network.nc"),
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="[PATH] OUT: the dataset folder (the embedded Pakistan dataset when left "
+            "out) and the netCDF file to write (network.nc when left out).",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite OUT if it exists.")] = False,
 ) -> None:
     """Write the dataset as a PyPSA network (netCDF) with the same dispatch problem."""
+    from surplus.cli_io import output_file, prepare_file
+    from surplus.errors import InputError, Problem
     from surplus.grid.pypsa_export import export_pypsa as write_network
 
+    path, out = _dataset_and_file(paths or [])
+    if out is None:
+        raise InputError(
+            Problem("export-pypsa", None, None, "[PATH] OUT.nc", " ".join(map(str, paths or [])))
+        )
+    output_file(out, force=force, option="OUT", suffixes=(".nc",))
     dataset = load_dataset(path)
-    write_network(dataset, out)
+    write_network(dataset, prepare_file(out))
     console.print(f"[green]wrote[/] {out}")
+
+
+def _dataset_and_file(paths: list[Path]) -> tuple[Path | None, Path | None]:
+    """`export-pypsa network.nc` writes the embedded dataset: one argument that is not a
+    folder is the file to write; two are the dataset and the file; more is an error.
+
+    >>> _dataset_and_file([Path("network.nc")])
+    (None, PosixPath('network.nc'))
+    """
+    if not paths:
+        return None, Path("network.nc")
+    if len(paths) == 1:
+        only = paths[0]
+        return (only, Path("network.nc")) if only.is_dir() else (None, only)
+    if len(paths) == 2:
+        return paths[0], paths[1]
+    return None, None

@@ -5,12 +5,20 @@ Register with the main app, e.g. ``app.command("headroom")(headroom_command)``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from surplus.console import console, fails_cleanly, frame_table, progress_bar, stage_bars
+from surplus.console import (
+    console,
+    err_console,
+    fails_cleanly,
+    print_frame,
+    progress_bar,
+    stage_bars,
+)
 from surplus.headroom.assess import DEFAULT_BUDGETS
 from surplus.headroom.demand import (
     DUKE_SEASON_RULES,
@@ -22,10 +30,10 @@ from surplus.headroom.demand_file import EMBEDDED_DEMAND, read_demand
 from surplus.headroom.grid import zone_headroom
 from surplus.headroom.joint import joint_verdict
 from surplus.headroom.table import (
-    joint_table,
+    joint_frame,
     print_headroom,
     ranking_frame,
-    thresholds_table,
+    thresholds_frame,
     write_headroom_csv,
 )
 from surplus.headroom.timeline import HeadroomError
@@ -36,15 +44,16 @@ if TYPE_CHECKING:
 
 
 def dispatched(
-    path: Path | None, cost_cap_pkr_per_mwh: float | None = None
+    path: Path | Dataset | None, cost_cap_pkr_per_mwh: float | None = None
 ) -> tuple[Dataset, DispatchResult]:
-    """Load a dataset and dispatch it, with a progress bar."""
+    """Load a dataset (unless given one) and dispatch it, with a progress bar."""
     from surplus.dispatch import dispatch
     from surplus.grid.load import load_dataset
+    from surplus.grid.model import Dataset
 
     if cost_cap_pkr_per_mwh is not None and cost_cap_pkr_per_mwh < 0:
         raise HeadroomError(f"--cost-cap must be at least 0, got {cost_cap_pkr_per_mwh:g}")
-    dataset = load_dataset(path)
+    dataset = path if isinstance(path, Dataset) else load_dataset(path)
     with progress_bar(f"dispatch {dataset.info.name}") as progress:
         return dataset, dispatch(
             dataset, progress=progress, cost_cap_pkr_per_mwh=cost_cap_pkr_per_mwh
@@ -107,13 +116,32 @@ def season_rules(summer_peak: list[str], winter_peak: list[str]) -> dict[str, Se
 
 
 Budgets = Annotated[
-    list[float] | None,
+    list[str] | None,
     typer.Option(
         "--budget",
-        help="Curtailment budget as a fraction (0.005 = 0.5 %); repeat "
-        "for several. Default: 0 (firm), 0.0025, 0.005, 0.01, 0.05.",
+        help="Curtailment budget as a fraction (0.005) or a percentage (0.5%); repeat "
+        "for several. Default: 0 (firm), 0.25%, 0.5%, 1%, 5%.",
     ),
 ]
+
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Overwrite the --out file if it exists.")
+]
+
+
+def _check_sites(dataset: Dataset, names: Sequence[str]) -> None:
+    """Each --site must be a plant id or a zone of the dataset (checked before dispatch)."""
+    from surplus.cli_io import check_names
+
+    known = [*map(str, dataset.plants.index), *map(str, dataset.zones.index)]
+    check_names(names, known, "--site", "plant id or zone")
+
+
+def _check_peak_regions(options: Sequence[str], regions: Sequence[str], flag: str) -> None:
+    from surplus.cli_io import check_names
+
+    named = [option.partition("=")[0] for option in options if "=" in option]
+    check_names(named, regions, flag, "region of the demand file")
 
 
 @fails_cleanly
@@ -146,14 +174,16 @@ def headroom_command(
     ] = None,
     budget: Budgets = None,
     timezone: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--timezone",
             help="Local time zone of regions other than the 22 US balancing "
             "authorities (their zones are built in): it sets the months of the seasonal "
-            "thresholds and the month and hour reported. Pass e.g. Asia/Karachi; UTC otherwise.",
+            "thresholds and the month and hour reported, and reads timestamps written "
+            "without a zone. Pass e.g. Asia/Karachi; UTC (with a warning) otherwise.",
+            show_default=False,
         ),
-    ] = "UTC",
+    ] = None,
     summer_peak: Annotated[
         list[str] | None,
         typer.Option(
@@ -171,12 +201,23 @@ def headroom_command(
         ),
     ] = None,
     cost_cap: CostCapOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Curtailment-enabled headroom: the largest new load each region takes per budget.
 
     The load is constant; each budget caps the share of its energy that may be curtailed.
     The table also says when the curtailed hours fall (local month and hour)."""
-    budgets = tuple(budget) if budget else DEFAULT_BUDGETS
+    from surplus.cli_io import check_timezone, output_file, parse_share, prepare_file
+
+    budgets = tuple(parse_share(b, "--budget") for b in budget) if budget else DEFAULT_BUDGETS
+    timezone_default = timezone is None
+    timezone = check_timezone(timezone or "UTC")
+    if out is not None:
+        output_file(out, force=force)
+    if demand is None and (summer_peak or winter_peak):
+        raise HeadroomError("--summer-peak and --winter-peak apply to a --demand history only")
+    if demand is not None and path is not None:
+        raise HeadroomError("give either a dataset folder or --demand, not both")
     at_cost = None
     if demand is None:
         dataset, base = dispatched(path, cost_cap)
@@ -188,8 +229,16 @@ def headroom_command(
         )
         cost_title = f"Curtailment-enabled headroom — {dataset.info.name}, {_cost_title(base)}"
     else:
-        frame = read_demand(demand)
+        frame = read_demand(demand, timezone, warn=_warn)
+        _check_peak_regions(summer_peak or [], list(frame.columns), "--summer-peak")
+        _check_peak_regions(winter_peak or [], list(frame.columns), "--winter-peak")
         zones = {region: US_BA_TIMEZONES.get(region, timezone) for region in frame.columns}
+        assumed = [region for region in frame.columns if region not in US_BA_TIMEZONES]
+        if assumed and timezone_default:
+            _warn(
+                f"{', '.join(assumed)}: local time zone not known; months and hours are "
+                f"reported in {timezone} (pass --timezone, e.g. Asia/Karachi)"
+            )
         rules = season_rules(summer_peak or [], winter_peak or [])
         history = demand_headroom(frame, budgets, zones, rules)
         result = history.table
@@ -198,10 +247,14 @@ def headroom_command(
     if at_cost is not None:
         print_headroom(at_cost, cost_title, console)
     if demand is not None:
-        console.print(thresholds_table(history, rules))
+        print_frame(thresholds_frame(history, rules), "Seasonal peak thresholds")
     if out is not None:
-        write_headroom_csv(result, out, at_cost)
+        write_headroom_csv(result, prepare_file(out), at_cost)
         console.print(f"[green]wrote[/] {out}")
+
+
+def _warn(message: str) -> None:
+    err_console.print(f"[yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
 
 
 @fails_cleanly
@@ -227,8 +280,11 @@ def sites_command(
         typer.Option("--total-mw", help="New load shared equally among the --site entries, MW."),
     ] = 2000.0,
     budget: Annotated[
-        float, typer.Option("--budget", help="Curtailment budget for the ranking, a fraction.")
-    ] = 0.005,
+        str,
+        typer.Option(
+            "--budget", help="Curtailment budget for the ranking: a fraction or a percentage."
+        ),
+    ] = "0.5%",
     value: Annotated[
         float | None,
         typer.Option(
@@ -243,59 +299,57 @@ def sites_command(
         typer.Option("--out", help="Write the zone headroom table as CSV.", show_default=False),
     ] = None,
     cost_cap: CostCapOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Rank candidate sites by headroom and price; test the named sites together.
 
     Every zone and named plant is ranked by firm and flexible headroom, the price of the
     energy it would take and when it would be curtailed; then the new load is served at the
     named sites together and compared with each site alone."""
+    from surplus.cli_io import check_range, output_file, parse_share, prepare_file
     from surplus.economics.siting import with_load_prices
+    from surplus.grid.load import load_dataset
     from surplus.study import Programme, Stages, StudyInput, run_study
 
-    if total_mw <= 0:
-        raise HeadroomError(f"--total-mw must be above 0, got {total_mw}")
-    if cost_cap is not None and cost_cap < 0:
-        raise HeadroomError(f"--cost-cap must be at least 0, got {cost_cap:g}")
+    share = parse_share(budget, "--budget")
+    check_range(total_mw, "--total-mw", low=0, low_open=True)
+    if value is not None:
+        check_range(value, "--value", low=0)
+    if cost_cap is not None:
+        check_range(cost_cap, "--cost-cap", low=0)
+    if out is not None:
+        output_file(out, force=force)
+    if site:
+        _check_sites(load_dataset(path), site)
     spec = StudyInput(
         dataset=path,
         programme=Programme(
             quota_mw=total_mw, sites=tuple(site) if site else None, value_pkr_per_mwh=value
         ),
-        ranking_budget=budget,
+        ranking_budget=share,
         cost_cap_pkr_per_mwh=cost_cap,
         stages=Stages(load_shedding=False, economics=False, allocation=False),
     )
     with stage_bars() as progress:
         study = run_study(spec, progress=progress)
-    dataset, base, report, prices = study.dataset, study.result, study.siting, study.prices
+    base, report, prices = study.result, study.siting, study.prices
     assert report is not None and prices is not None  # the stages asked for
-    name = dataset.info.name
-    print_headroom(report.zones, f"Curtailment-enabled headroom — {name}, physical", console)
-    if report.zones_at_cost is not None:
-        print_headroom(
-            report.zones_at_cost,
-            f"Curtailment-enabled headroom — {name}, {_cost_title(base)}",
-            console,
-        )
-    console.print(
-        frame_table(
-            with_load_prices(ranking_frame(report.ranks), prices),
-            f"Candidate sites, ranked at a {budget:.2%} budget (price: zone marginal cost with "
-            "the site's load added, weighted by the load served; before the load beside it)",
-            digits=1,
-        )
+    print_frame(
+        with_load_prices(ranking_frame(report.ranks), prices),
+        f"Candidate sites, ranked at a {share:.2%} budget (price: zone marginal cost with "
+        "the site's load added, weighted by the load served; before the load beside it)",
+        digits=1,
     )
     for answer in (report.joint, report.joint_at_cost):
         if answer is None:
             continue
         kind = "physical" if answer.kind == "physical" else _cost_title(base)
-        console.print(
-            joint_table(
-                answer,
-                f"Named sites: each alone (independent) and all together (joint dispatch), {kind}",
-            )
+        print_frame(
+            joint_frame(answer),
+            f"Named sites: each alone (independent) and all together (joint dispatch), {kind}",
+            digits=1,
         )
         console.print(joint_verdict(answer))
     if out is not None:
-        write_headroom_csv(report.zones, out, report.zones_at_cost)
-        console.print(f"[green]wrote[/] {out}")
+        write_headroom_csv(report.zones, prepare_file(out), report.zones_at_cost)
+        console.print(f"[green]wrote[/] {out} (the zone headroom table behind the ranking)")

@@ -7,6 +7,7 @@ and the column, so a user can go straight to the cell.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +25,30 @@ EMBEDDED_DEMAND = {"eia930-us22": "eia930/demand_22ba_2016_2024.parquet"}
 their folder's README)."""
 
 
+GROUP_AT = 4
+"""From this many rows with the same fault in the same column, one line reports them all."""
+
+
+def _grouped(problems: list[Problem]) -> list[Problem]:
+    """One problem per column and fault when many rows share it: a whole column written the
+    same wrong way is one mistake, not thousands."""
+    groups: dict[tuple[str | None, str], list[Problem]] = {}
+    for problem in problems:
+        groups.setdefault((problem.column, problem.expected), []).append(problem)
+    out: list[Problem] = []
+    for (column, expected), group in groups.items():
+        if len(group) < GROUP_AT:
+            out += group
+            continue
+        rows = [p.row for p in group if p.row is not None]
+        span = f"rows {min(rows)}–{max(rows)}, " if rows else ""
+        found = f"{span}{len(group):,} cells, the first {group[0].found!r}"
+        out.append(Problem(group[0].file, None, column, expected, found))
+    return out
+
+
 def _cap(problems: list[Problem], file: str) -> list[Problem]:
+    problems = _grouped(problems)
     if len(problems) <= MAX_PROBLEMS:
         return problems
     more = len(problems) - MAX_PROBLEMS
@@ -34,12 +58,41 @@ def _cap(problems: list[Problem], file: str) -> list[Problem]:
     ]
 
 
-def _timestamps(raw: pd.Series, file: str, problems: list[Problem]) -> pd.DatetimeIndex:
+def _timestamps(
+    raw: pd.Series,
+    file: str,
+    problems: list[Problem],
+    assume_timezone: str | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> pd.DatetimeIndex:
     text = raw.astype(str)
-    has_zone = text.str.contains(_ZONE_SUFFIX, regex=True)
-    parsed = pd.to_datetime(text.where(has_zone), format="ISO8601", utc=True, errors="coerce")
+    has_zone = np.array(text.str.contains(_ZONE_SUFFIX, regex=True), dtype=bool)
+    if assume_timezone is not None and len(text) and not has_zone.any():
+        # No timestamp names its zone: read them all in the zone the user gave (or UTC), and
+        # say so, rather than refusing every row or assuming silently.
+        naive = pd.DatetimeIndex(pd.to_datetime(text, format="ISO8601", errors="coerce"))
+        local = naive.tz_localize(assume_timezone, ambiguous="NaT", nonexistent="NaT")
+        parsed = pd.Series(local.tz_convert("UTC"), index=text.index)
+        if warn is not None:
+            warn(
+                f"{file}: timestamps carry no time zone; read as local time in "
+                f"{assume_timezone} (write e.g. 2024-01-01T00:00+05:00 to be explicit)"
+            )
+        has_zone[:] = True
+        expected = f"an ISO timestamp that occurs once in {assume_timezone}"
+    else:
+        parsed = pd.to_datetime(
+            text.where(pd.Series(has_zone, index=text.index)),
+            format="ISO8601",
+            utc=True,
+            errors="coerce",
+        )
+        expected = "an ISO timestamp, e.g. 2024-01-01T00:00Z"
     bad = parsed.isna().to_numpy()
-    for position in np.flatnonzero(bad):
+    for position in np.flatnonzero(bad & has_zone):
+        found = text.iloc[position] or "an empty cell"
+        problems.append(Problem(file, int(position) + 2, TIMESTAMP, expected, found))
+    for position in np.flatnonzero(bad & ~has_zone):
         found = text.iloc[position] or "an empty cell"
         expected = "a timestamp with a time zone, e.g. 2024-01-01T00:00Z"
         problems.append(Problem(file, int(position) + 2, TIMESTAMP, expected, found))
@@ -89,10 +142,16 @@ def _values(raw: pd.Series, column: str, file: str, problems: list[Problem]) -> 
     return numbers
 
 
-def read_demand_csv(path: Path) -> pd.DataFrame:
+def read_demand_csv(
+    path: Path,
+    assume_timezone: str | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> pd.DataFrame:
     """Hourly demand, MW, as a frame on a UTC index with one column per region.
 
-    Raises `InputError` listing every problem found (up to 50).
+    Timestamps without a zone are refused, unless `assume_timezone` is given and none has
+    one: then all are read in that zone and `warn` is told. Raises `InputError` listing
+    every problem found (a fault shared by many rows of a column once, up to 50 lines).
     """
     file = str(path)
     try:
@@ -131,7 +190,9 @@ def read_demand_csv(path: Path) -> pd.DataFrame:
     duplicates = sorted({c for c in regions if regions.count(c) > 1})
     if duplicates or any(c.startswith("Unnamed") or not c for c in regions):
         problems.append(Problem(file, 1, None, "unique, named region columns", ", ".join(regions)))
-    index = _timestamps(raw[TIMESTAMP].astype(str).str.strip(), file, problems)
+    index = _timestamps(
+        raw[TIMESTAMP].astype(str).str.strip(), file, problems, assume_timezone, warn
+    )
     data = {c: _values(raw[c], c, file, problems) for c in regions}
     if problems:
         raise InputError(_cap(problems, file))
@@ -140,11 +201,16 @@ def read_demand_csv(path: Path) -> pd.DataFrame:
     return frame.sort_index()
 
 
-def read_demand(source: str) -> pd.DataFrame:
-    """The history `source` names: an embedded one (`EMBEDDED_DEMAND`) or a CSV file's path."""
+def read_demand(
+    source: str,
+    assume_timezone: str | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> pd.DataFrame:
+    """The history `source` names: an embedded one (`EMBEDDED_DEMAND`) or a CSV file's path
+    (see `read_demand_csv` for `assume_timezone` and `warn`)."""
     if source in EMBEDDED_DEMAND:
         return read_embedded_demand(source)
-    return read_demand_csv(Path(source))
+    return read_demand_csv(Path(source), assume_timezone, warn)
 
 
 def read_embedded_demand(name: str) -> pd.DataFrame:

@@ -52,14 +52,22 @@ def rate_curve_figure(
     report: SitingReport, title: str = "Curtailment rate vs new load"
 ) -> go.Figure:
     """Rate (%) against constant load (MW) for each zone, named sites marked on their zone."""
+    from plotly.colors import qualitative
+
     curves = report.rate_curves
     figure = go.Figure()
-    for zone in curves.columns:
+    palette = qualitative.Dark24  # 24 distinct colours: 13+ zones never share one
+    for k, zone in enumerate(curves.columns):
         figure.add_scatter(
-            x=curves.index.tolist(), y=(100 * curves[zone]).tolist(), mode="lines", name=str(zone)
+            x=curves.index.tolist(),
+            y=(100 * curves[zone]).tolist(),
+            mode="lines",
+            name=str(zone),
+            line={"color": palette[k % len(palette)], "dash": ("solid", "dash")[k // 12 % 2]},
         )
+    spread = ("top left", "top right", "bottom right", "bottom left", "top center")
     if report.joint is not None:
-        for item in report.joint.sites:
+        for n, item in enumerate(report.joint.sites):
             x = curves.index.to_numpy()
             rate = float(
                 100 * _interpolate(item.site.load_mw, x, curves[item.site.zone].to_numpy())
@@ -69,7 +77,7 @@ def rate_curve_figure(
                 y=[rate],
                 mode="markers+text",
                 text=[item.site.name],
-                textposition="top center",
+                textposition=spread[n % len(spread)],  # sites of equal load: labels apart
                 marker={"size": 11, "symbol": "diamond"},
                 name=f"{item.site.name} ({item.site.zone}, alone)",
             )

@@ -69,8 +69,39 @@ def rich_table(result: HeadroomTable, title: str) -> Table:
     return table
 
 
+def headroom_display(result: HeadroomTable) -> pd.DataFrame:
+    """The headroom table as people read it: words with units, one number style per
+    quantity (MW and MWh whole, hours and events to one decimal)."""
+    rows = []
+    for item in result.items:
+        stats = item.curtailment
+        month, hour = _when(stats)
+        rows.append(
+            {
+                "Region": item.region,
+                "Budget": budget_label(item.budget),
+                "Headroom, MW": f"{item.headroom_mw:,.0f}",
+                "Curtailed, MWh a year": f"{stats.curtailed_mwh_per_year:,.0f}",
+                "Curtailed, h a year": f"{stats.curtailed_hours_per_year:,.1f}",
+                "≥50% served, h a year": f"{stats.hours_serving_50pct_per_year:,.1f}",
+                "≥90% served, h a year": f"{stats.hours_serving_90pct_per_year:,.1f}",
+                "Events a year": f"{stats.events_per_year:,.1f}",
+                "Mean event, h": f"{stats.mean_event_hours:.1f}",
+                "Longest, h": f"{stats.longest_event_hours}",
+                "Month": month,
+                "Hour": hour,
+            }
+        )
+    return pd.DataFrame(rows).set_index("Region")
+
+
 def print_headroom(result: HeadroomTable, title: str, console: Console) -> None:
-    console.print(rich_table(result, title))
+    """Print the table fitted to the console (split when it cannot fit), and say what the
+    month and hour columns mean."""
+    from surplus.console import print_frame
+
+    print_frame(headroom_display(result), title, target=console)
+    console.print("[dim]Month and hour: when curtailed hours fall most often (local time).[/]")
 
 
 def write_headroom_csv(

@@ -17,6 +17,7 @@ from surplus.report.html import Section, render_report
 from surplus.report.summary import Assessment, penalised_summary
 
 if TYPE_CHECKING:
+    from surplus.report.answer import Answer
     from surplus.sensitivity import AppliedChange
 
 
@@ -125,7 +126,6 @@ def dispatch_sections(
         f"{totals['total_cost_pkr'] / 1e9:,.1f} billion {assessment.dataset.info.currency}.",
     ]
     sections = [
-        Section("Assumptions", paragraphs=tuple(assumptions(assessment))),
         changes_section(changes),
         Section(
             "Overview",
@@ -166,16 +166,24 @@ def _penalised_section(assessment: Assessment) -> Section:
     return Section("Penalised hours", paragraphs=(paragraph,), tables=tables)
 
 
+REPORT_FILES = ("summary.json", "report.html")
+"""What `write_outputs` writes into its folder (checked by `surplus assess` before it runs)."""
+
+
 def write_outputs(
     assessment: Assessment,
     out: Path,
     extra: list[Section] | None = None,
     changes: Sequence[AppliedChange] = (),
+    answer: Answer | None = None,
 ) -> tuple[Path, Path]:
     """Write summary.json (strict JSON: no NaN or infinity) and report.html into `out`;
-    return their paths. `changes` are the changes from the base dataset, named in both."""
+    return their paths. `changes` are the changes from the base dataset, named in both.
+    The `answer` leads both: the first object of summary.json and the top of the page;
+    the assumptions and method close the page."""
     out.mkdir(parents=True, exist_ok=True)
     summary = {
+        **({"answer": answer.to_json()} if answer is not None else {}),
         "version": __version__,
         "assumptions": assumptions(assessment),
         "changes": [asdict(change) for change in changes],
@@ -186,10 +194,12 @@ def write_outputs(
     json_path.write_text(strict_json.dumps(summary), encoding="utf-8")
     info = assessment.dataset.info
     changed = f" · {len(changes)} change(s) from the base" if changes else ""
+    method = Section("Assumptions and method", paragraphs=tuple(assumptions(assessment)))
     page = render_report(
-        f"surplus assessment: {info.name} {info.year}",
+        f"Surplus power for flexible loads: {info.name}, {info.year}",
         f"surplus {__version__} · dataset {info.path}{changed}",
-        dispatch_sections(assessment, changes) + list(extra or []),
+        dispatch_sections(assessment, changes) + list(extra or []) + [method],
+        lead=answer.html() if answer is not None else "",
     )
     html_path = out / "report.html"
     html_path.write_text(page, encoding="utf-8")

@@ -63,18 +63,25 @@ def assess(
         Path | None,
         typer.Option(help="An ensemble folder (`surplus scenarios run --out`): add its section."),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite report.html and summary.json in --out.")
+    ] = False,
 ) -> None:
     """Dispatch every hour of the year; report surplus by zone and season, and write the report."""
+    from surplus.cli_io import check_readable, output_folder
     from surplus.economics.programme import PROGRAMME_PLANTS
     from surplus.headroom.joint import joint_verdict
     from surplus.report.allocation_section import allocation_section
-    from surplus.report.assess import write_outputs
+    from surplus.report.answer import build_answer, print_answer
+    from surplus.report.assess import REPORT_FILES, write_outputs
     from surplus.report.calibration_section import calibration_section
     from surplus.report.economics_section import economics_section
     from surplus.report.headroom_section import headroom_section
     from surplus.report.summary import summarise
     from surplus.study import Stages, StudyInput, run_study
 
+    output_folder(out, REPORT_FILES, force=force)
+    check_readable(scenario, "--scenario")
     spec = StudyInput(
         dataset=path,
         settings=tuple(_settings(scenario, settings or [])),
@@ -128,7 +135,19 @@ def assess(
         else:
             sections.append(allocation_section(study.allocation))
     sections += across
-    json_path, html_path = write_outputs(assessment, out, sections, changes)
+    joints = (
+        [j for j in (study.siting.joint, study.siting.joint_at_cost) if j is not None]
+        if study.siting is not None
+        else []
+    )
+    panel = build_answer(
+        joints,
+        study.economics,
+        dataset.info.usd_exchange_rate,
+        dataset.info.timezone,
+        PROGRAMME_MW,
+    )
+    json_path, html_path = write_outputs(assessment, out, sections, changes, panel)
     totals = assessment.totals
     console.print(
         f"unserved energy {totals['unserved_gwh']:,.1f} GWh; "
@@ -136,6 +155,7 @@ def assess(
         f"{dataset.info.currency}"
     )
     console.print(f"[green]wrote[/] {json_path} and {html_path}")
+    print_answer(panel, console)
 
 
 def _print_summary(assessment: Assessment) -> None:

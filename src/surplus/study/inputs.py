@@ -18,7 +18,13 @@ from surplus.sensitivity import Setting
 PROGRAMME_MW = 2000.0
 """The first phase of the programme: 2,000 MW at the three named coal plants."""
 
-TARIFF_RULES = ("proposed_fixed_23", "industrial_b3_27", "dynamic")
+TARIFF_RULES = (
+    "proposed_fixed_23",
+    "fixed_23_curtailed_on_price",
+    "industrial_b3_27",
+    "time_of_use",
+    "dynamic",
+)
 """The tariff rules the economics compares (`surplus.economics.compare.default_tariffs`)."""
 
 
