@@ -97,7 +97,7 @@ def test_assess_adds_the_ensemble_section(ensemble: Path, tmp_path: Path) -> Non
     document = json.loads((out / "summary.json").read_text())
     assert document["ensemble"]["largest_quota_mw_at_confidence"] == 2000.0
     assert "Across the ensemble" in (out / "report.html").read_text()
-    missing = CliRunner().invoke(app, [*args[:-1], str(tmp_path / "nowhere")])
+    missing = CliRunner().invoke(app, [*args[:-1], str(tmp_path / "nowhere"), "--force"])
     assert missing.exit_code == 1 and "ensemble folder" in missing.output
     assert read_spec(ensemble / "spec.toml").runs == 21
 
