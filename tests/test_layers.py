@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ast
 import importlib
+import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -66,3 +68,105 @@ def test_public_names_are_listed_once_and_exist(package: str) -> None:
     missing = [name for name in names if not hasattr(module, name)]
     assert missing == []
     assert module.__doc__ and module.__doc__.strip()
+
+
+# -- the operations wing: no import cycle, and migrations frozen ---------------------------
+
+OPERATIONS = ("store", "auth", "api", "openadr", "server", "control", "agent", "settlement")
+MODULE_NAME = re.compile(r"^surplus(\.[a-z_][a-z0-9_]*)+(:[a-z_]\w*)?$")
+
+
+def surplus_imports(source: str) -> list[str]:
+    """Every surplus module a source file reaches: its imports at any depth, and module
+    names written as strings (importlib.import_module("surplus.x"), "surplus.x:factory"),
+    so an import hidden from the parser still counts."""
+    names = [name for name in imported_modules(source) if name.split(".")[0] == "surplus"]
+    for node in ast.walk(ast.parse(source)):
+        constant = isinstance(node, ast.Constant) and isinstance(node.value, str)
+        if constant and MODULE_NAME.match(node.value):
+            names.append(node.value.split(":")[0])
+    return names
+
+
+def _package_of(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[1] in OPERATIONS else None
+
+
+def operations_graph() -> dict[str, set[str]]:
+    """Package -> the other operations packages its modules import."""
+    root = Path(surplus.__file__).parent
+    graph: dict[str, set[str]] = {}
+    for package in OPERATIONS:
+        folder = root / package
+        if not folder.is_dir():
+            continue  # a package another branch adds
+        uses = graph.setdefault(package, set())
+        for path in folder.rglob("*.py"):
+            if "migrations" in path.parts:
+                continue  # checked on their own below
+            for name in surplus_imports(path.read_text(encoding="utf-8")):
+                other = _package_of(name)
+                if other is not None and other != package:
+                    uses.add(other)
+    return graph
+
+
+def cycle_in(graph: dict[str, set[str]]) -> list[str]:
+    """One cycle of the graph as a path (first node repeated at the end), or []."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return [*path[path.index(nxt) :], nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        path.pop()
+        state[node] = 2
+        return []
+
+    for node in sorted(graph):
+        if node not in state and (found := visit(node)):
+            return found
+    return []
+
+
+def test_the_cycle_finder_finds_cycles_and_hidden_imports() -> None:
+    assert cycle_in({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert cycle_in({"a": {"b"}, "b": set(), "c": {"a", "b"}}) == []
+    hidden = 'import importlib\nX = importlib.import_module("surplus.openadr.routes")\n'
+    assert surplus_imports(hidden) == ["surplus.openadr.routes"]
+    assert surplus_imports('F = "surplus.server.app:create_app"\n') == ["surplus.server.app"]
+
+
+def test_the_operations_wing_has_no_import_cycle() -> None:
+    graph = operations_graph()
+    assert cycle_in(graph) == []
+    assert {"store", "auth", "api", "openadr", "server"} <= set(graph)
+    assert "openadr" not in graph["api"] and "server" not in graph["api"] | graph["openadr"]
+    assert graph["store"] == set()  # the database layer needs nothing above it
+
+
+def test_migrations_import_no_live_code() -> None:
+    """A migration must give the same result whatever the code becomes later, so it uses
+    only SQLAlchemy, Alembic and the standard library (copies of any rule it needs)."""
+    versions = Path(surplus.__file__).parent / "store" / "migrations" / "versions"
+    found = {
+        path.name: bad
+        for path in sorted(versions.glob("*.py"))
+        if (
+            bad := [
+                name
+                for name in imported_modules(path.read_text(encoding="utf-8"))
+                if name.split(".")[0] not in ("sqlalchemy", "alembic", "__future__")
+                and name.split(".")[0] not in sys.stdlib_module_names
+            ]
+            + surplus_imports(path.read_text(encoding="utf-8"))
+        )
+    }
+    assert found == {}
+    assert len(list(versions.glob("*.py"))) >= 4

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from surplus.api.cli import admin_app, db_app, serve
+from surplus.api.cli import admin_app, db_app
 from surplus.economics.cli import economics_command
 from surplus.grid.cli import data_app
 from surplus.headroom.cli import headroom_command, sites_command
 from surplus.report.cli import assess
+from surplus.server.cli import serve
 
 app = typer.Typer(
     name="surplus",

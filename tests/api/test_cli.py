@@ -107,7 +107,7 @@ def test_mistakes_are_one_line_errors(tmp_path: Path) -> None:
 
 
 def test_serve_needs_both_tls_files() -> None:
-    from surplus.api.cli import serve
+    from surplus.server.cli import serve
 
     one = typer.Typer()
     one.command()(serve)

@@ -67,8 +67,22 @@ def create_client(
 def authenticate(session: Session, client_id: str, client_secret: str) -> Client | None:
     """The client when the secret matches and it is not revoked, else None (same cost
     either way)."""
+    return check_credentials(session, client_id, client_secret)[0]
+
+
+def check_credentials(
+    session: Session, client_id: str, client_secret: str
+) -> tuple[Client | None, str]:
+    """(the client, "") when the secret matches a client not revoked, else (None, why):
+    "unknown client", "wrong secret" or "revoked client", for the audit log only (a caller
+    is told none of this). Every outcome costs one hash."""
     client = session.get(Client, client_id) if client_id else None
     stored = client.secret_hash if client is not None else DECOY_HASH
-    if verify_secret(client_secret, stored) and client is not None and client.revoked_at is None:
-        return client
-    return None
+    matches = verify_secret(client_secret, stored)
+    if client is None:
+        return None, "unknown client"
+    if not matches:
+        return None, "wrong secret"
+    if client.revoked_at is not None:
+        return None, "revoked client"
+    return client, ""

@@ -2,20 +2,36 @@
 `/auth/token`: the OAuth2 client-credentials grant (RFC 6749 section 4.4).
 
 Errors are problem details that also carry RFC 6749's `error` and `error_description`.
+Failed attempts are throttled per client id and per address (`surplus.auth.throttle`) and
+recorded in the audit log with the client id and address, never the secret. Whatever else
+must happen when a token is issued (the OpenADR broker makes it the client's MQTT
+password) is a hook the app's state holds, `on_token_issued`, so this module knows nothing
+of who listens.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from surplus.api.deps import get_session
-from surplus.auth import issue_token
+from surplus.auth import AuthError, issue_token
 from surplus.auth.grant import MAX_LENGTH, NO_STORE, read_token_request
-from surplus.openadr import broker_access
+from surplus.auth.throttle import TokenGuard
+from surplus.settings import Settings
+from surplus.store import audit
+
+log = logging.getLogger(__name__)
+TokenHook = Callable[[Session, str, Settings], None]
+"""Told of each token issued: (the request's session, the access token, the settings)."""
+_making_guard = threading.Lock()
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -50,6 +66,39 @@ async def form_fields(request: Request) -> dict[str, str]:
     return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
+def token_guard(app: FastAPI) -> TokenGuard:
+    """The app's throttle of token requests, made on first use (tests may reset it)."""
+    guard: TokenGuard | None = getattr(app.state, "token_guard", None)
+    if guard is None:
+        with _making_guard:
+            guard = getattr(app.state, "token_guard", None)
+            if guard is None:
+                settings: Settings = app.state.settings
+                guard = TokenGuard(
+                    settings.token_failures_per_minute, settings.token_hash_concurrency
+                )
+                app.state.token_guard = guard
+    return guard
+
+
+def _audit_refusal(session: Session, client_id: str, address: str, reason: str) -> None:
+    """A refused credentials check in the audit log: who claimed to be whom, from where."""
+    try:
+        session.rollback()
+        audit.record(
+            session,
+            f"address:{address}",
+            "token.refused",
+            "client",
+            client_id,
+            {"client_id": client_id, "address": address, "reason": reason},
+        )
+        session.commit()
+    except SQLAlchemyError:
+        session.rollback()
+        log.exception("refused token request not audited (client %r, %s)", client_id, address)
+
+
 def token(
     request: Request,
     fields: Annotated[dict[str, str], Depends(form_fields)],
@@ -57,10 +106,28 @@ def token(
 ) -> JSONResponse:
     """Exchange client credentials (HTTP Basic or form body) for an access token."""
     asked = read_token_request(fields, request.headers.get("authorization"))
-    settings = request.app.state.settings
-    grant = issue_token(session, asked.client_id, asked.client_secret, settings, asked.scope)
-    # The token is also the client's password on the OpenADR MQTT broker.
-    broker_access.token_issued(session, grant.access_token, settings)
+    settings: Settings = request.app.state.settings
+    address = request.client.host if request.client is not None else "unknown"
+    try:
+        with token_guard(request.app).attempt(asked.client_id, address) as attempt:
+            try:
+                grant = issue_token(
+                    session, asked.client_id, asked.client_secret, settings, asked.scope
+                )
+            except AuthError as error:
+                if error.error != "invalid_client":
+                    attempt.succeeded()  # the credentials were right; the scope was not
+                raise
+            attempt.succeeded()
+    except AuthError as error:
+        if error.error == "invalid_client":
+            _audit_refusal(session, asked.client_id, address, error.reason)
+        elif error.status == 429:
+            log.warning("token request of client %r from %s throttled", asked.client_id, address)
+        raise
+    hook: TokenHook | None = getattr(request.app.state, "on_token_issued", None)
+    if hook is not None:
+        hook(session, grant.access_token, settings)
     return JSONResponse(grant.as_response(), headers=NO_STORE)
 
 
