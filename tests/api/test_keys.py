@@ -20,7 +20,6 @@ from typer.testing import CliRunner
 
 from surplus.api.cli import admin_app
 from surplus.auth import SCOPES_BY_ROLE, create_client, grant_for
-from surplus.auth.keys import KeyRing, SigningKeyError, keyring, rotate
 from surplus.errors import SurplusError
 from surplus.server.app import create_app
 from surplus.settings import Settings
@@ -76,6 +75,8 @@ def _claims(client_id: str) -> dict[str, object]:
 
 
 def test_a_default_install_generates_a_key_only_its_owner_can_read(database: str) -> None:
+    from surplus.auth.keys import KeyRing, keyring
+
     settings = Settings(database_url=database)
     assert settings.secret_key == ""  # nothing in the source
     create_app(settings)
@@ -134,12 +135,16 @@ def test_a_good_secret_is_accepted_in_production() -> None:
 
 
 def test_with_no_place_for_a_key_the_service_refuses_to_start_and_says_how() -> None:
+    from surplus.auth.keys import SigningKeyError
+
     for url in ("sqlite://", "postgresql+psycopg://surplus@db.example/ops"):
         with pytest.raises(SigningKeyError, match=r"SURPLUS_SECRET_KEY.*SURPLUS_KEY_FILE"):
             create_app(Settings(database_url=url))
 
 
 def test_a_key_file_others_can_read_is_refused(tmp_path: Path) -> None:
+    from surplus.auth.keys import KeyRing, SigningKeyError
+
     key_file = tmp_path / "keys.json"
     settings = Settings(database_url="sqlite://", key_file=str(key_file))
     KeyRing(settings)
@@ -154,6 +159,8 @@ def test_a_key_file_others_can_read_is_refused(tmp_path: Path) -> None:
 
 
 def test_rotation_keeps_old_tokens_for_one_lifetime_unless_revoked(tmp_path: Path) -> None:
+    from surplus.auth.keys import KeyRing, rotate
+
     settings = Settings(database_url="sqlite://", key_file=str(tmp_path / "keys.json"))
     ring = KeyRing(settings)
     old = ring.keys().current
@@ -173,6 +180,8 @@ def test_rotation_keeps_old_tokens_for_one_lifetime_unless_revoked(tmp_path: Pat
 
 
 def test_the_rotate_command_is_audited_and_tokens_follow_it(database: str) -> None:
+    from surplus.auth.keys import keyring
+
     client_id = _bl_client(database)
     settings = Settings(database_url=database)
     client = TestClient(create_app(settings))
@@ -203,12 +212,16 @@ def test_the_rotate_command_is_audited_and_tokens_follow_it(database: str) -> No
 
 
 def test_rotating_a_key_from_the_environment_says_what_to_do_instead() -> None:
+    from surplus.auth.keys import SigningKeyError, rotate
+
     settings = Settings(database_url="sqlite://", secret_key=secrets.token_urlsafe(32))
     with pytest.raises(SigningKeyError, match="SURPLUS_PREVIOUS_SECRET_KEY"):
         rotate(settings, datetime.now(UTC))
 
 
 def test_a_previous_secret_is_accepted_while_it_is_set() -> None:
+    from surplus.auth.keys import keyring
+
     old, new = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     before = Settings(database_url="sqlite://", secret_key=old)
     token = grant_for("c", "bl", None, SCOPES_BY_ROLE["bl"], before).access_token
@@ -238,6 +251,8 @@ def test_a_token_for_a_client_that_does_not_exist_is_refused(
 
 
 def test_the_library_never_explains_why_a_token_failed(client: TestClient) -> None:
+    from surplus.auth.keys import keyring
+
     settings = client.app.state.settings  # type: ignore[attr-defined]
     good = grant_for("x", "bl", None, SCOPES_BY_ROLE["bl"], settings).access_token
     header, payload, signature = good.split(".")

@@ -95,7 +95,8 @@ def test_a_ven_reports_only_for_its_own_sites(
     ]
     assert [a.status_code for a in answers] == [404, 404]
     assert [
-        a.json()["detail"].replace(str(s), "N") for a, s in zip(answers, (theirs, missing))
+        a.json()["detail"].replace(str(s), "N")
+        for a, s in zip(answers, (theirs, missing), strict=True)
     ] == ["no site N is visible to you"] * 2
     posted = [
         client.post("/api/v1/readings", json=_batch(site, range(2)), headers=ven)

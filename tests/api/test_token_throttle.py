@@ -14,7 +14,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from surplus.auth import AuthError, create_client
-from surplus.auth.throttle import FailureBuckets, TokenGuard
 from surplus.store.audit import AuditEntry
 
 with warnings.catch_warnings():
@@ -92,6 +91,8 @@ def test_right_secrets_use_up_no_bucket(client: TestClient, db: Session) -> None
 
 
 def test_a_bucket_refills_at_its_rate() -> None:
+    from surplus.auth.throttle import FailureBuckets
+
     now = [0.0]
     buckets = FailureBuckets(per_minute=10, clock=lambda: now[0])
     keys = ["client:a", "address:1.2.3.4"]
@@ -108,6 +109,8 @@ def test_a_bucket_refills_at_its_rate() -> None:
 
 
 def test_hashing_is_capped_and_overflow_is_a_503() -> None:
+    from surplus.auth.throttle import TokenGuard
+
     guard = TokenGuard(failures_per_minute=100, hash_concurrency=1, hash_wait_s=0.05)
     inside, release = threading.Event(), threading.Event()
 

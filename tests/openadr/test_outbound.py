@@ -15,14 +15,6 @@ from fastapi import FastAPI
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 
-from surplus.openadr.outbound import (
-    Outbound,
-    OutboundPolicy,
-    OutboundRefused,
-    Unresolvable,
-    is_public,
-    literal_address,
-)
 from surplus.store.base import make_sessionmaker
 from surplus.store.openadr_tables import OutboxRow, SubscriptionRow
 from surplus.store.types import utc_now
@@ -106,6 +98,8 @@ def _queue(engine: Engine, destinations: Sequence[str]) -> None:
 
 @pytest.mark.parametrize("host", [h for h in LOCAL_SPELLINGS + PRIVATE if h != "localhost"])
 def test_no_spelling_of_a_local_or_private_address_is_public(host: str) -> None:
+    from surplus.openadr.outbound import OutboundPolicy, is_public, literal_address
+
     address = literal_address(host)
     assert address is not None, host
     assert not is_public(address)
@@ -113,6 +107,8 @@ def test_no_spelling_of_a_local_or_private_address_is_public(host: str) -> None:
 
 
 def test_public_addresses_pass_and_an_allow_list_opens_only_what_it_names() -> None:
+    from surplus.openadr.outbound import OutboundPolicy
+
     for host in ("8.8.8.8", "1.1.1.1", "2606:4700:4700::1111"):
         assert OutboundPolicy().permits(ipaddress.ip_address(host))
     loopback = OutboundPolicy.from_networks(["127.0.0.0/8"])
@@ -123,6 +119,8 @@ def test_public_addresses_pass_and_an_allow_list_opens_only_what_it_names() -> N
 
 
 def test_every_address_a_name_resolves_to_must_be_allowed() -> None:
+    from surplus.openadr.outbound import OutboundPolicy, OutboundRefused, Unresolvable
+
     async def mixed(host: str, port: int) -> list[str]:
         return ["8.8.8.8", "10.0.0.7"]
 
@@ -202,6 +200,8 @@ def test_a_queued_notification_to_a_local_address_is_never_sent(live_vtn: Vtn) -
 def test_the_connection_goes_to_the_address_that_was_checked(sqlite_engine: Engine) -> None:
     """DNS rebinding: the name is public when the subscription is made, local when the
     notification goes. The delivery resolves again and refuses."""
+    from surplus.openadr.outbound import Outbound, OutboundPolicy
+
     answers = iter(["93.184.215.14", "127.0.0.1"])
 
     async def rebinding(host: str, port: int) -> list[str]:
@@ -290,6 +290,8 @@ def test_the_delivery_client_takes_no_proxy_from_the_environment(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A proxy would resolve and connect on its own, past every check."""
+    from surplus.openadr.outbound import Outbound, OutboundPolicy
+
     monkeypatch.setenv("HTTP_PROXY", "http://10.9.9.9:3128")
     monkeypatch.setenv("HTTPS_PROXY", "http://10.9.9.9:3128")
 

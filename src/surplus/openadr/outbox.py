@@ -224,7 +224,7 @@ class OutboxWorker:
         batch: int = 500,
         concurrency: int = 200,
         idle_poll_s: float = 1.0,
-        per_host: int = 8,
+        per_host: int = 32,
         max_in_flight: int = 2000,
         breaker: HostBreaker | None = None,
     ) -> None:
