@@ -319,21 +319,29 @@ class KeyRing:
 
 
 _rings: dict[tuple[Any, ...], KeyRing] = {}
+_by_settings: dict[int, tuple[Settings, KeyRing]] = {}
 _making = threading.Lock()
 
 
 def keyring(settings: Settings) -> KeyRing:
-    """The process's key ring for these settings (made, and the key file created, once)."""
+    """The process's key ring for these settings (made, and the key file created, once).
+
+    Looked up by the settings object first: every request verifies a token, and working
+    out the key file's path from the database URL each time would cost more than that."""
+    known = _by_settings.get(id(settings))
+    if known is not None and known[0] is settings:
+        return known[1]
     identity = (
         settings.secret_key,
         settings.previous_secret_key,
         str(key_file_path(settings)),
         settings.token_lifetime_s,
     )
-    ring = _rings.get(identity)
-    if ring is None:
-        with _making:
-            ring = _rings.get(identity)
-            if ring is None:
-                ring = _rings[identity] = KeyRing(settings)
+    with _making:
+        ring = _rings.get(identity)
+        if ring is None:
+            ring = _rings[identity] = KeyRing(settings)
+        if len(_by_settings) > 1000:
+            _by_settings.clear()
+        _by_settings[id(settings)] = (settings, ring)
     return ring

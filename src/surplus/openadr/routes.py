@@ -301,7 +301,7 @@ def delete_resource(ctx: Ctx, resourceID: ObjectIdPath) -> JSONResponse:
 
 
 @router.get("/auth/server", operation_id="getAuthServerInfo")
-async def auth_server(request: Request) -> JSONResponse:
+def auth_server(request: Request) -> JSONResponse:
     """The token URL under SURPLUS_PUBLIC_URL: never built from the request's Host header,
     which a client (or anyone in between) can set to send VENs' credentials elsewhere."""
     return ok({"tokenURL": request.app.state.settings.public_url + BASE_PATH + "/auth/token"})
