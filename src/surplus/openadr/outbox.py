@@ -303,13 +303,18 @@ class OutboxWorker:
 
     async def _webhook(self, delivery: Delivery) -> None:
         host = host_of(delivery.destination)
-        refused = self.breaker.refusal(host)
-        if refused is not None:
-            self._recorder.add([Outcome(delivery, refused, None, 0.0)])
-            return
         try:
-            async with self._host_slot(host), self._limit:
-                outcome = await post_webhook(self.http, delivery)
+            async with self._host_slot(host):
+                # Asked only now, so deliveries queued behind a host's failing ones are
+                # skipped too, not just those that arrive after the circuit opened.
+                refused = self.breaker.refusal(host)
+                if refused is not None:
+                    outcome = Outcome(delivery, refused, None, 0.0)
+                else:
+                    async with self._limit:
+                        outcome = await post_webhook(self.http, delivery)
+                    up = outcome.status_code is not None and outcome.status_code < 500
+                    self.breaker.record(host, host_up=up)
         except asyncio.CancelledError:
             self.breaker.abandon(host)
             raise
@@ -317,9 +322,6 @@ class OutboxWorker:
             log.exception("delivery %d to %s failed unexpectedly", delivery.id, host)
             self.breaker.abandon(host)
             outcome = Outcome(delivery, f"internal error: {type(error).__name__}", None, 0.0)
-        else:
-            up = outcome.status_code is not None and outcome.status_code < 500
-            self.breaker.record(host, host_up=up)
         self._recorder.add([outcome])
 
     @contextlib.asynccontextmanager
