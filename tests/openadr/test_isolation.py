@@ -45,8 +45,9 @@ def test_callbacks_that_hang_do_not_hold_up_other_writes(
     """Four subscriptions whose callback never answers the echo challenge used to hold
     all four write slots for the echo's timeout: a BL's program (and so a curtailment
     event) waited about 10 s behind them."""
+    loopback = ["127.0.0.0/8", "::1/128"]
     with running_vtn(
-        sqlite_engine, outbound_allow_networks=["127.0.0.0/8"], outbound_read_timeout_s=3.0
+        sqlite_engine, outbound_allow_networks=loopback, outbound_read_timeout_s=3.0
     ) as vtn:
         app = vtn.client.app
         app.state.settings = vtn.settings.model_copy(update={"environment": "production"})

@@ -35,6 +35,7 @@ IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
 # inet_aton's forms: up to four parts, each decimal, octal (leading 0) or hex (0x).
 LEGACY_IPV4 = re.compile(r"^(0[xX][0-9a-fA-F]*|[0-9]+)(\.(0[xX][0-9a-fA-F]*|[0-9]+)){0,3}$")
 RESOLVE_TIMEOUT_S = 3.0
+MAX_ADDRESSES_TRIED = 3
 
 
 class OutboundRefused(httpcore.ConnectError):
@@ -181,7 +182,9 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         failure: Exception | None = None
-        for address in await self.policy.addresses(host, port):
+        # A few of the addresses, not all: a name with fifty addresses that swallow
+        # packets must not hold a delivery for fifty connect timeouts.
+        for address in (await self.policy.addresses(host, port))[:MAX_ADDRESSES_TRIED]:
             try:
                 # TLS still checks the certificate against the host name: httpcore passes
                 # the URL's host as the server name, not this address.
