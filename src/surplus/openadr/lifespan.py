@@ -24,7 +24,11 @@ from surplus.store.base import make_engine, make_sessionmaker
 from surplus.store.types import utc_now
 
 log = logging.getLogger(__name__)
-DELIVERY_SLOTS = 200  # webhook posts in progress at once per process
+# Webhook posts in progress at once per process, and as many pooled connections, so no
+# post waits for a connection. More costs more than it gives: httpcore's pool checks
+# every connection it holds each time it assigns one.
+DELIVERY_SLOTS = 100
+KEPT_ALIVE = 20
 
 
 def _settings(app: FastAPI) -> Settings:
@@ -78,7 +82,7 @@ async def _outbox_worker(app: FastAPI) -> AsyncIterator[None]:
         publisher = await asyncio.to_thread(Publisher, broker)
     # Public addresses only (or the networks SURPLUS_OUTBOUND_ALLOW_NETWORKS names),
     # checked at every connection; short timeouts; no redirects.
-    limits = httpx.Limits(max_connections=DELIVERY_SLOTS, max_keepalive_connections=100)
+    limits = httpx.Limits(max_connections=DELIVERY_SLOTS, max_keepalive_connections=KEPT_ALIVE)
     http = outbound_of(app).client(limits)
     worker = OutboxWorker(factory, http, publisher, concurrency=DELIVERY_SLOTS)
     app.state.openadr_worker = worker
