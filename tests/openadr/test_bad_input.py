@@ -13,6 +13,7 @@ from sqlalchemy import select
 from surplus.store.audit import AuditEntry
 from surplus.store.base import make_sessionmaker
 from surplus.store.openadr_tables import EventRow, ProgramRow, ReportRow
+from tests.clock import rfc3339_from_now
 from tests.openadr.conftest import Vtn
 from tests.openadr.helpers import count, event, post, program, report_body
 
@@ -102,7 +103,7 @@ def test_durations_take_ascii_digits_only(vtn: Vtn, duration: str) -> None:
     prog = program(vtn, "p")
     body = {
         "programID": prog["id"],
-        "intervalPeriod": {"start": "2030-01-01T00:00:00Z", "duration": duration},
+        "intervalPeriod": {"start": rfc3339_from_now(hours=24), "duration": duration},
         "intervals": [],
     }
     assert "duration" in _refused(vtn, "/events", body)

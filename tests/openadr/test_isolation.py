@@ -47,7 +47,7 @@ def test_callbacks_that_hang_do_not_hold_up_other_writes(
     event) waited about 10 s behind them."""
     loopback = ["127.0.0.0/8", "::1/128"]
     with running_vtn(
-        sqlite_engine, outbound_allow_networks=loopback, outbound_read_timeout_s=3.0
+        sqlite_engine, outbound_allow_networks=loopback, outbound_read_timeout_s=2.0
     ) as vtn:
         app = vtn.client.app
         app.state.settings = vtn.settings.model_copy(update={"environment": "production"})
