@@ -9,7 +9,10 @@ import pkgutil
 
 import pytest
 
-PACKAGES = ("grid", "dispatch", "headroom", "loads", "economics")
+PACKAGES = (
+    "grid", "dispatch", "headroom", "loads", "economics", "allocation", "contracts", "control",
+    "agent",
+)  # fmt: skip
 
 
 def _modules() -> list[str]:

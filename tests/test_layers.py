@@ -13,7 +13,14 @@ import pytest
 
 import surplus
 
-COMPUTING = ("grid", "dispatch", "headroom", "loads", "economics")
+COMPUTING = (
+    "grid", "dispatch", "headroom", "loads", "economics", "sensitivity", "allocation", "contracts",
+)  # fmt: skip
+# The controller's pure core: decided, planned and judged without the network or a database.
+PURE_CONTROL = (
+    "control/decision.py", "control/fleet.py", "control/grid.py", "control/frequency.py",
+    "control/compliance.py", "control/orders.py", "control/telemetry.py", "agent/events.py",
+)  # fmt: skip
 FORBIDDEN = frozenset(
     {"fastapi", "starlette", "sqlalchemy", "alembic", "httpx", "requests", "socket", "urllib",
      "paho", "uvicorn"}
@@ -70,9 +77,63 @@ def test_public_names_are_listed_once_and_exist(package: str) -> None:
     assert module.__doc__ and module.__doc__.strip()
 
 
+@pytest.mark.parametrize("module", PURE_CONTROL)
+def test_the_controllers_pure_core_imports_no_service_code(module: str) -> None:
+    path = Path(surplus.__file__).parent / module
+    assert forbidden_imports(path.read_text(encoding="utf-8")) == []
+    # and reaches no further than other pure modules, numpy and the contracts
+    inside = [
+        n for n in imported_modules(path.read_text(encoding="utf-8")) if n.startswith("surplus.")
+    ]
+    allowed = {"surplus.contracts", "surplus.errors", "surplus.openadr.timing"} | {
+        "surplus." + m[:-3].replace("/", ".") for m in PURE_CONTROL
+    }
+    assert [n for n in inside if n not in allowed] == []
+
+
+@pytest.mark.parametrize("package", ("control", "agent", "simulation", "dashboard"))
+def test_operations_packages_list_their_public_names(package: str) -> None:
+    module = importlib.import_module(f"surplus.{package}")
+    names = list(module.__all__)
+    assert names and len(names) == len(set(names))
+    assert [name for name in names if not hasattr(module, name)] == []
+    assert module.__doc__ and module.__doc__.strip()
+
+
+# The dashboard's values, formats and map: plain data, no web framework or database, so the
+# same figures can be rendered, exported or tested without a server.
+PURE_DASHBOARD = ("dashboard/model.py", "dashboard/i18n.py", "dashboard/map.py",
+                  "dashboard/exports.py", "dashboard/zones.py")  # fmt: skip
+
+
+@pytest.mark.parametrize("module", PURE_DASHBOARD)
+def test_the_dashboard_s_values_import_no_service_code(module: str) -> None:
+    path = Path(surplus.__file__).parent / module
+    assert forbidden_imports(path.read_text(encoding="utf-8")) == []
+
+
 # -- the operations wing: no import cycle, and migrations frozen ---------------------------
 
-OPERATIONS = ("store", "auth", "api", "openadr", "server", "control", "agent", "settlement")
+OPERATIONS = (
+    "store", "auth", "api", "openadr", "control", "agent", "dashboard", "settlement",
+    "simulation", "server",
+)  # fmt: skip
+# What each operations package may import of the others: each layer builds only on those
+# below it, `server` alone composes the routers into the app, and `simulation` (every part
+# on one machine) sits on top. A package another branch adds (settlement) is checked once
+# it exists.
+MAY_IMPORT: dict[str, set[str]] = {
+    "store": set(),
+    "auth": {"store"},
+    "api": {"store", "auth"},
+    "openadr": {"store", "auth", "api"},
+    "control": {"store", "auth", "api", "openadr"},
+    "agent": {"openadr"},  # a VEN: the VTN's models, timing and MQTT topics, no server code
+    "dashboard": {"store", "auth", "api"},
+    "settlement": {"store", "auth", "api", "control"},
+    "server": {"store", "auth", "api", "openadr", "control", "dashboard", "settlement"},
+    "simulation": {"store", "auth", "api", "openadr", "control", "agent", "server"},
+}
 MODULE_NAME = re.compile(r"^surplus(\.[a-z_][a-z0-9_]*)+(:[a-z_]\w*)?$")
 
 
@@ -146,9 +207,59 @@ def test_the_cycle_finder_finds_cycles_and_hidden_imports() -> None:
 def test_the_operations_wing_has_no_import_cycle() -> None:
     graph = operations_graph()
     assert cycle_in(graph) == []
-    assert {"store", "auth", "api", "openadr", "server"} <= set(graph)
+    present = {"store", "auth", "api", "openadr", "control", "agent", "dashboard", "simulation"}
+    assert present | {"server"} <= set(graph)
     assert "openadr" not in graph["api"] and "server" not in graph["api"] | graph["openadr"]
     assert graph["store"] == set()  # the database layer needs nothing above it
+
+
+def test_each_operations_package_imports_only_the_layers_below_it() -> None:
+    graph = operations_graph()
+    beyond = {package: sorted(uses - MAY_IMPORT[package]) for package, uses in graph.items()}
+    assert {package: extra for package, extra in beyond.items() if extra} == {}
+    # The rules themselves have no cycle, so following them cannot make one.
+    assert cycle_in(MAY_IMPORT) == []
+
+
+def routers_taken(source: str, package: str) -> list[str]:
+    """The other operations packages' routers a source file takes: `router`/`api_router`
+    imported from them, or a `.routes` module named in a string (importlib)."""
+    taken = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = {alias.name for alias in node.names}
+            if names & {"router", "api_router"} and _package_of(node.module) not in (
+                None,
+                package,
+            ):
+                taken.append(node.module)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            name = node.value.split(":")[0]
+            mounted = MODULE_NAME.match(node.value) and name.endswith(".routes")
+            if mounted and _package_of(name) not in (None, package):
+                taken.append(name)
+    return taken
+
+
+def test_only_the_server_mounts_routers() -> None:
+    """No package but `server` takes another package's router (the dashboard's and the
+    control room's used to be mounted from inside `api`, the control room's by a module
+    name in a string)."""
+    old_api_app = 'X = "surplus.control.routes"\nfrom surplus.dashboard import router\n'
+    assert routers_taken(old_api_app, "api") == ["surplus.dashboard", "surplus.control.routes"]
+    root = Path(surplus.__file__).parent
+    mounting = {
+        str(path.relative_to(root)): taken
+        for package in OPERATIONS
+        if package != "server" and (root / package).is_dir()
+        for path in (root / package).rglob("*.py")
+        if (taken := routers_taken(path.read_text(encoding="utf-8"), package))
+    }
+    assert mounting == {}
+    app_source = (root / "server" / "app.py").read_text(encoding="utf-8")
+    taken = routers_taken(app_source, "server")
+    for router in ("surplus.openadr.routes", "surplus.control.routes", "surplus.dashboard"):
+        assert router in taken
 
 
 def test_migrations_import_no_live_code() -> None:

@@ -1,5 +1,5 @@
-"""Regenerate the documents derived from code: the dataset format's column tables and the
-service's OpenAPI document."""
+"""Regenerate the documents derived from code: the dataset format's column tables, the
+service's OpenAPI document and the term sheet's JSON Schema."""
 
 from __future__ import annotations
 
@@ -22,12 +22,22 @@ def openapi_json() -> str:
     return json.dumps(app.openapi(), indent=2, sort_keys=True) + "\n"
 
 
+def term_sheet_schema_json() -> str:
+    """The term sheet's JSON Schema, as checked in at docs/term-sheet.schema.json."""
+    from surplus.contracts import term_sheet_json_schema
+
+    return json.dumps(term_sheet_json_schema(), indent=2, sort_keys=True) + "\n"
+
+
 def main() -> None:
     path = ROOT / "docs" / "dataset-format.md"
     path.write_text(replace_generated(path.read_text()))
     print(f"updated {path}")
     path = ROOT / "docs" / "openapi.json"
     path.write_text(openapi_json())
+    print(f"updated {path}")
+    path = ROOT / "docs" / "term-sheet.schema.json"
+    path.write_text(term_sheet_schema_json())
     print(f"updated {path}")
 
 

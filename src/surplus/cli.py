@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import typer
 
+from surplus.agent.cli import agent_command
+from surplus.allocation.cli import allocate_command
 from surplus.api.cli import admin_app, db_app
+from surplus.control.cli import control_app
 from surplus.economics.cli import economics_command
 from surplus.grid.cli import data_app
 from surplus.headroom.cli import headroom_command, sites_command
 from surplus.report.cli import assess
 from surplus.server.cli import serve
+from surplus.simulation.cli import simulate_command
 
 app = typer.Typer(
     name="surplus",
@@ -23,9 +27,13 @@ app.command("assess")(assess)
 app.command("headroom")(headroom_command)
 app.command("sites")(sites_command)
 app.command("economics")(economics_command)
+app.command("allocate")(allocate_command)
 app.command("serve")(serve)
 app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
+app.add_typer(control_app, name="control")
+app.command("agent")(agent_command)
+app.command("simulate")(simulate_command)
 
 
 def main() -> None:

@@ -165,6 +165,23 @@ class Settings(BaseSettings):
     outbox_retention_days: int = Field(
         default=7, ge=1, description="Days delivered OpenADR notifications are kept."
     )
+    control_program: str = Field(
+        default="surplus-flex",
+        min_length=1,
+        max_length=128,
+        description="Name of the OpenADR program the grid-protection controller orders in.",
+    )
+    frequency_trip_hz: float = Field(
+        default=49.75, gt=45, lt=50.5, description="Under this frequency miners shed at once."
+    )
+    frequency_restore_hz: float = Field(
+        default=49.9,
+        gt=45,
+        le=50.5,
+        description="Shed miners may return once frequency has "
+        "stayed at or above this for SURPLUS_FREQUENCY_RESTORE_HOLD_S.",
+    )
+    frequency_restore_hold_s: float = Field(default=300.0, ge=0, le=86_400)
 
     @field_validator("environment", mode="before")
     @classmethod

@@ -42,6 +42,12 @@ def _production(**overrides: Any) -> FastAPI:
     return create_app(Settings(**{**values, **overrides}))
 
 
+def _development() -> FastAPI:
+    return create_app(
+        Settings(database_url="sqlite://", secret_key=secrets.token_urlsafe(32), mqtt_url="")
+    )
+
+
 def test_every_answer_says_nosniff_and_production_adds_hsts(client: TestClient) -> None:
     for answer in (
         client.get("/openadr3/3.1.0/auth/server"),
@@ -54,6 +60,79 @@ def test_every_answer_says_nosniff_and_production_adds_hsts(client: TestClient) 
     answer = production.get("/openadr3/3.1.0/auth/server")
     assert answer.headers["x-content-type-options"] == "nosniff"
     assert answer.headers["strict-transport-security"].startswith("max-age=")
+
+
+SURFACES = [
+    "/openadr3/3.1.0/auth/server",  # the VTN
+    "/api/v1/operators",  # the REST API (a 401 problem)
+    "/api/v1/control/orders",  # the control room's endpoints (a 401 problem)
+    "/",  # a dashboard page
+    "/dashboard-static/dashboard.css",  # a dashboard file
+    "/api/v1/public/dashboard",  # the dashboard's JSON
+    "/no/such/path",  # a 404
+]
+
+
+def _headers_once(answer: Any) -> dict[str, str]:
+    """The security headers of an answer, each of which must be sent exactly once."""
+    raw = [name.lower() for name, _ in answer.headers.raw]
+    seen = {}
+    for name in ("x-content-type-options", "referrer-policy", "x-frame-options",
+                 "strict-transport-security", "content-security-policy"):  # fmt: skip
+        count = raw.count(name.encode())
+        assert count <= 1, f"{name} sent {count} times on {answer.url}"
+        if count:
+            seen[name] = answer.headers[name]
+    return seen
+
+
+def test_every_surface_carries_the_headers_once_and_the_dashboard_keeps_its_policy(
+    client: TestClient, app: FastAPI
+) -> None:
+    migrated = _production(database_url=app.state.settings.database_url)
+    production = TestClient(migrated, base_url="https://ops.example.pk")
+    try:
+        for path in SURFACES:
+            for test_client, hsts in ((client, False), (production, True)):
+                answer = test_client.get(path)
+                assert answer.status_code in (200, 401, 404), (path, answer.status_code)
+                seen = _headers_once(answer)
+                assert seen["x-content-type-options"] == "nosniff", path
+                assert seen["referrer-policy"] == "no-referrer", path
+                assert seen["x-frame-options"] == "DENY", path
+                assert ("strict-transport-security" in seen) == hsts, path
+    finally:
+        migrated.state.engine.dispose()
+    page = _headers_once(client.get("/"))
+    assert page["content-security-policy"].startswith("default-src 'none'")
+
+
+def test_an_unexpected_error_is_a_500_problem_with_the_security_headers() -> None:
+    """Starlette answers an error no handler caught outside every middleware; the service
+    answers it itself, so even a 500 is nosniff (and HSTS in production)."""
+    for app, hsts in ((_development(), False), (_production(), True)):
+
+        @app.get("/api/v1/boom")
+        def boom() -> None:
+            raise RuntimeError("a bug with a secret in its message: hunter2")
+
+        base = "https://ops.example.pk" if hsts else "http://testserver"
+        answer = TestClient(app, base_url=base, raise_server_exceptions=False).get("/api/v1/boom")
+        assert answer.status_code == 500
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert answer.json() == {
+            "type": "about:blank",
+            "title": "Internal Server Error",
+            "status": 500,
+            "detail": "internal error; it has been logged",
+            "instance": "/api/v1/boom",
+        }
+        assert "hunter2" not in answer.text
+        seen = _headers_once(answer)
+        assert seen["x-content-type-options"] == "nosniff"
+        assert ("strict-transport-security" in seen) == hsts
+        with pytest.raises(RuntimeError):  # and the error still reaches the server's log
+            TestClient(app, base_url=base).get("/api/v1/boom")
 
 
 def test_production_serves_no_documentation_from_a_cdn(client: TestClient) -> None:

@@ -25,8 +25,9 @@ from tests.economics.tiny import merit_order_dispatch
 
 ASSUME = Assumptions(
     serving=ServingCost(1_000.0, 0.0),
-    capacity=CapacityPayments(1e9, 1e6),
+    capacity=CapacityPayments(1e9, 1e6, 0.8e6),
     reserve=ReservePolicy(0.1, 0.0),
+    operators_foreign_share=1.0,
 )
 
 
@@ -92,18 +93,24 @@ def test_flat_tariff_fails_in_the_hour_the_oil_plant_runs() -> None:
     assert f.contribution_delta_pkr == pytest.approx(9.2e6 - 7e6 - 0.4e6)
     # Imported coal and oil both burn foreign exchange: 7 M PKR at 280.
     assert f.fx_fuel_usd == pytest.approx(7e6 / 280)
-    # Capacity charge: 1,000 PKR/MWh before; the contribution over 2 h, scaled to a year.
+    # Capacity charge: 1,000 PKR per MWh generated before (1e9 over 1e6 MWh), 1,250 per MWh
+    # sold (over 0.8e6 MWh); the contribution over 2 h, scaled to a year, comes off both.
     yearly = f.contribution_delta_pkr * 8760 / 2
-    assert f.capacity_pkr_per_mwh_after == pytest.approx((1e9 - yearly) / 1e6)
+    assert f.capacity_pkr_per_mwh_generated_after == pytest.approx((1e9 - yearly) / 1e6)
+    assert f.capacity_pkr_per_mwh_sold_before == pytest.approx(1_250.0)
+    assert f.capacity_pkr_per_mwh_sold_after == pytest.approx((1e9 - yearly) / 0.8e6)
+    assert f.capacity_relief_pkr_per_mwh_sold == pytest.approx(yearly / 0.8e6)
 
 
 def test_parties_balance() -> None:
+    # The miners' profit is after the levy they hand to the reserve (it used to leave the
+    # levy out, and this row subtracted it separately).
     outcome = flat_outcome(200_000.0)
     parties = outcome.parties.set_index("party")
     miners = outcome.loads[0]
-    assert parties.loc["operators", "net_pkr"] == pytest.approx(
-        miners.profit_pkr - outcome.reserve.value_usd * 280
-    )
+    assert parties.loc["operators", "net_pkr"] == pytest.approx(miners.profit_pkr)
+    assert miners.levy_pkr == pytest.approx(outcome.reserve.value_usd * 280)
+    assert parties.loc["strategic bitcoin reserve", "gains_pkr"] == pytest.approx(miners.levy_pkr)
     assert parties.loc["government / CPPA", "net_pkr"] == pytest.approx(
         outcome.finance.contribution_delta_pkr
     )
@@ -194,3 +201,32 @@ def test_the_real_dispatch_agrees_with_the_hand_oracle(price: float) -> None:
         assert oracle == pytest.approx(real, nan_ok=True)
     oracle_finance, real_finance = (dataclasses.asdict(r.finance) for r in results)
     assert oracle_finance == pytest.approx(real_finance, nan_ok=True)
+
+
+def test_the_foreign_exchange_balance_counts_profits_sent_abroad() -> None:
+    outcome = flat_outcome(200_000.0)
+    f, miners = outcome.finance, outcome.loads[0]
+    # A foreign operator keeps abroad what its cash profit leaves after the imported
+    # equipment (already counted as spent).
+    sent = miners.cash_profit_pkr / 280 - miners.capital_usd
+    assert sent > 0
+    assert f.fx_profits_usd == pytest.approx(sent)
+    assert f.fx_net_usd == pytest.approx(f.fx_earned_usd - f.fx_fuel_usd - f.fx_capital_usd - sent)
+    # Revenue = energy bill + running costs + levy + cash profit, so what the country keeps
+    # is the bill, the running costs and the levy, less the imported fuel.
+    running = miners.other_cost_pkr - miners.capital_charge_pkr
+    kept = (miners.energy_cost_pkr + running + miners.levy_pkr) / 280
+    assert f.fx_net_usd == pytest.approx(kept - f.fx_fuel_usd)
+    home = dataclasses.replace(ASSUME, operators_foreign_share=0.0)
+    dataset = system()
+    domestic = assess_tariff(
+        dataset,
+        miners_only(),
+        FixedTariff("flat", 23_000.0),
+        constant_scenario(dataset.snapshots, 200_000.0),
+        merit_order_dispatch(dataset),
+        merit_order_dispatch,
+        home,
+    )
+    assert domestic.finance.fx_profits_usd == 0.0
+    assert domestic.finance.fx_net_usd == pytest.approx(f.fx_net_usd + sent)

@@ -6,7 +6,7 @@ import pytest
 
 from surplus.economics.assess import TariffOutcome
 from surplus.economics.figures import cost_vs_tariff_figure, miner_profit_figure
-from surplus.economics.sweeps import miner_profit_by_price, reserve_table
+from surplus.economics.sweeps import miner_profit_by_price, price_sweep
 from surplus.loads import BitcoinScenario, constant_scenario
 from tests.economics.test_assess import ASSUME, flat_outcome, miners_only, system
 
@@ -25,14 +25,10 @@ def test_cost_vs_tariff_marks_the_failing_hour() -> None:
 
 def test_profit_rises_with_the_btc_price() -> None:
     result, scenario = outcome()
-    sweep = miner_profit_by_price(result, miners_only(), scenario, 280.0)
-    assert sweep["miners_profit_pkr"].is_monotonic_increasing
-    gap = sweep["miners_cash_profit_pkr"] - sweep["miners_profit_pkr"]
+    sweep = price_sweep(result, miners_only(), scenario, 280.0, ASSUME.reserve)
+    profit = miner_profit_by_price(sweep)
+    assert profit["miners_profit_pkr"].is_monotonic_increasing
+    gap = profit["miners_cash_profit_pkr"] - profit["miners_profit_pkr"]
     assert gap.iloc[0] == pytest.approx(result.loads[0].capital_charge_pkr)
-    figure = miner_profit_figure(sweep)
+    figure = miner_profit_figure(profit)
     assert len(figure.data) == 2
-    reserve = reserve_table(result, ASSUME.reserve)
-    hours = len(scenario.index)
-    assert reserve["btc_per_year"].iloc[0] == pytest.approx(
-        0.1 * result.loads[0].btc_mined * 8760 / hours
-    )

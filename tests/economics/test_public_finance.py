@@ -29,7 +29,7 @@ def test_contribution_by_both_measures() -> None:
         frame([23_000.0, 23_000.0]),
         frame([10_000.0, 30_000.0]),
         ServingCost(1_000.0, 0.1),
-        CapacityPayments(1e9, 1e6),
+        CapacityPayments(1e9, 1e6, 0.5e6),
         delta_cost_pkr=3.2e6,
     )
     assert result.revenue_pkr == pytest.approx(4.6e6)
@@ -39,7 +39,10 @@ def test_contribution_by_both_measures() -> None:
     assert result.contribution_price_pkr == pytest.approx(4.6e6 - 4e6 / 0.9 - 0.2e6)
     assert result.contribution_pkr == result.contribution_delta_pkr
     yearly = result.contribution_delta_pkr * 8760 / 2
-    assert result.capacity_pkr_per_mwh_after == pytest.approx((1e9 - yearly) / 1e6)
+    assert result.capacity_pkr_per_mwh_generated_after == pytest.approx((1e9 - yearly) / 1e6)
+    # Per MWh sold: the same rupees over half the energy, so twice the change.
+    assert result.capacity_pkr_per_mwh_sold_before == pytest.approx(2_000.0)
+    assert result.capacity_relief_pkr_per_mwh_sold == pytest.approx(yearly / 0.5e6)
 
 
 def test_without_a_base_run_the_price_measure_is_used() -> None:
@@ -68,5 +71,7 @@ def test_system_cost_and_fuel_fx() -> None:
 
 
 def test_bad_capacity_figures_are_refused() -> None:
-    with pytest.raises(InputError, match="consumer_energy_mwh"):
+    with pytest.raises(InputError, match="generation_mwh"):
         CapacityPayments(1e9, 0.0)
+    with pytest.raises(InputError, match="sold_mwh"):
+        CapacityPayments(1e9, 1e6, 0.0)

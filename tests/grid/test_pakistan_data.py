@@ -85,6 +85,17 @@ def test_must_run_output_of_each_hub_fits_its_export_corridors(pakistan: Dataset
         assert must_mw[in_hub].sum(axis=1).max() <= out + back, hub
 
 
+def test_must_run_output_never_exceeds_national_demand(pakistan: Dataset) -> None:
+    # Must-run output cannot be spilled, so it has to fit under demand every hour, with room
+    # for a sensitivity that lowers demand. The tightest hour is noon on Eid al-Fitr
+    # (31 March: 6,585 MW), where nuclear, bagasse and the RLNG take-or-pay share must run;
+    # run-of-river water may be spilled there.
+    plants = pakistan.operating_plants
+    must_mw = (pakistan.available_mw() * plants["must_run"]).sum(axis=1)
+    margin = pakistan.demand_mw.sum(axis=1) - must_mw
+    assert margin.min() > 1_000.0
+
+
 def test_the_transmission_facts_are_kept(pakistan: Dataset) -> None:
     corridors = pakistan.corridors
     hvdc = corridors.loc["hvdc_matiari_lahore"]

@@ -162,3 +162,39 @@ def test_breakeven_tariff_gives_zero_profit(
     assert cash.profit_pkr + cash.capital_charge_pkr == pytest.approx(
         0.0, abs=1e-6 * first.revenue_pkr + 1e-3
     )
+
+
+def test_the_reserve_levy_is_a_cost_in_profit_and_breakeven() -> None:
+    # 100 PH/s at 50 USD/PH/day: 5,000 USD a day from 32.4 MWh. A 10 % share of coins mined
+    # is 500 USD; a 2 USD/MWh fee is 64.8 USD; together Rs 158,144 at 280. At Rs 20,000/MWh
+    # the energy costs Rs 648,000; revenue is Rs 1,400,000.
+    from surplus.loads.miner import Levy
+
+    fleet = bare_fleet(grid_mw=1.35, mix=(("antminer_s21_xp", 1.0),))
+    curtailed = pd.Series(0.0, DAY)
+    before = miner_economics(fleet, curtailed, 20_000.0, 50.0, RATE, 100_000.0)
+    after = miner_economics(fleet, curtailed, 20_000.0, 50.0, RATE, 100_000.0, Levy(0.1, 2.0))
+    levy_pkr = (500.0 + 2.0 * 32.4) * RATE
+    assert after.levy_pkr == pytest.approx(levy_pkr)
+    # (The S21 XP carries its own ASIC price, so there is a capital charge besides.)
+    assert after.cash_profit_pkr == pytest.approx(1_400_000 - 648_000 - levy_pkr)
+    assert after.profit_pkr == pytest.approx(after.cash_profit_pkr - after.capital_charge_pkr)
+    assert after.cash_profit_pkr == pytest.approx(before.cash_profit_pkr - levy_pkr)
+    # Cash breakeven: (revenue − levy) / energy = (1,400,000 − 158,144) / 32.4 = Rs 38,329.
+    assert after.cash_breakeven_tariff_pkr_per_mwh == pytest.approx(38_328.9, abs=0.1)
+    assert before.cash_breakeven_tariff_pkr_per_mwh == pytest.approx(1_400_000 / 32.4)
+    # In bitcoin: 5,000 USD is 0.05 BTC at 100k; the levy 0.1 × 0.05 + 64.8 / 100,000.
+    assert after.levy_btc == pytest.approx(0.005 + 0.000648)
+
+
+def test_the_run_decision_is_the_cash_value_against_the_tariff() -> None:
+    from surplus.loads.miner import Levy, cash_value_pkr_per_mwh, runs
+
+    fleet = bare_fleet(grid_mw=1.35, mix=(("antminer_s21_xp", 1.0),), opex_usd_per_mwh=5.0)
+    # 5,000 USD over 32.4 MWh = 154.32 USD/MWh mined; 90 % kept = 138.89; −5 = 133.89 USD.
+    value = cash_value_pkr_per_mwh(fleet, 50.0, RATE, Levy(0.1, 0.0))
+    assert value == pytest.approx((5_000 / 32.4 * 0.9 - 5.0) * RATE)
+    hashprice = pd.Series([50.0, 50.0, 20.0], DAY[:3])
+    tariff = pd.Series([value, value + 1, 0.4 * value], DAY[:3])
+    # At 20 USD/PH/day it is worth (61.73 × 0.9 − 5) × 280 = Rs 14,156 ≥ 0.4 × 37,489.
+    assert runs(fleet, hashprice, tariff, RATE, Levy(0.1, 0.0)).tolist() == [True, False, False]

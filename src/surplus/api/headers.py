@@ -7,10 +7,13 @@ for one list extension each.
 from __future__ import annotations
 
 import json
+import logging
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from surplus.api.problems import PROBLEM_JSON
+
+log = logging.getLogger(__name__)
 
 HSTS_MAX_AGE_S = 63_072_000  # two years, as browsers' preload lists ask
 ALWAYS = [
@@ -20,9 +23,34 @@ ALWAYS = [
 ]
 
 
+def _problem_start(status: int, body: bytes) -> Message:
+    headers = [
+        (b"content-type", PROBLEM_JSON.encode()),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    return {"type": "http.response.start", "status": status, "headers": headers}
+
+
+def _internal_error(path: str) -> bytes:
+    """The body of the app's own 500 problem (surplus.api.problems)."""
+    body = {
+        "type": "about:blank",
+        "title": "Internal Server Error",
+        "status": 500,
+        "detail": "internal error; it has been logged",
+        "instance": path,
+    }
+    return json.dumps(body).encode()
+
+
 class SecurityHeaders:
     """`X-Content-Type-Options: nosniff` (a JSON answer is never run as a script),
-    no referrer, no framing; and in production `Strict-Transport-Security`."""
+    no referrer, no framing; and in production `Strict-Transport-Security`.
+
+    A route that sets one of these itself (the dashboard's pages) keeps its value: a
+    header is added only when the response lacks it, so none is sent twice. An error no
+    handler caught is answered here, with the headers, as the same 500 problem the app's
+    handler writes: Starlette answers those outside every middleware, without them."""
 
     def __init__(self, app: ASGIApp, hsts: bool) -> None:
         self.app = app
@@ -30,18 +58,40 @@ class SecurityHeaders:
         if hsts:
             value = f"max-age={HSTS_MAX_AGE_S}; includeSubDomains".encode()
             self.headers.append((b"strict-transport-security", value))
+        self.names = frozenset(name for name, _ in self.headers)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        started = False
 
         async def with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", ()), *self.headers]
+                started = True
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers} & self.names
+                if present:
+                    headers += [(n, v) for n, v in self.headers if n not in present]
+                else:
+                    headers += self.headers
+                message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, with_headers)
+        try:
+            await self.app(scope, receive, with_headers)
+        except Exception:
+            if started:
+                raise
+            path = str(scope.get("path", ""))
+            log.exception("unhandled error on %s", path)
+            body = _internal_error(path)
+            await with_headers(_problem_start(500, body))
+            await send({"type": "http.response.body", "body": body})
+            # Starlette's outer error layer sees the answer sent and only re-raises, so
+            # the server still logs the failure and tests that ask to see it still do.
+            raise
 
 
 class HostCheck:
@@ -70,9 +120,5 @@ class HostCheck:
                 "detail": "the Host header names no host this service answers for",
             }
         ).encode()
-        headers = [
-            (b"content-type", PROBLEM_JSON.encode()),
-            (b"content-length", str(len(body)).encode()),
-        ]
-        await send({"type": "http.response.start", "status": 400, "headers": headers})
+        await send(_problem_start(400, body))
         await send({"type": "http.response.body", "body": body})

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -36,6 +36,9 @@ class Resource:
     filter_schema: type[BaseModel]
     references: dict[str, tuple[type[Base], str]] = field(default_factory=dict)
     not_null: frozenset[str] = frozenset()
+    patched_schema: type[BaseModel] | None = None
+    """When set, the row a PATCH would produce must pass this schema too (rules across
+    fields that a partial body cannot check alone)."""
 
 
 def _check_references(session: Session, spec: Resource, values: dict[str, Any]) -> None:
@@ -50,6 +53,18 @@ def _changes(spec: Resource, body: BaseModel) -> dict[str, Any]:
     if nulled:
         raise HTTPException(422, f"these fields cannot be null: {', '.join(nulled)}")
     return changes
+
+
+def _check_patched(spec: Resource, row: Any, changes: dict[str, Any]) -> None:
+    if spec.patched_schema is None:
+        return
+    names = spec.patched_schema.model_fields
+    merged = {name: getattr(row, name) for name in names if hasattr(row, name)} | changes
+    try:
+        spec.patched_schema.model_validate(merged)
+    except ValidationError as error:
+        messages = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in error.errors())
+        raise HTTPException(422, f"the {spec.noun} would become invalid: {messages}") from None
 
 
 def resource_router(spec: Resource) -> APIRouter:
@@ -107,6 +122,7 @@ def resource_router(spec: Resource) -> APIRouter:
         row = crud.get_or_404(session, model, item_id, noun)
         changes = _changes(spec, body)
         _check_references(session, spec, changes)
+        _check_patched(spec, row, changes)
         return crud.update(session, row, who.actor, noun, changes)
 
     @router.delete(item_path, status_code=204, summary=f"Delete a {noun}")

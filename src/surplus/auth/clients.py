@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from surplus.auth.hashing import DECOY_HASH, hash_secret, new_secret, verify_secret
@@ -12,6 +14,8 @@ from surplus.auth.scopes import ROLES
 from surplus.errors import SurplusError
 from surplus.store import audit
 from surplus.store.clients import Client
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -86,3 +90,24 @@ def check_credentials(
     if client.revoked_at is not None:
         return None, "revoked client"
     return client, ""
+
+
+def audit_refusal(session: Session, action: str, client_id: str, address: str, reason: str) -> None:
+    """A refused credentials check in the audit log (`token.refused`, `dashboard.login_refused`):
+    who claimed to be whom, from where, and why (never the secret). Committed on its own, after
+    rolling back whatever the request had open; a database failure here is logged, not raised,
+    so the caller's refusal still reaches the client."""
+    try:
+        session.rollback()
+        audit.record(
+            session,
+            f"address:{address}",
+            action,
+            "client",
+            client_id,
+            {"client_id": client_id, "address": address, "reason": reason},
+        )
+        session.commit()
+    except SQLAlchemyError:
+        session.rollback()
+        log.exception("refused credentials not audited (client %r, %s)", client_id, address)

@@ -8,6 +8,10 @@ can get more checks than a bucket holds. A bucket holds `per_minute` tokens and 
 the seconds until a token is back). Hashing is scrypt, tens of milliseconds of CPU by
 design; a cap on concurrent checks keeps a flood of token requests from starving the rest
 of the service. The limits are per process.
+
+One guard per app (`token_guard`) serves every place that checks a client secret: both
+token endpoints and the dashboard's operator log-in. A secret guessed at through one door
+uses up the same buckets as through another, so adding a door adds no guesses.
 """
 
 from __future__ import annotations
@@ -18,11 +22,14 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from surplus.auth.principal import AuthError
+from surplus.settings import Settings
 
 MAX_BUCKETS = 100_000
 HASH_WAIT_S = 5.0
+_making_guard = threading.Lock()
 
 
 @dataclass
@@ -137,3 +144,19 @@ def throttled(wait_s: float) -> AuthError:
         429,
         retry_after_s=max(1, math.ceil(wait_s)),
     )
+
+
+def token_guard(app: Any) -> TokenGuard:
+    """The app's guard of client-secret checks (`app.state.token_guard`), made from its
+    settings on first use; tests may reset it to None for fresh limits."""
+    guard: TokenGuard | None = getattr(app.state, "token_guard", None)
+    if guard is None:
+        with _making_guard:
+            guard = getattr(app.state, "token_guard", None)
+            if guard is None:
+                settings: Settings = app.state.settings
+                guard = TokenGuard(
+                    settings.token_failures_per_minute, settings.token_hash_concurrency
+                )
+                app.state.token_guard = guard
+    return guard

@@ -15,6 +15,7 @@ from surplus.economics.public_finance import (
     PublicFinance,
     fuel_fx_usd,
     public_finance,
+    repatriated_profit_usd,
     system_cost_pkr,
 )
 from surplus.economics.reserve import (
@@ -23,6 +24,7 @@ from surplus.economics.reserve import (
     reserve_accrual,
     reserve_by_price,
 )
+from surplus.economics.siting import prices_with_load
 from surplus.economics.subsidy import (
     ServingCost,
     SubsidyTest,
@@ -30,6 +32,7 @@ from surplus.economics.subsidy import (
     incremental_cost_per_mwh,
     subsidy_test,
 )
+from surplus.economics.sweeps import price_sweep
 from surplus.economics.tariffs import (
     DynamicTariff,
     FixedTariff,
@@ -65,7 +68,10 @@ __all__ = [
     "fuel_fx_usd",
     "incremental_cost_per_mwh",
     "price_pkr_per_mwh",
+    "price_sweep",
+    "prices_with_load",
     "public_finance",
+    "repatriated_profit_usd",
     "reserve_accrual",
     "reserve_by_price",
     "subsidy_test",

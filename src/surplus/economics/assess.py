@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from surplus.dispatch.flexible import FlexibleLoad
+from surplus.economics.catalogue import PROGRAMME
 from surplus.economics.programme import (
     BidValues,
     Programme,
@@ -24,6 +25,7 @@ from surplus.economics.public_finance import (
     PublicFinance,
     fuel_fx_usd,
     public_finance,
+    repatriated_profit_usd,
     system_cost_pkr,
 )
 from surplus.economics.reserve import (
@@ -68,6 +70,11 @@ class Assumptions:
     serving: ServingCost = field(default_factory=ServingCost)
     capacity: CapacityPayments = field(default_factory=CapacityPayments)
     reserve: ReservePolicy = field(default_factory=ReservePolicy)
+    operators_foreign_share: float = PROGRAMME.default("operators_foreign_share")
+    """Share of operators' profit (after imported equipment) that leaves the country."""
+
+    def __post_init__(self) -> None:
+        PROGRAMME.check("assumptions", self)
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,7 +136,7 @@ def assess_tariff(
     )
     mc = pd.DataFrame({name: marginal[zones[name]] for name in served.columns})
     tariffs = pd.DataFrame({name: price_pkr_per_mwh(tariff, mc[name]) for name in served.columns})
-    loads = _load_accounts(programme, served, tariffs, scenario, rate)
+    loads = _load_accounts(programme, served, tariffs, scenario, rate, assumptions.reserve)
     delta = _delta_cost_pkr(dataset, result, base)
     serving = assumptions.serving
     finance = public_finance(
@@ -142,6 +149,12 @@ def assess_tariff(
         fx_earned_usd=sum(load.export_revenue_usd for load in loads),
         fx_fuel_usd=fuel_fx_usd(result.generation_mw - base.generation_mw, plants, rate),
         fx_capital_usd=sum(load.capital_usd for load in loads),
+        fx_profits_usd=sum(
+            repatriated_profit_usd(
+                load.cash_profit_pkr / rate, load.capital_usd, assumptions.operators_foreign_share
+            )
+            for load in loads
+        ),
     )
     reserve = _reserve(loads, scenario, assumptions.reserve)
     by_price = subsidy_test(served, tariffs, mc, serving)
@@ -175,14 +188,22 @@ def _load_accounts(
     tariffs: pd.DataFrame,
     scenario: BitcoinScenario,
     rate: float,
+    reserve: ReservePolicy,
 ) -> tuple[LoadEconomics, ...]:
+    """Each load's books; miners pay the reserve levy as a cost of running."""
     hashprice = scenario.hashprice_usd_per_phs_day(programme.hashrate_ehs)
     accounts = []
     for fleet, _ in programme.fleets:
         curtailed = (fleet.grid_mw - served[fleet.name]).clip(lower=0.0)
         accounts.append(
             miner_economics(
-                fleet, curtailed, tariffs[fleet.name], hashprice, rate, scenario.btc_price_usd
+                fleet,
+                curtailed,
+                tariffs[fleet.name],
+                hashprice,
+                rate,
+                scenario.btc_price_usd,
+                reserve.levy,
             )
         )
     for centre, _ in programme.centres:
@@ -220,20 +241,22 @@ def gains_and_payments(
 ) -> pd.DataFrame:
     """Who gains and who pays, PKR over the period. The CPPA's margin and other consumers'
     relief are the same rupees (the margin reaches consumers through lower capacity charges):
-    read them as one transfer, not two."""
+    read them as one transfer, not two. The operators' net is the sum of their profits (after
+    the levy), and the reserve's gain is that levy."""
     reserve_pkr = reserve.value_usd * usd_exchange_rate
-    miners_reserve = reserve_pkr if any(load.kind == "miner" for load in loads) else 0.0
     bills = sum(load.energy_cost_pkr for load in loads)
     received = sum(load.revenue_pkr for load in loads)
     costs = sum(load.other_cost_pkr for load in loads)
+    levies = sum(load.levy_pkr for load in loads)
     cost_to_serve = finance.revenue_pkr - finance.contribution_pkr
-    change = finance.capacity_pkr_per_mwh_after - finance.capacity_pkr_per_mwh_before
+    relief = finance.capacity_relief_pkr_per_mwh_sold
     rows = [
         (
             "operators",
             received,
-            bills + costs + miners_reserve,
-            "sales of bitcoin and compute; pay energy bills, running and capital costs, reserve",
+            bills + costs + levies,
+            "sales of bitcoin and compute; pay energy bills, running and capital costs, and "
+            "the reserve levy",
         ),
         (
             "government / CPPA",
@@ -246,8 +269,8 @@ def gains_and_payments(
             "other consumers",
             max(finance.contribution_pkr, 0.0),
             max(-finance.contribution_pkr, 0.0),
-            f"capacity charge {change / 1000:+.3f} Rs/kWh if the CPPA margin is passed on "
-            "(same rupees as the CPPA row)",
+            f"capacity charge {-relief / 1000:+.3f} Rs per kWh sold if the CPPA margin is "
+            "passed on (same rupees as the CPPA row)",
         ),
         (
             "strategic bitcoin reserve",

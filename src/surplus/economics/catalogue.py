@@ -103,11 +103,22 @@ PUBLIC = Catalogue(
             0.0,
         ),
         Parameter(
-            "consumer_energy_mwh",
+            "generation_mwh",
             "MWh/yr",
             126_705_000.0,
             "NUKTA",
-            "Energy over which FY25 capacity payments were recovered (Rs 14.3/kWh).",
+            "Energy generated in FY25 (NEPRA), over which the capacity payments come to "
+            "Rs 14.3/kWh generated.",
+            1.0,
+        ),
+        Parameter(
+            "sold_mwh",
+            "MWh/yr",
+            101_270_000.0,
+            "TD-FY25",
+            "Energy billed to consumers in FY25 [E]: 126,705 GWh less NTDC losses (~3 %, "
+            "FCA-DEC25) and DISCO losses (17.6 %); Rs 17.8/kWh sold, near the Rs 17.5/kWh "
+            "reported [BR-FY25].",
             1.0,
         ),
     ),
@@ -162,6 +173,17 @@ PROGRAMME = Catalogue(
             ASSUMPTION,
             "Alternative: a levy per MWh paid into the reserve in bitcoin.",
             0.0,
+        ),
+        Parameter(
+            "operators_foreign_share",
+            "share",
+            1.0,
+            ASSUMPTION,
+            "Share of the operators' profit, after paying for imported equipment, that "
+            "leaves the country: the programme invites foreign miners and data-centre "
+            "operators; 0 for owners who keep their profit at home.",
+            0.0,
+            1.0,
         ),
     ),
 )

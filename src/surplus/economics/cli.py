@@ -102,6 +102,13 @@ def economics_command(
     reserve_fee: Annotated[
         float, typer.Option(help="Or a levy per MWh, USD, paid into the reserve in bitcoin.")
     ] = PROGRAMME.default("reserve_fee_usd_per_mwh"),
+    foreign_share: Annotated[
+        float,
+        typer.Option(
+            help="Share of operators' profit (after imported equipment) that leaves the "
+            "country, for the foreign-exchange balance."
+        ),
+    ] = PROGRAMME.default("operators_foreign_share"),
     start: Annotated[str | None, typer.Option(help="First hour (UTC), e.g. 2025-01-01.")] = None,
     end: Annotated[str | None, typer.Option(help="End (exclusive, UTC).")] = None,
 ) -> None:
@@ -114,7 +121,9 @@ def economics_command(
     dataset = _window(load_dataset(path), start, end)
     scenario = _scenario(dataset, btc_price, btc_csv, seed)
     programme = default_programme(dataset.plants, programme_mw, miner_share)
-    assumptions = Assumptions(reserve=ReservePolicy(reserve_share, reserve_fee))
+    assumptions = Assumptions(
+        reserve=ReservePolicy(reserve_share, reserve_fee), operators_foreign_share=foreign_share
+    )
     study = run_study(
         dataset,
         programme,
@@ -132,7 +141,8 @@ def economics_command(
     print_frame(
         reserve.pivot(index="btc_price_usd", columns="tariff", values="btc_per_year"),
         f"Strategic Bitcoin Reserve, BTC a year ({assumptions.reserve.share_of_mined:.0%} of "
-        f"coins mined, plus {assumptions.reserve.fee_usd_per_mwh:g} USD/MWh paid in BTC)",
+        f"coins mined, plus {assumptions.reserve.fee_usd_per_mwh:g} USD/MWh paid in BTC), "
+        "in the hours the miners would run at each price",
         digits=1,
     )
     if out is not None:
@@ -192,6 +202,7 @@ def _write(
         "serving": asdict(assumptions.serving),
         "capacity": asdict(assumptions.capacity),
         "reserve": asdict(assumptions.reserve),
+        "operators_foreign_share": assumptions.operators_foreign_share,
         "btc_price_usd_mean": float(scenario.btc_price_usd.mean()),
         "network_hashrate_ehs_mean": float(scenario.network_hashrate_ehs.mean()),
     }

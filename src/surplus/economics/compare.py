@@ -18,6 +18,7 @@ from surplus.economics.catalogue import TARIFFS
 from surplus.economics.programme import Programme
 from surplus.economics.tariffs import DynamicTariff, FixedTariff, Tariff
 from surplus.grid.model import Dataset
+from surplus.loads.accounts import LoadEconomics
 from surplus.loads.bitcoin import BitcoinScenario
 
 
@@ -94,17 +95,30 @@ def summary_row(outcome: TariffOutcome, hours: int) -> dict[str, Any]:
         "average_cost_delta_rs_per_kwh": delta.average_cost_pkr_per_mwh / 1e3,
         "government_net_price_bn_pkr": f.contribution_price_pkr / 1e9,
         "government_net_delta_bn_pkr": f.contribution_delta_pkr / 1e9,
-        "capacity_charge_change_rs_per_kwh": (
-            f.capacity_pkr_per_mwh_after - f.capacity_pkr_per_mwh_before
+        "capacity_charge_change_rs_per_kwh_sold": -f.capacity_relief_pkr_per_mwh_sold / 1e3,
+        "capacity_charge_change_rs_per_kwh_generated": (
+            f.capacity_pkr_per_mwh_generated_after - f.capacity_pkr_per_mwh_generated_before
         )
         / 1e3,
         "miners_profit_bn_pkr": outcome.profit_pkr("miner") / 1e9,
         "miners_cash_profit_bn_pkr": sum(m.cash_profit_pkr for m in miners) / 1e9,
+        "miners_levy_bn_pkr": sum(m.levy_pkr for m in miners) / 1e9,
+        "miners_cash_breakeven_rs_per_kwh": _cash_breakeven(miners) / 1e3,
         "datacentres_profit_bn_pkr": outcome.profit_pkr("datacentre") / 1e9,
         "fx_net_musd": f.fx_net_usd / 1e6,
+        "fx_profits_out_musd": f.fx_profits_usd / 1e6,
         "reserve_btc_per_year": outcome.reserve.btc_per_year,
         "hours": hours,
     }
+
+
+def _cash_breakeven(loads: Sequence[LoadEconomics]) -> float:
+    """The flat tariff at which the loads' cash profit (after the levy) is zero, over the
+    energy they took: energy-weighted across fleets; NaN when none was served."""
+    energy = sum(load.energy_mwh for load in loads)
+    if energy <= 0:
+        return float("nan")
+    return sum(load.cash_profit_pkr + load.energy_cost_pkr for load in loads) / energy
 
 
 def summary_table(outcomes: Sequence[TariffOutcome], hours: int) -> pd.DataFrame:
@@ -127,6 +141,7 @@ def loads_table(comparison: Comparison) -> pd.DataFrame:
                     "revenue_bn_pkr": load.revenue_pkr / 1e9,
                     "energy_cost_bn_pkr": load.energy_cost_pkr / 1e9,
                     "other_cost_bn_pkr": load.other_cost_pkr / 1e9,
+                    "levy_bn_pkr": load.levy_pkr / 1e9,
                     "profit_bn_pkr": load.profit_pkr / 1e9,
                     "breakeven_rs_per_kwh": load.breakeven_tariff_pkr_per_mwh / 1e3,
                     "cash_breakeven_rs_per_kwh": load.cash_breakeven_tariff_pkr_per_mwh / 1e3,

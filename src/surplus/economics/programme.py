@@ -26,7 +26,7 @@ from surplus.headroom.sites import NAMED_PLANTS
 from surplus.loads.bitcoin import BitcoinScenario
 from surplus.loads.catalogue import DATA_CENTRE
 from surplus.loads.datacentre import DataCentre
-from surplus.loads.miner import MinerFleet
+from surplus.loads.miner import MinerFleet, cash_value_pkr_per_mwh, runs
 
 PROGRAMME_PLANTS = NAMED_PLANTS
 """The three imported-coal plants named as the source of the first 2,000 MW [COINDESK];
@@ -116,13 +116,10 @@ def miner_cash_value_pkr_per_mwh(
 ) -> pd.Series:
     """What one MWh at the meter earns the fleet, less its running costs and what it hands
     to the reserve (its share of the coins mined, before the pool fee, and any levy); no
-    capital. A fleet runs only where this beats its tariff."""
-    reserve = reserve or ReservePolicy(0.0, 0.0)
-    phs_per_mw = fleet.hashrate_phs / fleet.grid_mw
-    mined_usd = phs_per_mw * hashprice_usd_per_phs_day / 24.0
-    kept_usd = mined_usd * (1.0 - fleet.pool_fee_share - reserve.share_of_mined)
-    costs_usd = fleet.opex_usd_per_mwh + reserve.fee_usd_per_mwh
-    return (kept_usd - costs_usd) * usd_exchange_rate
+    capital. A fleet runs only where this covers its tariff (`surplus.loads.miner.runs`)."""
+    levy = (reserve or ReservePolicy(0.0, 0.0)).levy
+    value = cash_value_pkr_per_mwh(fleet, hashprice_usd_per_phs_day, usd_exchange_rate, levy)
+    return pd.Series(value, index=hashprice_usd_per_phs_day.index)
 
 
 def dispatch_loads(
@@ -137,6 +134,7 @@ def dispatch_loads(
     to the `reserve` (none when left out)."""
     hashprice = scenario.hashprice_usd_per_phs_day(programme.hashrate_ehs)
     index = hashprice.index
+    levy = (reserve or ReservePolicy(0.0, 0.0)).levy
     loads = []
     for fleet, zone in programme.fleets:
         value = miner_cash_value_pkr_per_mwh(fleet, hashprice, usd_exchange_rate, reserve)
@@ -147,7 +145,7 @@ def dispatch_loads(
         else:
             # A flat or time-of-use price does not depend on the dispatch.
             price = price_pkr_per_mwh(tariff, pd.Series(0.0, index=index))
-            willing = (value >= price).to_numpy()
+            willing = runs(fleet, hashprice, price, usd_exchange_rate, levy).to_numpy()
             bid_value = bids.flexible_pkr_per_mwh
         load = pd.Series(np.where(willing, fleet.grid_mw, 0.0), index=index)
         loads.append(FlexibleLoad(fleet.name, zone, load, max(bid_value, 0.0)))

@@ -27,17 +27,24 @@ from surplus.loads.accounts import period_years
 
 @dataclass(frozen=True)
 class CapacityPayments:
-    """Capacity payments and the energy that carries them (FY25 by default)."""
+    """Capacity payments and the energy they are spread over (FY25 by default): per MWh
+    *generated* (how NEPRA's Rs 14.3/kWh is quoted) and per MWh *sold* (what a consumer's
+    bill carries; fewer MWh, because of network losses, so more rupees each)."""
 
     capacity_payments_pkr: float = PUBLIC.default("capacity_payments_pkr")
-    consumer_energy_mwh: float = PUBLIC.default("consumer_energy_mwh")
+    generation_mwh: float = PUBLIC.default("generation_mwh")
+    sold_mwh: float = PUBLIC.default("sold_mwh")
 
     def __post_init__(self) -> None:
         PUBLIC.check("capacity payments", self)
 
     @property
-    def pkr_per_mwh(self) -> float:
-        return self.capacity_payments_pkr / self.consumer_energy_mwh
+    def pkr_per_mwh_generated(self) -> float:
+        return self.capacity_payments_pkr / self.generation_mwh
+
+    @property
+    def pkr_per_mwh_sold(self) -> float:
+        return self.capacity_payments_pkr / self.sold_mwh
 
 
 @dataclass(frozen=True)
@@ -52,13 +59,19 @@ class PublicFinance:
     network_cost_pkr: float
     contribution_price_pkr: float
     contribution_delta_pkr: float
-    capacity_pkr_per_mwh_before: float
-    capacity_pkr_per_mwh_after: float
-    """What other consumers would carry per MWh if the yearly contribution (delta measure,
-    or price where no delta) went to capacity payments."""
+    capacity_pkr_per_mwh_generated_before: float
+    capacity_pkr_per_mwh_generated_after: float
+    """Capacity payments per MWh generated if the yearly contribution (delta measure, or
+    price where no delta) went to them."""
+    capacity_pkr_per_mwh_sold_before: float
+    capacity_pkr_per_mwh_sold_after: float
+    """The same per MWh sold to consumers: what their bills would carry."""
     fx_earned_usd: float
     fx_fuel_usd: float
     fx_capital_usd: float
+    fx_profits_usd: float = 0.0
+    """Operators' profit that leaves the country (after the imported equipment, which is
+    `fx_capital_usd`)."""
 
     @property
     def contribution_pkr(self) -> float:
@@ -69,7 +82,13 @@ class PublicFinance:
 
     @property
     def fx_net_usd(self) -> float:
-        return self.fx_earned_usd - self.fx_fuel_usd - self.fx_capital_usd
+        """Earned abroad less imported fuel, imported equipment and profits sent home."""
+        return self.fx_earned_usd - self.fx_fuel_usd - self.fx_capital_usd - self.fx_profits_usd
+
+    @property
+    def capacity_relief_pkr_per_mwh_sold(self) -> float:
+        """How much the capacity charge on other consumers' bills falls (negative: rises)."""
+        return self.capacity_pkr_per_mwh_sold_before - self.capacity_pkr_per_mwh_sold_after
 
 
 def public_finance(
@@ -83,9 +102,11 @@ def public_finance(
     fx_earned_usd: float = 0.0,
     fx_fuel_usd: float = 0.0,
     fx_capital_usd: float = 0.0,
+    fx_profits_usd: float = 0.0,
 ) -> PublicFinance:
     """Accounts over hours × loads frames. `delta_cost_pkr` is system cost with the loads
-    minus without (before losses); the FX figures come from the load and dispatch results."""
+    minus without (before losses); the FX figures come from the load and dispatch results
+    (`repatriated_profit_usd` for the profits)."""
     served = served_mw.clip(lower=0.0)
     energy = float(served.to_numpy().sum())
     revenue = float((served * tariff_pkr_per_mwh).to_numpy().sum())
@@ -106,13 +127,30 @@ def public_finance(
         network_cost_pkr=network,
         contribution_price_pkr=contribution_price,
         contribution_delta_pkr=contribution_delta,
-        capacity_pkr_per_mwh_before=capacity.pkr_per_mwh,
-        capacity_pkr_per_mwh_after=(capacity.capacity_payments_pkr - yearly)
-        / capacity.consumer_energy_mwh,
+        capacity_pkr_per_mwh_generated_before=capacity.pkr_per_mwh_generated,
+        capacity_pkr_per_mwh_generated_after=(capacity.capacity_payments_pkr - yearly)
+        / capacity.generation_mwh,
+        capacity_pkr_per_mwh_sold_before=capacity.pkr_per_mwh_sold,
+        capacity_pkr_per_mwh_sold_after=(capacity.capacity_payments_pkr - yearly)
+        / capacity.sold_mwh,
         fx_earned_usd=fx_earned_usd,
         fx_fuel_usd=fx_fuel_usd,
         fx_capital_usd=fx_capital_usd,
+        fx_profits_usd=fx_profits_usd,
     )
+
+
+def repatriated_profit_usd(
+    cash_profit_usd: float, imported_equipment_usd: float, foreign_share: float
+) -> float:
+    """Profit one operator sends abroad: the foreign-owned share of what its cash profit
+    leaves after paying for the imported equipment (itself already an outflow); nothing when
+    it leaves nothing. Each operator is its own company, so losses do not offset.
+
+    >>> repatriated_profit_usd(10e6, 4e6, 0.5), repatriated_profit_usd(3e6, 4e6, 1.0)
+    (3000000.0, 0.0)
+    """
+    return foreign_share * max(cash_profit_usd - imported_equipment_usd, 0.0)
 
 
 def system_cost_pkr(

@@ -14,6 +14,7 @@ import pandas as pd
 
 from surplus.economics.catalogue import PROGRAMME
 from surplus.loads.accounts import LoadEconomics, as_hourly, period_years
+from surplus.loads.miner import Levy
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,11 @@ class ReservePolicy:
 
     def __post_init__(self) -> None:
         PROGRAMME.check("reserve policy", _Named(self.share_of_mined, self.fee_usd_per_mwh))
+
+    @property
+    def levy(self) -> Levy:
+        """The policy as the miners' cost: what each fleet hands over."""
+        return Levy(self.share_of_mined, self.fee_usd_per_mwh)
 
 
 @dataclass(frozen=True)
@@ -90,9 +96,9 @@ def reserve_by_price(
     energy_mwh_per_hour: pd.Series,
     btc_prices_usd: list[float],
 ) -> pd.DataFrame:
-    """BTC a year into the reserve at each constant price, for the same hours mined. Coins
-    mined depend on the fleet's share of network hashrate, not on price; whether miners keep
-    running at a given price is the operator's question (see the profit sweep)."""
+    """BTC a year into the reserve at each constant price, for the same hours mined whatever
+    the price. The programme's own table (`sweeps.price_sweep`) does not use this: there the
+    hours mined at each price are the hours the miners would run at that price."""
     rows = []
     for price in btc_prices_usd:
         accrual = reserve_accrual(policy, mined_btc_per_hour, energy_mwh_per_hour, price)

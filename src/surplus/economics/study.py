@@ -14,7 +14,7 @@ from surplus.dispatch import FlexibleLoad
 from surplus.economics.assess import Assumptions, DispatchFn, DispatchOutput
 from surplus.economics.compare import Comparison, compare_tariffs, default_tariffs
 from surplus.economics.programme import Programme
-from surplus.economics.sweeps import miner_profit_by_price, reserve_table
+from surplus.economics.sweeps import miner_profit_by_price, price_sweep, reserve_table
 from surplus.grid.model import Dataset
 from surplus.loads.bitcoin import BitcoinScenario
 
@@ -25,8 +25,17 @@ class EconomicsStudy:
     assumptions: Assumptions
     scenario: BitcoinScenario
     comparison: Comparison
-    miner_profit_by_price: pd.DataFrame
-    reserve_by_price: pd.DataFrame
+    sweep: pd.DataFrame
+    """Per tariff and BTC price: the miners' hours, profit, levy and the reserve's coins,
+    from one set of books (`sweeps.price_sweep`)."""
+
+    @property
+    def miner_profit_by_price(self) -> pd.DataFrame:
+        return miner_profit_by_price(self.sweep)
+
+    @property
+    def reserve_by_price(self) -> pd.DataFrame:
+        return reserve_table(self.sweep)
 
 
 def reuse_base(dispatch: DispatchFn, base: DispatchOutput) -> DispatchFn:
@@ -58,11 +67,11 @@ def run_study(
         progress=progress,
     )
     rate = dataset.info.usd_exchange_rate
-    profit = pd.concat(
-        [miner_profit_by_price(o, programme, scenario, rate) for o in comparison.outcomes],
+    sweep = pd.concat(
+        [
+            price_sweep(o, programme, scenario, rate, assumptions.reserve)
+            for o in comparison.outcomes
+        ],
         ignore_index=True,
     )
-    reserve = pd.concat(
-        [reserve_table(o, assumptions.reserve) for o in comparison.outcomes], ignore_index=True
-    )
-    return EconomicsStudy(programme, assumptions, scenario, comparison, profit, reserve)
+    return EconomicsStudy(programme, assumptions, scenario, comparison, sweep)

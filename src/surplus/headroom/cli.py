@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from surplus.console import console, fails_cleanly, progress_bar
+from surplus.console import console, fails_cleanly, frame_table, progress_bar
 from surplus.headroom.assess import DEFAULT_BUDGETS
 from surplus.headroom.demand import (
     DUKE_SEASON_RULES,
@@ -22,18 +22,20 @@ from surplus.headroom.demand import (
 from surplus.headroom.demand_file import EMBEDDED_DEMAND, read_demand
 from surplus.headroom.grid import zone_headroom
 from surplus.headroom.joint import joint_verdict
-from surplus.headroom.sites import NAMED_PLANTS, split_load
+from surplus.headroom.sites import NAMED_PLANTS, SiteRank, split_load
 from surplus.headroom.siting import assess_siting
 from surplus.headroom.table import (
     joint_table,
     print_headroom,
-    ranking_table,
+    ranking_frame,
     thresholds_table,
     write_headroom_csv,
 )
 from surplus.headroom.timeline import HeadroomError
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from surplus.dispatch import DispatchResult, FlexibleLoad
     from surplus.grid.model import Dataset
 
@@ -174,6 +176,21 @@ def headroom_command(
         console.print(f"[green]wrote[/] {out}")
 
 
+def _ranking_with_prices(dataset: Dataset, ranks: Sequence[SiteRank], budget: float) -> Table:
+    """The ranking with each site's price read from a dispatch with its load added."""
+    from surplus.dispatch import dispatch
+    from surplus.economics.siting import prices_with_load, with_load_prices
+
+    with progress_bar("siting prices with the load") as progress:
+        prices = prices_with_load(dataset, ranks, dispatch, progress)
+    return frame_table(
+        with_load_prices(ranking_frame(ranks), prices),
+        f"Candidate sites, ranked at a {budget:.2%} budget (price: zone marginal cost with the "
+        "site's load added, weighted by the load served; before the load beside it)",
+        digits=1,
+    )
+
+
 @fails_cleanly
 def sites_command(
     path: Annotated[
@@ -232,13 +249,7 @@ def sites_command(
 
         report = assess_siting(dataset, base, joint_sites, budget, value_pkr_per_mwh=value, run=run)
     print_headroom(report.zones, f"Curtailment-enabled headroom — {dataset.info.name}", console)
-    console.print(
-        ranking_table(
-            report.ranks,
-            f"Candidate sites, ranked at a {budget:.2%} "
-            "budget (price: zone price weighted by the load served)",
-        )
-    )
+    console.print(_ranking_with_prices(dataset, report.ranks, budget))
     if report.joint is not None:
         console.print(
             joint_table(

@@ -28,7 +28,7 @@ from surplus.loads.catalogue import (
     asic_model,
 )
 from surplus.loads.datacentre import DataCentre, datacentre_economics, outside_envelope
-from surplus.loads.miner import MinerFleet, miner_economics
+from surplus.loads.miner import Levy, MinerFleet, cash_value_pkr_per_mwh, miner_economics, runs
 
 __all__ = [
     "ASIC_MODELS",
@@ -40,11 +40,13 @@ __all__ = [
     "BitcoinScenario",
     "Catalogue",
     "DataCentre",
+    "Levy",
     "LoadEconomics",
     "MinerFleet",
     "Parameter",
     "asic_model",
     "block_subsidy_btc",
+    "cash_value_pkr_per_mwh",
     "constant_scenario",
     "curtailment_from_share",
     "datacentre_economics",
@@ -53,6 +55,7 @@ __all__ = [
     "miner_economics",
     "outside_envelope",
     "revenue_usd_per_mwh",
+    "runs",
     "scenario_from_csv",
     "stochastic_scenario",
 ]

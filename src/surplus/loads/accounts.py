@@ -23,8 +23,10 @@ class LoadEconomics:
     `breakeven_tariff_pkr_per_mwh` is the flat tariff at which `profit_pkr` would be zero for
     the same hours served (NaN when nothing was served). `hourly` has columns `served_mw`,
     `curtailed_mw`, `tariff_pkr_per_mwh`, `revenue_pkr`, `energy_cost_pkr`, `opex_pkr`,
-    `capital_pkr`. `cash_breakeven_tariff_pkr_per_mwh` leaves the capital charge out: the
-    tariff below which running pays once the machines are bought.
+    `capital_pkr` and, for a load that pays a levy, `levy_pkr`.
+    `cash_breakeven_tariff_pkr_per_mwh` leaves the capital charge out: the tariff below which
+    running pays once the machines are bought. Both breakevens and both profits are after
+    the levy (what a miner hands to the Strategic Bitcoin Reserve).
     """
 
     name: str
@@ -39,6 +41,7 @@ class LoadEconomics:
     """Operating costs other than energy, plus the capital charge for the period."""
     capital_charge_pkr: float
     profit_pkr: float
+    """Revenue less energy, other costs and the levy."""
     breakeven_tariff_pkr_per_mwh: float
     cash_breakeven_tariff_pkr_per_mwh: float
     hourly: pd.DataFrame
@@ -50,6 +53,9 @@ class LoadEconomics:
     hours_outside_envelope: int = 0
     uptime_achieved: float = 1.0
     meets_uptime: bool = True
+    levy_pkr: float = 0.0
+    """Handed to the state (the Strategic Bitcoin Reserve), valued when handed over."""
+    levy_btc: float = 0.0
 
     @property
     def cash_profit_pkr(self) -> float:
@@ -123,9 +129,10 @@ def close_books(
     energy_cost = float(hourly["energy_cost_pkr"].sum())
     capital = float(hourly["capital_pkr"].sum())
     other = float(hourly["opex_pkr"].sum()) + capital
+    levy = float(hourly["levy_pkr"].sum()) if "levy_pkr" in hourly else 0.0
 
     def breakeven(cost: float) -> float:
-        return (revenue - cost) / energy_mwh if energy_mwh > 0 else float("nan")
+        return (revenue - cost - levy) / energy_mwh if energy_mwh > 0 else float("nan")
 
     return LoadEconomics(
         name=name,
@@ -138,7 +145,8 @@ def close_books(
         energy_cost_pkr=energy_cost,
         other_cost_pkr=other,
         capital_charge_pkr=capital,
-        profit_pkr=revenue - energy_cost - other,
+        profit_pkr=revenue - energy_cost - other - levy,
+        levy_pkr=levy,
         breakeven_tariff_pkr_per_mwh=breakeven(other),
         cash_breakeven_tariff_pkr_per_mwh=breakeven(other - capital),
         hourly=hourly,

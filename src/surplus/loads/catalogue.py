@@ -70,6 +70,8 @@ SOURCES: dict[str, str] = {
     "up-to-rs0-48-per-unit-on-december-fuel-cost-adjustment/",
     "PROFIT-FY25": "https://profit.pakistantoday.com.pk/2025/07/28/electricity-generation-"
     "finally-stabilizing-after-two-years-of-declines",
+    "TD-FY25": "https://www.brecorder.com/news/40376530/discos-td-losses-down-rs11bn-in-fy25",
+    "BR-FY25": "https://www.brecorder.com/news/40374002/flat-generation-rising-pressures",
     "COINDESK": "CoinDesk (citing Bloomberg), 26 May 2025: Sahiwal, China Power Hub and Port "
     "Qasim named as the source of the 2,000 MW",
 }

@@ -114,6 +114,59 @@ class MinerFleet:
         )
 
 
+@dataclass(frozen=True)
+class Levy:
+    """What a fleet hands to the state in bitcoin: a share of the coins it mines (before the
+    pool fee) and a fee per MWh it draws. A cost of running, like the pool fee."""
+
+    share_of_mined: float = 0.0
+    usd_per_mwh: float = 0.0
+
+
+NO_LEVY = Levy()
+
+
+def cash_value_pkr_per_mwh(
+    fleet: MinerFleet,
+    hashprice_usd_per_phs_day: float | pd.Series,
+    usd_exchange_rate: float,
+    levy: Levy = NO_LEVY,
+) -> float | pd.Series:
+    """What one MWh at the meter earns the fleet, less the pool fee, the levy and running
+    costs (no energy, no capital): the most it pays for energy and still runs. The fleet
+    runs in an hour exactly when this is at least the hour's tariff (`runs`), and
+    `miner_economics` closes its books on the same terms.
+
+    >>> fleet = MinerFleet("m", grid_mw=10.5, mix=(("antminer_s21_xp", 1.0),),
+    ...                    cooling_overhead=0.05, pool_fee_share=0.02, opex_usd_per_mwh=5.0)
+    >>> # 10 MW of ASICs at 13.5 J/TH: 740.7 PH/s over 10.5 MW = 70.55 PH/s per MW, mining
+    >>> # 117.58 USD a MWh at 40 USD/PH/day; 88 % kept after pool and levy = 103.47; less
+    >>> # 5 USD running costs = 98.47 USD = Rs 27,571 at 280.
+    >>> round(cash_value_pkr_per_mwh(fleet, 40.0, 280.0, Levy(0.1, 0.0)))
+    27571
+    """
+    phs_per_mw = fleet.hashrate_phs / fleet.grid_mw if fleet.grid_mw else 0.0
+    mined_usd = phs_per_mw * hashprice_usd_per_phs_day / 24.0
+    kept_usd = mined_usd * (1.0 - fleet.pool_fee_share - levy.share_of_mined)
+    costs_usd = fleet.opex_usd_per_mwh + levy.usd_per_mwh
+    return (kept_usd - costs_usd) * usd_exchange_rate
+
+
+def runs(
+    fleet: MinerFleet,
+    hashprice_usd_per_phs_day: pd.Series,
+    tariff_pkr_per_mwh: float | pd.Series,
+    usd_exchange_rate: float,
+    levy: Levy = NO_LEVY,
+) -> pd.Series:
+    """True in the hours the fleet would run at its tariff: its cash value per MWh (after the
+    pool fee, the levy and running costs) covers the tariff."""
+    index = pd.DatetimeIndex(hashprice_usd_per_phs_day.index)
+    value = cash_value_pkr_per_mwh(fleet, hashprice_usd_per_phs_day, usd_exchange_rate, levy)
+    tariff = as_hourly(tariff_pkr_per_mwh, index, "tariff_pkr_per_mwh")
+    return (pd.Series(value, index=index) >= tariff).rename("runs")
+
+
 def miner_economics(
     fleet: MinerFleet,
     curtailed_mw: pd.Series,
@@ -121,12 +174,15 @@ def miner_economics(
     hashprice_usd_per_phs_day: float | pd.Series,
     usd_exchange_rate: float,
     btc_price_usd: float | pd.Series | None = None,
+    levy: Levy = NO_LEVY,
 ) -> LoadEconomics:
     """The fleet's accounts for an hourly curtailment series (MW shed, on an hourly UTC index).
 
     Revenue = productive PH/s × hashprice / 24 per hour, less the pool fee; productive power
-    is served power less restarting capacity. `btc_price_usd`, when given, converts revenue to
-    BTC mined (before the pool fee; hourly column `btc_mined`).
+    is served power less restarting capacity. The `levy` (a share of coins mined and a fee per
+    MWh served) is a cost in every profit and breakeven. `btc_price_usd`, when given, converts
+    revenue to BTC mined (before the pool fee; hourly column `btc_mined`) and the levy to
+    bitcoin (`levy_btc`, valued at the hour's price).
     """
     index = pd.DatetimeIndex(curtailed_mw.index)
     curtailed = fleet.effective_curtailment_mw(curtailed_mw)
@@ -152,9 +208,14 @@ def miner_economics(
         },
         index=index,
     )
+    levy_usd = gross_usd * levy.share_of_mined + served * levy.usd_per_mwh
+    hourly["levy_pkr"] = levy_usd * usd_exchange_rate
     hourly["btc_mined"] = 0.0
+    hourly["levy_btc"] = 0.0
     if btc_price_usd is not None:
-        hourly["btc_mined"] = gross_usd / as_hourly(btc_price_usd, index, "btc_price_usd")
+        price = as_hourly(btc_price_usd, index, "btc_price_usd")
+        hourly["btc_mined"] = gross_usd / price
+        hourly["levy_btc"] = levy_usd / price
     revenue_usd = float(hourly["revenue_pkr"].sum()) / usd_exchange_rate
     return close_books(
         fleet.name,
@@ -163,6 +224,7 @@ def miner_economics(
         hourly,
         usd_exchange_rate,
         btc_mined=float(hourly["btc_mined"].sum()),
+        levy_btc=float(hourly["levy_btc"].sum()),
         export_revenue_usd=revenue_usd,
         capital_usd=fleet.capex_usd * period_years(index) / fleet.asic_life_years,
     )

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Sequence
+from dataclasses import asdict
+from html import escape
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from surplus import __version__
-from surplus.report.facts import compare_with_facts
 from surplus.report.figures import all_figures
 from surplus.report.html import Section, render_report
+from surplus.report.strict_json import dumps_strict
 from surplus.report.summary import Assessment
+
+if TYPE_CHECKING:
+    from surplus.sensitivity import AppliedChange
 
 
 def assumptions(assessment: Assessment) -> list[str]:
@@ -40,14 +44,36 @@ def assumptions(assessment: Assessment) -> list[str]:
         "plants, corridors and the reserve, so their spare capacities do not add up.",
         "Variable costs are fuel and variable O&M only; capacity payments are sunk and do not "
         "change the dispatch.",
-        "Load-shedding for revenue reasons (distribution companies cutting high-loss feeders) "
-        "is not modelled: here consumers are shed only when supply or transmission is short, "
-        "so the model's unserved energy is far below the outages Pakistan reports.",
+        "Demand is energy served: load-shedding for revenue reasons (distribution companies "
+        "cutting high-loss feeders) is not in it, and consumers are shed here only when supply "
+        "or transmission is short, so the model's unserved energy is far below the outages "
+        "Pakistan reports. The calibration section asks the programme's question again with "
+        "the suppressed demand added (an estimate from published feeder counts).",
         f"Produced by surplus {__version__}.",
     ]
 
 
-def dispatch_sections(assessment: Assessment) -> list[Section]:
+def changes_section(changes: Sequence[AppliedChange]) -> Section:
+    """Every change from the base dataset, one sentence each with figures before and after."""
+    if not changes:
+        return Section("Changes from the base dataset", paragraphs=("None: the dataset as read.",))
+    return Section(
+        "Changes from the base dataset",
+        paragraphs=(
+            "This run changes the dataset before dispatching it (`--set` / `--scenario`); "
+            "every figure below is for the changed system.",
+        ),
+        notes=tuple(
+            f"<code>{escape(c.key)}={escape(c.value)}</code> ({escape(c.source)}): "
+            f"{escape(c.change)}"
+            for c in changes
+        ),
+    )
+
+
+def dispatch_sections(
+    assessment: Assessment, changes: Sequence[AppliedChange] = ()
+) -> list[Section]:
     totals = assessment.totals
     named = assessment.named_plants
     overview = [
@@ -58,6 +84,7 @@ def dispatch_sections(assessment: Assessment) -> list[Section]:
     ]
     sections = [
         Section("Assumptions", paragraphs=tuple(assumptions(assessment))),
+        changes_section(changes),
         Section(
             "Overview",
             paragraphs=tuple(overview),
@@ -79,54 +106,35 @@ def dispatch_sections(assessment: Assessment) -> list[Section]:
             ),
         ),
     ]
-    if "Pakistan" in assessment.dataset.info.name:
-        facts = compare_with_facts(assessment)
-        disagreements = [
-            f"The model's {metric} ({row.model:,.3g}) lies outside the published "
-            f"range {row.low:,.3g}–{row.high:,.3g} ({row.source})."
-            for metric, row in facts.iterrows()
-            if not row.agrees
-        ]
-        sections.append(
-            Section(
-                "Against published facts",
-                tables=(("Model and facts", facts),),
-                notes=tuple(disagreements),
-            )
-        )
     sections += [Section(title, figures=(figure,)) for title, figure in all_figures(assessment)]
     return sections
 
 
 def write_outputs(
-    assessment: Assessment, out: Path, extra: list[Section] | None = None
+    assessment: Assessment,
+    out: Path,
+    extra: list[Section] | None = None,
+    changes: Sequence[AppliedChange] = (),
 ) -> tuple[Path, Path]:
-    """Write summary.json and report.html into `out`; return their paths."""
+    """Write summary.json (strict JSON: no NaN or infinity) and report.html into `out`;
+    return their paths. `changes` are the changes from the base dataset, named in both."""
     out.mkdir(parents=True, exist_ok=True)
     summary = {
         "version": __version__,
         "assumptions": assumptions(assessment),
+        "changes": [asdict(change) for change in changes],
         **assessment.to_json(),
         **{key: value for section in extra or [] for key, value in section.data.items()},
     }
-    if "Pakistan" in assessment.dataset.info.name:
-        summary["facts"] = json.loads(compare_with_facts(assessment).to_json(orient="index"))
     json_path = out / "summary.json"
-    json_path.write_text(json.dumps(summary, indent=2, default=_default))
+    json_path.write_text(dumps_strict(summary), encoding="utf-8")
     info = assessment.dataset.info
+    changed = f" · {len(changes)} change(s) from the base" if changes else ""
     page = render_report(
         f"surplus assessment: {info.name} {info.year}",
-        f"surplus {__version__} · dataset {info.path}",
-        dispatch_sections(assessment) + list(extra or []),
+        f"surplus {__version__} · dataset {info.path}{changed}",
+        dispatch_sections(assessment, changes) + list(extra or []),
     )
     html_path = out / "report.html"
     html_path.write_text(page, encoding="utf-8")
     return json_path, html_path
-
-
-def _default(value: object) -> object:
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat()
-    if hasattr(value, "item"):
-        return value.item()
-    raise TypeError(type(value).__name__)

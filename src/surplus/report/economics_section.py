@@ -29,6 +29,14 @@ def economics_section(study: EconomicsStudy, timezone: str) -> Section:
         "are counted below; the minimum flat tariff is the lowest that passes every hour.",
         "Government/CPPA and other consumers' rows count the same rupees from two sides; "
         "do not add them. Money is in Rs bn over the period, energy in GWh.",
+        "Miners' profit, cash profit and breakeven are after the levy they hand to the "
+        f"Strategic Bitcoin Reserve ({study.assumptions.reserve.share_of_mined:.0%} of coins "
+        "mined). The reserve table comes from the same books: at each BTC price the miners "
+        "run only in the hours their cash value per MWh covers the tariff, so no coins accrue "
+        "at prices where they would switch off. The capacity charge is per kWh sold to "
+        "consumers (per kWh generated beside it). The foreign-exchange balance counts the "
+        f"operators' profit sent abroad ({study.assumptions.operators_foreign_share:.0%} "
+        "foreign-owned).",
     )
     figures = tuple(cost_vs_tariff_figure(o, timezone) for o in comparison.outcomes)
     return Section(
@@ -44,6 +52,7 @@ def economics_section(study: EconomicsStudy, timezone: str) -> Section:
             "economics": {
                 "tariffs": comparison.summary.to_dict(orient="records"),
                 "parties": parties_table(comparison).to_dict(orient="records"),
+                "btc_price_sweep": study.sweep.to_dict(orient="records"),
             }
         },
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from surplus.headroom.figures import siting_figures
 from surplus.headroom.joint import joint_verdict
 from surplus.headroom.siting import SitingReport
@@ -9,7 +11,11 @@ from surplus.headroom.table import budget_label, joint_frame, ranking_frame
 from surplus.report.html import Section
 
 
-def headroom_section(report: SitingReport, budget: float) -> Section:
+def headroom_section(
+    report: SitingReport, budget: float, prices: pd.DataFrame | None = None
+) -> Section:
+    """The headroom tables; with `prices` (`economics.siting.prices_with_load`), the siting
+    table's price is the price with each site's load added."""
     zones = report.zones.headroom_mw()
     zones.columns = [f"{budget_label(b)} MW" for b in zones.columns]
     zones.index.name = "zone"
@@ -23,9 +29,19 @@ def headroom_section(report: SitingReport, budget: float) -> Section:
         "from the independent figures because the sites compete for the same corridors and "
         "reserve.",
     ]
+    ranking = ranking_frame(report.ranks)
+    if prices is not None:
+        from surplus.economics.siting import with_load_prices
+
+        ranking = with_load_prices(ranking, prices)
+        paragraphs.append(
+            "In the siting table the price is the zone's marginal generation cost with the "
+            "site's load (its headroom) added, weighted by what the load is served; the price "
+            "before the load is beside it."
+        )
     tables = [
         ("Curtailment-enabled headroom by zone", zones),
-        (f"Candidate sites ranked at a {budget_label(budget)} budget", ranking_frame(report.ranks)),
+        (f"Candidate sites ranked at a {budget_label(budget)} budget", ranking),
     ]
     notes: tuple[str, ...] = ()
     if report.joint is not None:
@@ -47,6 +63,7 @@ def headroom_section(report: SitingReport, budget: float) -> Section:
                 "named_sites": joint_frame(report.joint).reset_index().to_dict(orient="records")
                 if report.joint
                 else [],
+                "sites_ranked": ranking.reset_index().to_dict(orient="records"),
             }
         },
     )

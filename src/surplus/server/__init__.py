@@ -1,10 +1,12 @@
 """The operations service assembled: one FastAPI app carrying the programme's REST API
-(`surplus.api`) and the OpenADR 3.1.0 VTN (`surplus.openadr`), and the `surplus serve`
+(`surplus.api`), the OpenADR 3.1.0 VTN (`surplus.openadr`), the control room's endpoints
+(`surplus.control`) and the public dashboard (`surplus.dashboard`), and the `surplus serve`
 command that runs it.
 
-This is the composition root of the operations wing: the only package that imports both
-`api` and `openadr`, so neither has to import the other's app (the wing has no import
-cycle; tests/test_layers.py checks). A new service package adds its router here.
+This is the composition root of the operations wing: the one package that mounts routers,
+so no service package imports another's app, `api` never imports `openadr`, and neither
+imports the packages built on them (the wing has no import cycle; tests/test_layers.py
+checks). A new service package adds its router here.
 """
 
 from __future__ import annotations

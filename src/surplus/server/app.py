@@ -1,5 +1,14 @@
-"""`create_app`: the REST API under /api/v1 and the OpenADR 3.1.0 VTN under
-/openadr3/3.1.0 in one FastAPI app, with the protections every route shares."""
+"""`create_app`: every router of the operations service in one FastAPI app, with the
+protections every route shares (size limit, problem details, security headers, the Host
+check in production):
+
+* the OpenADR 3.1.0 VTN under /openadr3/3.1.0 (`surplus.openadr`);
+* the programme's REST API under /api/v1 (`surplus.api`);
+* the control room's endpoints under /api/v1/control (`surplus.control`);
+* the public dashboard at /, /ur/, /operator/ and /api/v1/public (`surplus.dashboard`).
+
+Routers are imported here and nowhere else; no package below this one mounts another's.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +17,13 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from surplus.api.app import api_router
+from surplus.api.app import API_PREFIX, api_router
 from surplus.api.headers import HostCheck, SecurityHeaders
 from surplus.api.limits import RequestSizeLimit
 from surplus.api.problems import install_problem_handlers
 from surplus.auth.keys import keyring
+from surplus.control.routes import router as control_router
+from surplus.dashboard import router as dashboard_router
 from surplus.openadr import BASE_PATH as OPENADR_PREFIX
 from surplus.openadr.routes import router as openadr_router
 from surplus.settings import Settings, get_settings
@@ -40,7 +51,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="surplus operations service",
         version="0.1.0",
-        description="Programme register, readings and audit log; OpenADR 3.1.0 VTN.",
+        description=(
+            "Programme register, readings and audit log; the control room's grid state; "
+            "OpenADR 3.1.0 VTN; the public dashboard's figures."
+        ),
         docs_url="/docs" if docs else None,
         redoc_url="/redoc" if docs else None,
         lifespan=lifespan,
@@ -60,4 +74,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # the service's highest-volume requests.
     app.include_router(openadr_router, prefix=OPENADR_PREFIX)
     app.include_router(api_router())
+    app.include_router(control_router, prefix=API_PREFIX)  # the control room's pushes
+    app.include_router(dashboard_router)  # the public dashboard: /, /ur/, /operator/
     return app

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     Float,
@@ -79,6 +80,17 @@ class Application(Base):
     status: Mapped[str] = mapped_column(String(16), default="submitted", index=True)
     notes: Mapped[str | None] = mapped_column(Text)
     submitted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    # What the applicant offers the allocator (surplus.allocation.Application); optional,
+    # so applications stored before these columns existed stay valid.
+    min_mw: Mapped[float | None] = mapped_column(Float)
+    acceptable_sites: Mapped[list[str] | None] = mapped_column(JSON)
+    max_curtailment_share: Mapped[float | None] = mapped_column(Float)
+    longest_event_hours: Mapped[int | None] = mapped_column(Integer)
+    notice_minutes: Mapped[int | None] = mapped_column(Integer)
+    accepts_price_curtailment: Mapped[bool | None] = mapped_column(Boolean)
+    tariff_rule: Mapped[str | None] = mapped_column(String(64))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    ramp_mw_per_min: Mapped[float | None] = mapped_column(Float)
 
 
 class Allocation(Base):

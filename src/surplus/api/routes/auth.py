@@ -12,26 +12,23 @@ of who listens.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from surplus.api.deps import get_session
 from surplus.auth import AuthError, issue_token
+from surplus.auth.clients import audit_refusal
 from surplus.auth.grant import MAX_LENGTH, NO_STORE, read_token_request
-from surplus.auth.throttle import TokenGuard
+from surplus.auth.throttle import token_guard
 from surplus.settings import Settings
-from surplus.store import audit
 
 log = logging.getLogger(__name__)
 TokenHook = Callable[[Session, str, Settings], None]
 """Told of each token issued: (the request's session, the access token, the settings)."""
-_making_guard = threading.Lock()
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -66,39 +63,6 @@ async def form_fields(request: Request) -> dict[str, str]:
     return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
-def token_guard(app: FastAPI) -> TokenGuard:
-    """The app's throttle of token requests, made on first use (tests may reset it)."""
-    guard: TokenGuard | None = getattr(app.state, "token_guard", None)
-    if guard is None:
-        with _making_guard:
-            guard = getattr(app.state, "token_guard", None)
-            if guard is None:
-                settings: Settings = app.state.settings
-                guard = TokenGuard(
-                    settings.token_failures_per_minute, settings.token_hash_concurrency
-                )
-                app.state.token_guard = guard
-    return guard
-
-
-def _audit_refusal(session: Session, client_id: str, address: str, reason: str) -> None:
-    """A refused credentials check in the audit log: who claimed to be whom, from where."""
-    try:
-        session.rollback()
-        audit.record(
-            session,
-            f"address:{address}",
-            "token.refused",
-            "client",
-            client_id,
-            {"client_id": client_id, "address": address, "reason": reason},
-        )
-        session.commit()
-    except SQLAlchemyError:
-        session.rollback()
-        log.exception("refused token request not audited (client %r, %s)", client_id, address)
-
-
 def token(
     request: Request,
     fields: Annotated[dict[str, str], Depends(form_fields)],
@@ -121,7 +85,7 @@ def token(
             attempt.succeeded()
     except AuthError as error:
         if error.error == "invalid_client":
-            _audit_refusal(session, asked.client_id, address, error.reason)
+            audit_refusal(session, "token.refused", asked.client_id, address, error.reason)
         elif error.status == 429:
             log.warning("token request of client %r from %s throttled", asked.client_id, address)
         raise

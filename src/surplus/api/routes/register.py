@@ -12,6 +12,7 @@ from pydantic import ConfigDict, Field, FiniteFloat, field_validator, model_vali
 from surplus.api.ids import RowId
 from surplus.api.resource import Resource, resource_router
 from surplus.api.storable import StorableFields
+from surplus.contracts import PRICE_CAPPED_RULES
 from surplus.store.programme import Allocation, Application, Operator, Site
 
 Name = Field(min_length=1, max_length=200)
@@ -83,7 +84,42 @@ class SiteFilters(Filters):
 
 
 # -- applications ----------------------------------------------------------------------------
-class ApplicationIn(Strict):
+TariffRule = Literal["proposed_fixed_23", "industrial_b3_27", "dynamic"]
+"""The same names as `surplus.contracts.TARIFF_RULE_NAMES` (a test keeps them equal)."""
+
+
+class ApplicationOffer(Strict):
+    """What the applicant offers the allocator (surplus.allocation.Application); optional."""
+
+    min_mw: FiniteFloat | None = Field(default=None, ge=0, le=100_000, description="MW")
+    acceptable_sites: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=20,
+        description="Zones or plants the load may connect at, in order; the site's zone if "
+        "left out",
+    )
+    max_curtailment_share: FiniteFloat | None = Field(
+        default=None, ge=0, le=0.5, description="Share of the yearly energy; 0 asks for firm"
+    )
+    longest_event_hours: int | None = Field(default=None, ge=0, le=8784)
+    notice_minutes: int | None = Field(default=None, ge=0, le=7 * 24 * 60)
+    accepts_price_curtailment: bool | None = None
+    tariff_rule: TariffRule | None = None
+    start_date: date | None = None
+    ramp_mw_per_min: FiniteFloat | None = Field(default=None, gt=0, le=10_000)
+
+    @field_validator("acceptable_sites")
+    @classmethod
+    def _sites(cls, sites: list[str] | None) -> list[str] | None:
+        if sites is not None and (
+            any(not s.strip() or len(s) > 64 for s in sites) or len(set(sites)) != len(sites)
+        ):
+            raise ValueError("site names must be distinct, non-empty and at most 64 characters")
+        return sites
+
+
+class ApplicationFields(ApplicationOffer):
     operator_id: RowId
     site_id: RowId
     requested_mw: FiniteFloat = PositiveMw
@@ -92,14 +128,29 @@ class ApplicationIn(Strict):
     notes: str | None = Field(default=None, max_length=10_000)
 
 
-class ApplicationPatch(Strict):
+class ApplicationIn(ApplicationFields):
+    """A new application; a PATCH is checked by the same rules on the row it produces."""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ApplicationIn:
+        share, longest = self.max_curtailment_share, self.longest_event_hours
+        if share is not None and share > 0 and longest == 0:
+            raise ValueError("longest_event_hours must be at least 1 when curtailment is offered")
+        if self.tariff_rule in PRICE_CAPPED_RULES and self.accepts_price_curtailment is False:
+            raise ValueError(f"tariff rule {self.tariff_rule} requires accepts_price_curtailment")
+        if self.min_mw is not None and self.min_mw > self.requested_mw:
+            raise ValueError("min_mw must not exceed requested_mw")
+        return self
+
+
+class ApplicationPatch(ApplicationOffer):
     requested_mw: FiniteFloat | None = Field(default=None, gt=0, le=100_000)
     load_kind: LoadKind | None = None
     status: ApplicationStatus | None = None
     notes: str | None = Field(default=None, max_length=10_000)
 
 
-class ApplicationOut(ApplicationIn):
+class ApplicationOut(ApplicationFields):
     id: int
     submitted_at: datetime
 
@@ -196,6 +247,7 @@ RESOURCES = (
         ApplicationFilters,
         references={"operator_id": (Operator, "operator"), "site_id": (Site, "site")},
         not_null=frozenset({"requested_mw", "load_kind", "status"}),
+        patched_schema=ApplicationIn,
     ),
     Resource(
         Allocation,

@@ -2,20 +2,22 @@
 
 With one name space for every client, a VEN could take a name that business logic would
 later need for a site's ven ("squatting"), and learn from the refusal which names other
-clients had used. Downgrading restores the VTN-wide constraint, and fails if two clients
-have since used the same name.
+clients had used. Downgrading restores the VTN-wide constraint; if two clients have since
+used the same name it refuses, naming them, before changing anything (SQLite's DDL is not
+transactional: a constraint failing half-way would leave a copy of the table behind).
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-06
 """
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
@@ -33,6 +35,22 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    shared = (
+        op.get_bind()
+        .execute(
+            sa.text(
+                f"SELECT ven_name FROM {TABLE} GROUP BY ven_name HAVING count(*) > 1 "
+                "ORDER BY ven_name"
+            )
+        )
+        .scalars()
+        .all()
+    )
+    if shared:
+        raise RuntimeError(
+            "cannot go below revision 0006: these ven names are used by more than one client "
+            f"(rename all but one of each first): {', '.join(shared[:20])}"
+        )
     with op.batch_alter_table(TABLE) as batch:
         batch.drop_constraint(PER_OWNER, type_="unique")
         batch.create_unique_constraint(VTN_WIDE, ["ven_name"])

@@ -1,0 +1,318 @@
+"""The keys a sensitivity may set, declared once: what each accepts and what it changes.
+
+Each `Key` is one declarative entry: its pattern (`corridor.<corridor>`), the values it
+accepts (a reader from `values`), the names its placeholder may take, and a pure function
+that returns the changed dataset with one sentence saying what changed, with before and
+after figures. Adding a key is adding an entry to `KEYS`; validation, the CLI's error
+messages and `docs/sensitivities.md` follow from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from surplus.grid.budgets import monthly_hydro_budgets_mwh
+from surplus.grid.model import Dataset
+from surplus.sensitivity import load_shedding
+from surplus.sensitivity.values import (
+    Hours,
+    Megawatts,
+    Share,
+    Value,
+    Word,
+    describe_share,
+    parse_hours,
+    parse_megawatts,
+    parse_share,
+)
+
+Apply = Callable[[Dataset, tuple[str, ...], Value], tuple[Dataset, str]]
+
+
+@dataclass(frozen=True)
+class Key:
+    pattern: str
+    """Dotted key; `<noun>` stands for one name of that kind, or `*` for all of them."""
+    accepts: str
+    """The values allowed, as the error message and the docs state them."""
+    meaning: str
+    read: Callable[[str], Value | None]
+    apply: Apply
+    names: Callable[[Dataset], Sequence[str]] | None = None
+    """The names `<noun>` may take in a dataset (None for a key without a placeholder)."""
+    check: Callable[[Dataset], None] | None = None
+    """For a key that applies only to some datasets: raises a clear `InputError` otherwise."""
+
+    @property
+    def noun(self) -> str:
+        start, end = self.pattern.find("<"), self.pattern.find(">")
+        return self.pattern[start + 1 : end] if start >= 0 else ""
+
+    def match(self, key: str) -> str | None:
+        """The name in `key` where this pattern has its placeholder ('' when it has none);
+        None when `key` is not of this pattern."""
+        if not self.noun:
+            return "" if key == self.pattern else None
+        prefix, suffix = self.pattern.split(f"<{self.noun}>")
+        if not (key.startswith(prefix) and key.endswith(suffix)):
+            return None
+        name = key[len(prefix) : len(key) - len(suffix)]
+        return name if name and "." not in name else None
+
+
+# --- readers -------------------------------------------------------------------------------
+
+SHARE = "P% of the base (70%) or a change (+15%, -10%)"
+
+
+def read_share(text: str) -> Value | None:
+    share = parse_share(text)
+    return share if share is not None and share.factor >= 0 else None
+
+
+def read_share_or_mw(text: str) -> Value | None:
+    return read_share(text) or parse_megawatts(text)
+
+
+def read_derating(text: str) -> Value | None:
+    if text.strip().lower() == "out":
+        return Word("out")
+    share = read_share(text)
+    if isinstance(share, Share):
+        return share if share.factor <= 1 else None
+    return parse_megawatts(text)
+
+
+def read_switch(text: str) -> Value | None:
+    word = text.strip().lower()
+    if word in ("on", "true", "yes"):
+        return Hours(load_shedding.PUBLISHED_HOURS_PER_DAY)
+    if word in ("off", "false", "no"):
+        return Word("off")
+    return parse_hours(text)
+
+
+# --- names ---------------------------------------------------------------------------------
+
+
+def corridor_names(dataset: Dataset) -> Sequence[str]:
+    return [str(name) for name in dataset.corridors.index]
+
+
+def zone_names(dataset: Dataset) -> Sequence[str]:
+    return [str(name) for name in dataset.zones.index]
+
+
+def operating_names(dataset: Dataset) -> Sequence[str]:
+    return [str(name) for name in dataset.operating_plants.index]
+
+
+def hydro_names(dataset: Dataset) -> Sequence[str]:
+    plants = dataset.operating_plants
+    return [str(name) for name in plants.index[plants["fuel"] == "hydro"]]
+
+
+# --- changes -------------------------------------------------------------------------------
+
+
+def _text_mw(value: float) -> str:
+    return f"{value:,.0f} MW"
+
+
+def _gwh(value_mwh: float) -> str:
+    return f"{value_mwh / 1000:,.0f} GWh"
+
+
+def _which(targets: tuple[str, ...], everything: Sequence[str], noun: str) -> str:
+    if len(targets) == len(everything) and len(targets) > 1:
+        return f"all {len(targets)} {noun}s"
+    return ", ".join(targets)
+
+
+def corridor_limits(direction: str) -> Apply:
+    columns = {"both": ("capacity_mw", "reverse_capacity_mw"), "forward": ("capacity_mw",),
+               "reverse": ("reverse_capacity_mw",)}[direction]  # fmt: skip
+
+    def apply(dataset: Dataset, targets: tuple[str, ...], value: Value) -> tuple[Dataset, str]:
+        table = dataset.corridors.copy()
+        parts = []
+        for column in columns:
+            before = table.loc[list(targets), column].astype(float)
+            after = before * value.factor if isinstance(value, Share) else before * 0 + _mw(value)
+            table.loc[list(targets), column] = after.to_numpy()
+            label = "forward" if column == "capacity_mw" else "reverse"
+            parts.append(f"{label} {_text_mw(before.sum())} → {_text_mw(after.sum())}")
+        what = _which(targets, corridor_names(dataset), "corridor")
+        how = describe_share(value) if isinstance(value, Share) else _text_mw(_mw(value))
+        sentence = f"corridor limit of {what} set to {how}: {', '.join(parts)}"
+        return replace(dataset, corridors=table), sentence
+
+    return apply
+
+
+def _mw(value: Value) -> float:
+    assert isinstance(value, Megawatts)
+    return value.mw
+
+
+def scale_demand(dataset: Dataset, targets: tuple[str, ...], value: Value) -> tuple[Dataset, str]:
+    assert isinstance(value, Share)
+    zones = list(targets) or list(dataset.demand_mw.columns)
+    demand = dataset.demand_mw.copy()
+    before = demand[zones].sum(axis=1)
+    demand[zones] = demand[zones] * value.factor
+    after = demand[zones].sum(axis=1)
+    where = "every zone" if not targets else _which(targets, zone_names(dataset), "zone")
+    sentence = (
+        f"demand in {where} {describe_share(value)}: {_gwh(before.sum())} → "
+        f"{_gwh(after.sum())} a year, peak {_text_mw(before.max())} → {_text_mw(after.max())}"
+    )
+    return replace(dataset, demand_mw=demand), sentence
+
+
+def _with_availability(
+    dataset: Dataset, plants: Sequence[str], transform: Callable[[np.ndarray], np.ndarray], tag: str
+) -> Dataset:
+    """The dataset with each of `plants` on a profile of its own: its profile transformed.
+    Profiles are shared between plants, so the change never reaches a plant not named."""
+    table = dataset.plants.copy()
+    profiles = dataset.availability.copy()
+    ones = np.ones(len(profiles))
+    for plant in plants:
+        source = str(table.at[plant, "availability"] or "")
+        base = profiles[source].to_numpy(dtype=float) if source else ones
+        column = f"{source or 'always'}:{tag}:{plant}"
+        profiles[column] = np.clip(transform(base), 0.0, 1.0)
+        table.at[plant, "availability"] = column
+    return replace(dataset, plants=table, availability=profiles)
+
+
+def _available_mwh(dataset: Dataset, plants: Sequence[str]) -> float:
+    return float(dataset.available_mw()[list(plants)].to_numpy().sum())
+
+
+def scale_hydro(dataset: Dataset, targets: tuple[str, ...], value: Value) -> tuple[Dataset, str]:
+    """Reservoir plants: monthly budgets × factor. Other hydro: availability × factor (at most
+    the plant's capacity): a dry or wet year on the rivers."""
+    assert isinstance(value, Share)
+    plants = list(targets) or list(hydro_names(dataset))
+    budgets = dataset.hydro_budgets.copy()
+    reservoir = [p for p in plants if p in set(budgets["plant"])]
+    river = [p for p in plants if p not in reservoir]
+    parts = []
+    if reservoir:
+        before = monthly_hydro_budgets_mwh(dataset, pro_rated=False)[reservoir]
+        rows = budgets["plant"].isin(reservoir)
+        budgets.loc[rows, "energy_mwh"] = budgets.loc[rows, "energy_mwh"] * value.factor
+        parts.append(
+            f"reservoir budgets {_gwh(before.to_numpy().sum())} → "
+            f"{_gwh(before.to_numpy().sum() * value.factor)}"
+        )
+    changed = replace(dataset, hydro_budgets=budgets)
+    if river:
+        before_mwh = _available_mwh(changed, river)
+        changed = _with_availability(changed, river, lambda a: a * value.factor, "hydro")
+        parts.append(
+            f"other hydro energy available {_gwh(before_mwh)} → "
+            f"{_gwh(_available_mwh(changed, river))}"
+        )
+    where = "all hydro" if not targets else "hydro " + ", ".join(targets)
+    return changed, f"{where} at {describe_share(value)}: {'; '.join(parts)}"
+
+
+def _derating(value: Value, capacity_mw: float) -> Callable[[np.ndarray], np.ndarray]:
+    """Availability profile → derated profile, for one plant."""
+    if isinstance(value, Word):
+        return np.zeros_like
+    if isinstance(value, Share):
+        factor = value.factor
+        return lambda profile: profile * factor
+    cap = _mw(value) / capacity_mw if capacity_mw > 0 else 0.0
+    return lambda profile: np.minimum(profile, cap)
+
+
+def derate_plant(dataset: Dataset, targets: tuple[str, ...], value: Value) -> tuple[Dataset, str]:
+    """Out (available 0 every hour), a share of its availability, or at most some MW."""
+    plants = list(targets)
+    capacity = dataset.plants.loc[plants, "capacity_mw"].astype(float)
+    before = _available_mwh(dataset, plants)
+    changed = dataset
+    for plant in plants:
+        changed = _with_availability(
+            changed, [plant], _derating(value, float(capacity[plant])), "derated"
+        )
+    if isinstance(value, Word):
+        how = "out all year"
+    elif isinstance(value, Share):
+        how = f"at {describe_share(value)}"
+    else:
+        how = f"at most {_text_mw(_mw(value))}"
+    names = _which(tuple(plants), operating_names(dataset), "plant")
+    sentence = (
+        f"plant {names} ({_text_mw(capacity.sum())}) {how}: energy available "
+        f"{_gwh(before)} → {_gwh(_available_mwh(changed, plants))}"
+    )
+    return changed, sentence
+
+
+def add_load_shedding(
+    dataset: Dataset, _targets: tuple[str, ...], value: Value
+) -> tuple[Dataset, str]:
+    if isinstance(value, Word):
+        return dataset, "load-shedding: none added (the demand as in the dataset)"
+    assert isinstance(value, Hours)
+    extra = load_shedding.suppressed_demand_mw(dataset, value.hours_per_day)
+    demand = dataset.demand_mw + extra
+    by_zone = extra.sum()
+    zones = ", ".join(f"{z} +{v / 1000:,.0f}" for z, v in by_zone.items() if v > 0)
+    sentence = (
+        f"suppressed demand added (feeders shed {value.hours_per_day:g} h a day, NA-FEEDERS): "
+        f"{_gwh(dataset.demand_mw.to_numpy().sum())} → {_gwh(demand.to_numpy().sum())} a "
+        f"year ({zones} GWh), peak {_text_mw(dataset.demand_mw.sum(axis=1).max())} → "
+        f"{_text_mw(demand.sum(axis=1).max())}"
+    )
+    return replace(dataset, demand_mw=demand), sentence
+
+
+KEYS: tuple[Key, ...] = (
+    Key("corridor.<corridor>", f"{SHARE}, or MW (800)",
+        "Both directions' limits of a corridor: each scaled, or each set to the MW given.",
+        read_share_or_mw, corridor_limits("both"), corridor_names),
+    Key("corridor.<corridor>.forward", f"{SHARE}, or MW (800)",
+        "The limit from `from_zone` to `to_zone` only.",
+        read_share_or_mw, corridor_limits("forward"), corridor_names),
+    Key("corridor.<corridor>.reverse", f"{SHARE}, or MW (800)",
+        "The limit from `to_zone` back to `from_zone` only.",
+        read_share_or_mw, corridor_limits("reverse"), corridor_names),
+    Key("demand", SHARE, "Demand of every zone, every hour.", read_share, scale_demand),
+    Key("demand.<zone>", SHARE, "Demand of one zone, every hour.",
+        read_share, scale_demand, zone_names),
+    Key("hydro", SHARE,
+        "A dry or wet year: every reservoir's monthly budget and every other hydro plant's "
+        "availability (at most its capacity).", read_share, scale_hydro),
+    Key("hydro.<plant>", SHARE, "One hydro plant's budget, or its availability if it has none.",
+        read_share, scale_hydro, hydro_names),
+    Key("plant.<plant>", "out, P% of its availability (≤ 100%), or at most MW (500)",
+        "An outage or derating of an operating plant, every hour of the year.",
+        read_derating, derate_plant, operating_names),
+    Key("load_shedding", "on (10 h a day, the published threshold), off, or hours a day (14)",
+        "Add the demand that feeder load-shedding suppresses, from the published per-DISCO "
+        "feeder counts (Pakistan zones only).", read_switch, add_load_shedding,
+        check=load_shedding.checks_dataset),
+)  # fmt: skip
+"""Every key a sensitivity may set."""
+
+
+def key_patterns() -> list[str]:
+    return [key.pattern for key in KEYS]
+
+
+def frame() -> pd.DataFrame:
+    """The keys as a table (for docs and `--help`)."""
+    return pd.DataFrame(
+        [(k.pattern, k.accepts, k.meaning) for k in KEYS], columns=["key", "accepts", "meaning"]
+    )
