@@ -21,6 +21,11 @@ PURE_CONTROL = (
     "control/decision.py", "control/fleet.py", "control/grid.py", "control/frequency.py",
     "control/compliance.py", "control/orders.py", "control/telemetry.py", "agent/events.py",
 )  # fmt: skip
+# Settlement's pure core: meter checks, baselines, verdicts, prices, statements, money.
+PURE_SETTLEMENT = (
+    "settlement/meter.py", "settlement/baselines.py", "settlement/verdicts.py",
+    "settlement/pricing.py", "settlement/statements.py", "settlement/money.py",
+)  # fmt: skip
 FORBIDDEN = frozenset(
     {"fastapi", "starlette", "sqlalchemy", "alembic", "httpx", "requests", "socket", "urllib",
      "paho", "uvicorn"}
@@ -91,7 +96,19 @@ def test_the_controllers_pure_core_imports_no_service_code(module: str) -> None:
     assert [n for n in inside if n not in allowed] == []
 
 
-@pytest.mark.parametrize("package", ("control", "agent", "simulation", "dashboard"))
+@pytest.mark.parametrize("module", PURE_SETTLEMENT)
+def test_settlements_pure_core_imports_no_service_code(module: str) -> None:
+    """Settlement's arithmetic reads the planning wing (contracts, economics, loads) and its
+    own pure modules, never the store, the API or the network."""
+    source = (Path(surplus.__file__).parent / module).read_text(encoding="utf-8")
+    assert forbidden_imports(source) == []
+    allowed = ("surplus.contracts", "surplus.errors", "surplus.economics", "surplus.loads")
+    own = {"surplus." + m[:-3].replace("/", ".") for m in PURE_SETTLEMENT}
+    inside = [n for n in imported_modules(source) if n.startswith("surplus.")]
+    assert [n for n in inside if n not in own and not n.startswith(allowed)] == []
+
+
+@pytest.mark.parametrize("package", ("control", "agent", "simulation", "dashboard", "settlement"))
 def test_operations_packages_list_their_public_names(package: str) -> None:
     module = importlib.import_module(f"surplus.{package}")
     names = list(module.__all__)

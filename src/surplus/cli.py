@@ -13,6 +13,7 @@ from surplus.grid.cli import data_app
 from surplus.headroom.cli import headroom_command, sites_command
 from surplus.report.cli import assess
 from surplus.server.cli import serve
+from surplus.settlement.cli import settle_app
 from surplus.simulation.cli import simulate_command
 
 app = typer.Typer(
@@ -34,6 +35,7 @@ app.add_typer(admin_app, name="admin")
 app.add_typer(control_app, name="control")
 app.command("agent")(agent_command)
 app.command("simulate")(simulate_command)
+app.add_typer(settle_app, name="settle")
 
 
 def main() -> None:

@@ -120,13 +120,19 @@ def test_db_upgrade_from_0004_adds_the_controller_and_keeps_the_allocations(
         assert current_revision(engine) == head_revision()
         tables = set(inspect(engine).get_table_names())
         assert {"control_orders", "control_ledger", "control_values"} <= tables
+        assert {
+            "settlement_statements",
+            "settlement_verdicts",
+            "settlement_meter_batches",
+        } <= tables
         with make_sessionmaker(engine)() as session:
             (read,) = active_term_sheets(session, at)
         assert read.register_site_id == 7 and read.model_copy(
             update={"register_site_id": None}
         ) == TermSheet.model_validate(terms)
         downgrade(engine, "0004")
-        assert "control_orders" not in set(inspect(engine).get_table_names())
+        left = set(inspect(engine).get_table_names())
+        assert "control_orders" not in left and "settlement_statements" not in left
     finally:
         drop_fresh(engine)
 
@@ -159,13 +165,14 @@ def _add_ven(connection: Connection, ven_id: str, client: str, name: str) -> Non
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_upgrading_from_0005_makes_ven_names_unique_per_owner(backend: str, tmp_path: Path) -> None:
-    """0006 on a populated 0005 database (the controller's tables in use): every row stays,
-    two clients may then share a ven name and one client may not use it twice; going back
-    to 0005 works while names are distinct across the VTN and fails once they are not."""
+def test_upgrading_from_0006_makes_ven_names_unique_per_owner(backend: str, tmp_path: Path) -> None:
+    """0007 on a populated 0006 database (the controller's and settlement's tables in use):
+    every row stays, two clients may then share a ven name and one client may not use it
+    twice; going back to 0006 works while names are distinct across the VTN, and is refused
+    with nothing changed once they are not."""
     engine = make_engine(fresh_url(backend, "surplus_migration_test", tmp_path))
     try:
-        upgrade(engine, "0005")
+        upgrade(engine, "0006")
         at = datetime(2026, 1, 1, tzinfo=UTC)
         with engine.begin() as connection:
             _add_ven(connection, "1", "site-a", "north")
@@ -177,8 +184,16 @@ def test_upgrading_from_0005_makes_ven_names_unique_per_owner(backend: str, tmp_
                 ),
                 {"t": at},
             )
+            connection.execute(
+                text(
+                    "INSERT INTO settlement_meter_batches (id, source, name, sha256, rows,"
+                    " inserted, flagged, version, actor, received_at) VALUES (1, 'upload',"
+                    " 'may.csv', :sha, 10, 10, 0, 1, 'cli', :t)"
+                ),
+                {"t": at, "sha": "0" * 64},
+            )
             with pytest.raises(IntegrityError), connection.begin_nested():
-                _add_ven(connection, "3", "site-b", "north")  # one name space before 0006
+                _add_ven(connection, "3", "site-b", "north")  # one name space before 0007
         upgrade(engine)
         assert current_revision(engine) == head_revision()
         with engine.begin() as connection:
@@ -188,24 +203,27 @@ def test_upgrading_from_0005_makes_ven_names_unique_per_owner(backend: str, tmp_
             assert [tuple(row) for row in names] == [("site-a", "north"), ("site-b", "south")]
             spare = connection.execute(text("SELECT spare_mw FROM control_grid_state"))
             assert spare.scalar_one() == 12.5
+            batch = connection.execute(text("SELECT name FROM settlement_meter_batches"))
+            assert batch.scalar_one() == "may.csv"
             _add_ven(connection, "3", "site-b", "north")  # another owner's name: allowed now
         with pytest.raises(IntegrityError), engine.begin() as connection:
             _add_ven(connection, "4", "site-b", "north")  # the same owner's twice: never
-        with pytest.raises(RuntimeError, match="used by more than one client.*: north$"):
-            downgrade(engine, "0005")  # refused before anything changes
+        with pytest.raises(RuntimeError, match=r"used by more than one client.*: north$"):
+            downgrade(engine, "0006")  # refused before anything changes
         assert current_revision(engine) == head_revision()
         with engine.begin() as connection:
             connection.execute(text("DELETE FROM openadr_vens WHERE id = '3'"))
-        downgrade(engine, "0005")
-        assert current_revision(engine) == "0005"
+        downgrade(engine, "0006")
+        assert current_revision(engine) == "0006"
         with engine.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM openadr_vens")).scalar_one() == 2
     finally:
         drop_fresh(engine)
 
 
-def test_the_controllers_migration_imports_no_live_code() -> None:
-    path = MIGRATIONS_DIR / "versions" / "0005_control.py"
+@pytest.mark.parametrize("name", ["0005_control.py", "0006_settlement.py"])
+def test_the_controllers_and_settlements_migrations_import_no_live_code(name: str) -> None:
+    path = MIGRATIONS_DIR / "versions" / name
     tree = ast.parse(path.read_text(encoding="utf-8"))
     roots = {
         alias.name.split(".")[0]

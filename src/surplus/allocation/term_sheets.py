@@ -109,6 +109,12 @@ def _rows(sheet: TermSheet) -> list[tuple[str, list[tuple[str, str]]]]:
     )
     if t.basis == "fixed":
         price = f"Rs {(t.rate_pkr_per_mwh or 0) / 1000:,.2f}/kWh flat"
+    elif t.basis == "time_of_use":
+        price = (
+            f"Rs {(t.peak_pkr_per_mwh or 0) / 1000:,.2f}/kWh for {t.peak_hours} h from "
+            f"{t.peak_start_hour:02d}:00, Rs {(t.off_peak_pkr_per_mwh or 0) / 1000:,.2f}/kWh "
+            "otherwise"
+        )
     else:
         price = (
             f"zone marginal cost + Rs {(t.adder_pkr_per_mwh or 0) / 1000:,.2f}/kWh, at least "

@@ -31,7 +31,11 @@ HOURS_IN_YEAR = 8760
 """The year `max_share_of_energy` is counted over (a leap year's extra day is a margin)."""
 
 LoadKind = Literal["miner", "ai_data_centre"]
-TariffBasis = Literal["fixed", "dynamic"]
+TariffBasis = Literal["fixed", "time_of_use", "dynamic"]
+BaselineName = Literal[
+    "meter_before", "ercot_middle_8_of_10", "ercot_regression", "caiso_10_in_10", "firm"
+]
+"""How settlement estimates what a site would have drawn without an order (docs/settlement.md)."""
 TARIFF_RULE_NAMES = ("proposed_fixed_23", "industrial_b3_27", "dynamic")
 """Tariff rules an application may accept (defined in `surplus.allocation.rules`)."""
 PRICE_CAPPED_RULES = ("proposed_fixed_23", "industrial_b3_27")
@@ -56,6 +60,19 @@ class TariffTerms(_Terms):
         default=None, ge=0, description="Margin above the zone's marginal cost (dynamic basis)"
     )
     floor_pkr_per_mwh: FiniteFloat | None = Field(default=None, ge=0)
+    peak_pkr_per_mwh: FiniteFloat | None = Field(
+        default=None, ge=0, description="Energy rate in the peak hours (time-of-use basis)"
+    )
+    off_peak_pkr_per_mwh: FiniteFloat | None = Field(
+        default=None, ge=0, description="Energy rate outside the peak hours (time-of-use basis)"
+    )
+    peak_start_hour: int = Field(
+        default=17, ge=0, le=23, description="Local hour the peak starts (time-of-use basis)"
+    )
+    peak_hours: int = Field(default=4, ge=0, le=24, description="Length of the peak, hours")
+    timezone: str = Field(
+        default="Asia/Karachi", min_length=1, max_length=64, description="For local hours"
+    )
     network_charge_pkr_per_mwh: FiniteFloat = Field(ge=0)
     loss_share: FiniteFloat = Field(ge=0, lt=1)
     cost_cap_pkr_per_mwh: FiniteFloat | None = Field(
@@ -71,6 +88,10 @@ class TariffTerms(_Terms):
             raise ValueError("a fixed tariff needs rate_pkr_per_mwh")
         if self.basis == "dynamic" and self.adder_pkr_per_mwh is None:
             raise ValueError("a dynamic tariff needs adder_pkr_per_mwh")
+        if self.basis == "time_of_use" and (
+            self.peak_pkr_per_mwh is None or self.off_peak_pkr_per_mwh is None
+        ):
+            raise ValueError("a time-of-use tariff needs peak and off-peak rates")
         return self
 
 
@@ -136,6 +157,16 @@ class TelemetryTerms(_Terms):
         le=0.5,
         description="Metered power may exceed an order's limit by this share of the "
         "allocated MW and still comply (meter accuracy, noise)",
+    )
+    baseline: BaselineName = Field(
+        default="meter_before",
+        description="How settlement estimates the draw an order reduced (docs/settlement.md)",
+    )
+    baseline_minutes: int = Field(
+        default=15,
+        ge=1,
+        le=240,
+        description="Minutes before the notice averaged by the meter_before baseline",
     )
 
 
@@ -265,6 +296,7 @@ __all__ = [
     "PRICE_CAPPED_RULES",
     "SCHEMA_VERSION",
     "TARIFF_RULE_NAMES",
+    "BaselineName",
     "CurtailmentRights",
     "ExpectedService",
     "LoadKind",

@@ -5,6 +5,7 @@ check in production):
 * the OpenADR 3.1.0 VTN under /openadr3/3.1.0 (`surplus.openadr`);
 * the programme's REST API under /api/v1 (`surplus.api`);
 * the control room's endpoints under /api/v1/control (`surplus.control`);
+* settlement's under /api/v1/settlement (`surplus.settlement`);
 * the public dashboard at /, /ur/, /operator/ and /api/v1/public (`surplus.dashboard`).
 
 Routers are imported here and nowhere else; no package below this one mounts another's.
@@ -27,6 +28,7 @@ from surplus.dashboard import router as dashboard_router
 from surplus.openadr import BASE_PATH as OPENADR_PREFIX
 from surplus.openadr.routes import router as openadr_router
 from surplus.settings import Settings, get_settings
+from surplus.settlement.routes import router as settlement_router
 from surplus.store.base import make_engine, make_sessionmaker
 
 
@@ -75,5 +77,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(openadr_router, prefix=OPENADR_PREFIX)
     app.include_router(api_router())
     app.include_router(control_router, prefix=API_PREFIX)  # the control room's pushes
+    app.include_router(settlement_router, prefix=API_PREFIX)  # meter files, statements
     app.include_router(dashboard_router)  # the public dashboard: /, /ur/, /operator/
     return app

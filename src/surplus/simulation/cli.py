@@ -48,6 +48,20 @@ def simulate_command(
         typer.Option(help="HH:MM local: frequency falls to 49.6 Hz for a minute ('none': no dip)."),
     ] = "10:00",
     hours: Annotated[float, typer.Option(min=1, max=24, help="Hours of the day to run.")] = 24.0,
+    month: Annotated[
+        str | None,
+        typer.Option(
+            help="YYYY-MM: run the whole local month (the dataset's year stands for it) and "
+            "keep what settlement needs in --out: simulation.db, meter/*.csv and prices.csv "
+            "(then `surplus settle month`)."
+        ),
+    ] = None,
+    days: Annotated[
+        int | None,
+        typer.Option(
+            min=1, max=31, help="Run this many days from --day (or from --month's first)."
+        ),
+    ] = None,
     out: Annotated[Path, typer.Option(help="Folder for report.html and summary.json.")] = Path(
         "simulation"
     ),
@@ -64,6 +78,11 @@ def simulate_command(
     from surplus.simulation.world import World
 
     chosen_day: date | None = None
+    if month is not None:
+        if day is not None:
+            raise SurplusError("give --day or --month, not both")
+        chosen_day = _first_of(month)
+        days = days or _month_days(chosen_day)
     if day is not None:
         try:
             chosen_day = date.fromisoformat(day)
@@ -107,10 +126,22 @@ def simulate_command(
     if not first <= start <= result.spare_mw.index[-1].to_pydatetime():
         raise SurplusError(f"--day {chosen} is outside the dataset's year")
     feed = DispatchReplay(result.spare_mw, result.price_pkr_per_mwh, start, start)
+    span = timedelta(days=days) if days is not None else timedelta(hours=hours)
+    end = start + span
+    if end > result.spare_mw.index[-1].to_pydatetime() + timedelta(hours=1):
+        raise SurplusError(f"{days} days from {chosen} run past the dataset's year")
+    keep = days is not None
+    if keep:
+        out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as work, progress_bar("simulated seconds") as progress:
-        world = World(scenario, feed, Path(work))
+        world = World(scenario, feed, out if keep else Path(work))
         console.print(world.security_note())
-        outcome = asyncio.run(world.run(start + timedelta(hours=hours), progress))
+        outcome = asyncio.run(world.run(end, progress))
+    if keep:
+        from surplus.simulation.settlement_inputs import write_settlement_inputs
+
+        written = write_settlement_inputs(outcome, result.price_pkr_per_mwh, out)
+        console.print(f"Settlement inputs: {', '.join(str(p) for p in written)}")
     summary = summarise(outcome)
     report = write_report(outcome, summary, out)
     print_frame(summary.zones, title=f"Households, {chosen}", digits=1)
@@ -124,3 +155,16 @@ def simulate_command(
         f"{'intact' if facts['audit_chain_ok'] else 'BROKEN'} ({facts['audit_entries']} entries)."
     )
     console.print(f"Report: {report}")
+
+
+def _first_of(month: str) -> date:
+    try:
+        first = date.fromisoformat(f"{month}-01")
+    except ValueError:
+        raise SurplusError(f"--month: expected YYYY-MM, found {month!r}") from None
+    return first
+
+
+def _month_days(first: date) -> int:
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return (following - first).days

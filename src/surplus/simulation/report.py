@@ -15,11 +15,14 @@ from surplus.simulation.summary import SimSummary
 from surplus.simulation.world import SimResult
 
 PLOT_EVERY_S = 30.0
+MAX_PLOT_POINTS = 5_000
 
 
 def _thin(result: SimResult) -> slice:
     """Every sample the plots need: one per PLOT_EVERY_S (the tables use them all)."""
-    return slice(None, None, max(int(PLOT_EVERY_S / result.tick_s), 1))
+    span_s = len(result.timeline.times) * result.tick_s
+    every_s = max(PLOT_EVERY_S, span_s / MAX_PLOT_POINTS)  # a month stays a few MB
+    return slice(None, None, max(int(every_s / result.tick_s), 1))
 
 
 def zone_figure(result: SimResult) -> go.Figure:

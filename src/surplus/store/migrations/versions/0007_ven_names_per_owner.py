@@ -6,8 +6,8 @@ clients had used. Downgrading restores the VTN-wide constraint; if two clients h
 used the same name it refuses, naming them, before changing anything (SQLite's DDL is not
 transactional: a constraint failing half-way would leave a copy of the table behind).
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-06
 """
 
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
@@ -48,7 +48,7 @@ def downgrade() -> None:
     )
     if shared:
         raise RuntimeError(
-            "cannot go below revision 0006: these ven names are used by more than one client "
+            "cannot go below revision 0007: these ven names are used by more than one client "
             f"(rename all but one of each first): {', '.join(shared[:20])}"
         )
     with op.batch_alter_table(TABLE) as batch:
