@@ -66,6 +66,7 @@ SURFACES = [
     "/openadr3/3.1.0/auth/server",  # the VTN
     "/api/v1/operators",  # the REST API (a 401 problem)
     "/api/v1/control/orders",  # the control room's endpoints (a 401 problem)
+    "/api/v1/settlement/statements",  # settlement's (a 401 problem)
     "/",  # a dashboard page
     "/dashboard-static/dashboard.css",  # a dashboard file
     "/api/v1/public/dashboard",  # the dashboard's JSON
