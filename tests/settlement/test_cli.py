@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from surplus.cli import app
+from surplus.settings import get_settings
 from surplus.store.base import make_engine, make_sessionmaker
 from surplus.store.readings import Reading
 from surplus.store.settlement_tables import MeterBatch
@@ -25,6 +26,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
 
 @pytest.mark.slow
 def test_a_simulated_day_settles_end_to_end(tmp_path: Path) -> None:
+    get_settings()  # a settings object cached by an earlier caller must not pick the store
     sim = tmp_path / "sim"
     code, out = run("simulate", "--day", "2025-06-03", "--days", "1", "--sites", "sahiwal:300",
                     "--liars", "1", "--out", str(sim))  # fmt: skip
