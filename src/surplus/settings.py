@@ -262,10 +262,17 @@ def settings_error(error: ValidationError) -> SurplusError:
     return SurplusError("invalid settings: " + "; ".join(lines))
 
 
-@lru_cache
-def get_settings() -> Settings:
-    """The settings from the environment; a bad variable is a SurplusError naming it."""
+def read_settings() -> Settings:
+    """The settings from the environment as it is now; a bad variable is a SurplusError
+    naming it. Commands call this at each run: one process (tests, scripts) may run several
+    against different stores."""
     try:
         return Settings()
     except ValidationError as error:
         raise settings_error(error) from None
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The service's settings, read once per process (`read_settings`)."""
+    return read_settings()

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from surplus.errors import SurplusError
-from surplus.settings import Settings, get_settings
+from surplus.settings import Settings, read_settings
 from surplus.store import audit
 from surplus.store.base import make_engine, make_sessionmaker, session_scope
 
@@ -45,10 +45,11 @@ DbUrl = Annotated[
 
 
 def settings_for(database_url: str | None) -> Settings:
-    """The settings from the environment, with the database a command line named; a bad
-    SURPLUS_* variable is one line on stderr and exit status 1."""
+    """The settings from the environment as it is at this call (not the service's cached
+    ones), with the database a command line named; a bad SURPLUS_* variable is one line on
+    stderr and exit status 1."""
     try:
-        settings = get_settings()
+        settings = read_settings()
     except SurplusError as error:
         fail(str(error))
         raise  # unreachable: fail exits
