@@ -122,7 +122,7 @@ def posts(count: int) -> None:
     )
 
 
-def fanout(count: int) -> None:
+def fanout(count: int, per_host: int = 0) -> None:
     """Time until `count` queued webhooks reach a local receiver (p50 and all)."""
     arrivals: list[float] = []
 
@@ -172,18 +172,20 @@ def fanout(count: int) -> None:
             http = outbound.client(limits)
         except ImportError:  # the code before the outbound guard
             http = httpx.AsyncClient(timeout=10.0, follow_redirects=False)
-        worker = OutboxWorker(factory, http, None)
-        started = time.perf_counter()
+        options = {"per_host": per_host} if per_host else {}  # the code before had no limit
+        worker = OutboxWorker(factory, http, None, **options)
+        cpu, started = time.process_time(), time.perf_counter()
         running = asyncio.create_task(worker.run())
         while len(arrivals) < count and time.perf_counter() - started < 120:
             await asyncio.sleep(0.01)
+        used_s = time.process_time() - cpu  # the receiver's share included, alike for both
         running.cancel()
         await asyncio.gather(running, return_exceptions=True)
         await http.aclose()
         times = sorted(at - started for at in arrivals)
         print(
             f"fan-out of {count}: received {len(times)}, p50 {times[len(times) // 2]:.2f} s, "
-            f"all {times[-1]:.2f} s"
+            f"all {times[-1]:.2f} s, process CPU {1000 * used_s / count:.2f} ms per delivery"
         )
 
     asyncio.run(main())
@@ -194,11 +196,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("what", choices=["posts", "fanout"])
     parser.add_argument("--count", type=int, default=0)
+    parser.add_argument(
+        "--per-host", type=int, default=0, help="fanout: deliveries at once to one host"
+    )
     args = parser.parse_args()
     if args.what == "posts":
         posts(args.count or 1500)
     else:
-        fanout(args.count or 1000)
+        fanout(args.count or 1000, args.per_host)
 
 
 if __name__ == "__main__":

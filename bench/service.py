@@ -10,7 +10,7 @@
 
     eval "$(sudo scripts/services.sh)"     # PostgreSQL + Mosquitto
     .venv/bin/python bench/service.py [--vens 200] [--seconds 10] [--rate 167]
-        [--fanout 1000] [--workers 2]
+        [--fanout 1000] [--workers 2] [--only sqlite|postgresql] [--webhooks-only]
 
 PostgreSQL is measured when SURPLUS_TEST_POSTGRES_URL is set (its own schema is created).
 """
@@ -435,6 +435,7 @@ def webhook_fanout(vtn: Vtn, bl: str, program_id: str, tokens: list[str]) -> dic
                     ],
                 },
             ).raise_for_status()
+        cpu = server_cpu_s(vtn)
         started = time.perf_counter()
         http.post(
             f"{vtn.url}/events",
@@ -444,7 +445,12 @@ def webhook_fanout(vtn: Vtn, bl: str, program_id: str, tokens: list[str]) -> dic
         deadline = time.perf_counter() + 60
         while len(arrivals) < len(tokens) and time.perf_counter() < deadline:
             time.sleep(0.01)
-    return delays(arrivals, started, len(tokens))
+        time.sleep(1.0)  # the last outcomes recorded (an idle server uses next to no CPU)
+        used_s = server_cpu_s(vtn) - cpu
+    return {
+        **delays(arrivals, started, len(tokens)),
+        "cpu_ms_per_delivery": 1000 * used_s / len(tokens),
+    }
 
 
 # -- driver ---------------------------------------------------------------------------------
@@ -466,10 +472,12 @@ def backends() -> list[tuple[str, str]]:
 
 
 def show_fanout(name: str, channel: str, count: int, fan: dict[str, float]) -> None:
+    cpu = fan.get("cpu_ms_per_delivery")
     print(
         f"{name}: event to {count} VENs by {channel}: received {fan['received']:.0f}, "
         f"p50 {fan['p50_s'] * 1000:.0f} ms, p99 {fan['p99_s'] * 1000:.0f} ms, "
         f"max {fan['max_s'] * 1000:.0f} ms"
+        + (f", server CPU {cpu:.2f} ms per delivery" if cpu is not None else "")
     )
 
 
@@ -483,6 +491,11 @@ def show_posts(name: str, what: str, result: dict[str, float]) -> None:
 
 def measure(name: str, vtn: Vtn, args: argparse.Namespace) -> None:
     bl, program_id, event_id = bl_setup(vtn)
+    if args.webhooks_only:  # for comparing two versions' fan-out, run by run
+        hook_tokens = [vtn.token("ven", f"hook-{i}")[1] for i in range(args.fanout)]
+        fan = webhook_fanout(vtn, bl, program_id, hook_tokens)
+        show_fanout(name, "webhook", args.fanout, fan)
+        return
     tokens = [vtn.token("ven", f"ven-{i}")[1] for i in range(args.vens)]
     post_reports(vtn, tokens[:10], event_id, 2.0)  # warm-up
     flat_out = post_reports(vtn, tokens, event_id, args.seconds)
@@ -530,6 +543,9 @@ def main() -> None:
     parser.add_argument("--fanout", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--only", choices=["sqlite", "postgresql"], default=None)
+    parser.add_argument(
+        "--webhooks-only", action="store_true", help="only the webhook fan-out (no posts, MQTT)"
+    )
     run(parser.parse_args())
 
 
