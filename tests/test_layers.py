@@ -146,7 +146,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "openadr": {"store", "auth", "api"},
     "control": {"store", "auth", "api", "openadr"},
     "agent": {"openadr"},  # a VEN: the VTN's models, timing and MQTT topics, no server code
-    "dashboard": {"store", "auth", "api"},
+    "dashboard": {"store", "auth", "api", "settlement"},  # settled months, statements
     "settlement": {"store", "auth", "api", "control"},
     "server": {"store", "auth", "api", "openadr", "control", "dashboard", "settlement"},
     "simulation": {"store", "auth", "api", "openadr", "control", "agent", "server"},

@@ -1,11 +1,11 @@
 """Build the hourly files of the embedded Pakistan dataset (calendar year 2025).
 
 `zones.csv`, `plants.csv`, `corridors.csv` and `dataset.toml` are curated by hand; this
-script synthesises `demand.csv`, `availability.csv` and `hydro_budgets.csv` from the
-documented parameters below (every number is explained in docs/pakistan-dataset.md), with a
-fixed seed, so the files regenerate byte for byte:
+script synthesises `demand.csv`, `availability.csv`, `hydro_budgets.csv` and
+`fuel_limits.csv` from the documented parameters below (every number is explained in
+docs/pakistan-dataset.md), with a fixed seed, so the files regenerate byte for byte:
 
-    python tools/build_pakistan_dataset.py            # write the three CSVs
+    python tools/build_pakistan_dataset.py            # write the four CSVs
 """
 
 from __future__ import annotations
@@ -380,6 +380,75 @@ def build_hydro_budgets(plants: pd.DataFrame, index: pd.DatetimeIndex) -> pd.Dat
     return pd.DataFrame(rows, columns=["plant", "month", "energy_mwh"])
 
 
+# --- fuel limits ---------------------------------------------------------------------------
+
+FY25_GENERATION_GWH = 127_159.0
+"""FY25 generation [TOPLINE]."""
+
+FUELS_FY25 = {  # fuel: (share of FY25 generation [TOPLINE], fall from FY24 to FY25 [GEO-FY25])
+    "rlng": (0.1748, 0.06),
+    "oil": (0.0041, 0.79),
+}
+"""The most the fuel's plants generated in FY24 or FY25, the larger being FY24 for both:
+what the LNG and furnace-oil supply chains recently delivered to power [E]."""
+
+
+def must_run_mwh(plants: pd.DataFrame, availability: pd.DataFrame, fuel: str) -> pd.Series:
+    """Local month -> the energy the fuel's operating plants must make (must-run share x
+    capacity x hourly availability), MWh: for RLNG, the take-or-pay cargoes the must-run
+    share stands for."""
+    rows = plants[(plants["fuel"] == fuel) & (plants["status"] == "operating")]
+    hourly = sum(
+        (
+            float(row.must_run) * float(row.capacity_mw) * availability[row.availability]
+            for row in rows.itertuples()
+            if float(row.must_run) > 0
+        ),
+        start=pd.Series(0.0, index=availability.index),
+    )
+    return hourly.groupby(availability.index.month).sum()
+
+
+def spread_with_floor(total_mwh: float, weights: pd.Series, floor_mwh: pd.Series) -> pd.Series:
+    """`total_mwh` over the months in proportion to `weights`, each month at least its floor;
+    what the floored months gain comes from the others in proportion to their room above
+    their own floor, so the total is kept."""
+    share = total_mwh * weights / weights.sum()
+    floored = share < floor_mwh
+    while True:
+        short = float((floor_mwh[floored] - share[floored]).sum())
+        room = (share - floor_mwh).where(~floored, 0.0)
+        share = share.where(~floored, floor_mwh) - room / room.sum() * short
+        if not (share < floor_mwh - 1e-6).any():
+            return share
+        floored |= share < floor_mwh
+
+
+def build_fuel_limits(plants: pd.DataFrame, availability: pd.DataFrame) -> pd.DataFrame:
+    """Monthly electricity each limited fuel may make: its FY24 generation, spread over the
+    months in proportion to the monthly generation the demand is calibrated to (power gets
+    more LNG in summer, when demand is high), but in no month below what its plants must
+    run (the take-or-pay cargoes cannot exceed what is delivered) [E]."""
+    weights = pd.Series(CPPA_MONTHLY_GWH, dtype=float)
+    rows = []
+    for fuel, (share, fall) in FUELS_FY25.items():
+        fy24_gwh = FY25_GENERATION_GWH * share / (1.0 - fall)
+        floor = must_run_mwh(plants, availability, fuel).reindex(weights.index, fill_value=0.0)
+        spread = spread_with_floor(fy24_gwh * 1000.0, weights, floor)
+        note = (
+            f"[E] FY24 {fuel} generation {fy24_gwh:,.0f} GWh (FY25: {share:.2%} of "
+            f"{FY25_GENERATION_GWH:,.0f} GWh, {fall:.0%} below FY24), spread by month in "
+            "proportion to monthly generation"
+            + (", never below the month's must-run output" if floor.any() else "")
+        )
+        for month, energy in spread.items():
+            # Up to the next 100 MWh in a month held at its floor, to the nearest elsewhere.
+            rounded = np.ceil(energy / 100.0) if energy <= floor[month] + 1e-6 else None
+            energy_mwh = int(rounded * 100) if rounded is not None else int(round(energy, -2))
+            rows.append((fuel, int(month), energy_mwh, "TOPLINE GEO-FY25", note))
+    return pd.DataFrame(rows, columns=["fuel", "month", "energy_mwh", "source", "notes"])
+
+
 # --- files -------------------------------------------------------------------------------
 
 
@@ -390,17 +459,25 @@ def write_hourly(frame: pd.DataFrame, path: Path) -> None:
 
 
 def build(data_dir: Path = DATA_DIR) -> dict[str, pd.DataFrame]:
-    """Synthesise and write demand, availability and hydro budgets; return them."""
+    """Synthesise and write demand, availability, hydro budgets and fuel limits; return
+    them."""
     rng = np.random.default_rng(SEED)
     index = local_index()
     plants = pd.read_csv(data_dir / "plants.csv", index_col="plant")
     demand = build_demand(index, rng)
     availability = build_availability(index, rng)
     budgets = build_hydro_budgets(plants, index)
+    limits = build_fuel_limits(plants, availability)
     write_hourly(demand, data_dir / "demand.csv")
     write_hourly(availability, data_dir / "availability.csv")
     budgets.to_csv(data_dir / "hydro_budgets.csv", index=False, lineterminator="\n")
-    return {"demand": demand, "availability": availability, "hydro_budgets": budgets}
+    limits.to_csv(data_dir / "fuel_limits.csv", index=False, lineterminator="\n")
+    return {
+        "demand": demand,
+        "availability": availability,
+        "hydro_budgets": budgets,
+        "fuel_limits": limits,
+    }
 
 
 def summary(demand: pd.DataFrame) -> None:

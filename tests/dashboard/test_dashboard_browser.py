@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,6 +27,7 @@ from surplus.store.base import make_engine, make_sessionmaker
 from surplus.store.migrate import upgrade
 from tests.api.conftest import make_settings
 from tests.dashboard.programme import SECRET_A, SECRET_B, seed
+from tests.dashboard.settled import previous_month_start, settle
 from tests.report.test_report_browser import chromium
 
 pytestmark = pytest.mark.browser
@@ -52,6 +54,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]
     upgrade(engine)
     with make_sessionmaker(engine)() as session:
         seed(session, datetime.now(UTC))
+        # last month settled by settlement itself; "Indus Hash" is operator A (log-in a1)
+        start = previous_month_start(datetime.now(UTC))
+        settle(session, start, {"Indus Hash": [10.0], "Settled Other": [5.0]})
     port = free_port()
     settings = make_settings(engine, public_url=f"http://127.0.0.1:{port}")
     app = create_app(settings)
@@ -197,6 +202,43 @@ def test_numbers_shown_are_the_api_s(visit: Visit, server: tuple[str, Any]) -> N
         zones = [f for f in visit.figures("zones") if f["name"] == "allocated_mw"]
         assert [float(z["value"]) for z in zones] == [z["allocated_mw"] for z in api["zones"]]
         assert [z["text"] for z in zones] == [fmt.mw(z["allocated_mw"]) for z in api["zones"]]
+
+
+def test_the_settled_month_shown_is_settlement_s_summary(
+    visit: Visit, server: tuple[str, Any]
+) -> None:
+    """The public page's last settled month against settlement's own API
+    (`month_summary`), in both languages; the operator sees its statement's downloads."""
+    base, settings = server
+    token = grant_for("office", "bl", None, SCOPES_BY_ROLE["bl"], settings).access_token
+    for code in ("en", "ur"):
+        fmt = Formatter(LANGUAGES[code])
+        visit.open(LANGUAGES[code].prefix + "/")
+        month = str(visit.page.get_attribute("#settled", "data-month"))[:7]
+        summary = httpx.get(
+            f"{base}/api/v1/settlement/months/{month}/summary",
+            headers={"Authorization": f"Bearer {token}"},
+        ).json()
+        revenue, energy = Decimal(summary["revenue_pkr"]), float(summary["energy_sold_mwh"])
+        assert revenue > 0 and energy > 0
+        shown = {f["name"]: f for f in visit.figures("settled")}
+        assert Decimal(shown["revenue_pkr"]["value"]) == revenue
+        assert shown["revenue_pkr"]["text"] == fmt.pkr(revenue)
+        assert shown["energy_sold_mwh"]["text"] == fmt.mwh(energy)
+        judged = summary["compliance"]["curtailment_events"]
+        assert shown["orders_judged"]["text"] == fmt.number(judged)
+        row = visit.page.locator(f'#months tr[data-month="{month}-01"] data[data-figure]')
+        assert row.first.get_attribute("data-figure") == "energy_sold_mwh"
+        assert row.first.text_content() == fmt.mwh(energy)
+        link = visit.page.locator(f'a[href="/reports/public-report-{month}.pdf"]')
+        assert link.count() == 1
+        visit.shot(f"{code}-public-settled")
+    visit.log_in("a1", SECRET_A)
+    links = visit.page.locator("#statements a[href$='.pdf']")
+    assert links.count() == 1
+    pdf = httpx.get(base + str(links.first.get_attribute("href")))
+    assert pdf.status_code == 303  # not logged in outside the browser: no statement
+    assert visit.errors == [] and visit.external == []
 
 
 def test_urdu_is_laid_out_right_to_left(visit: Visit) -> None:

@@ -20,6 +20,7 @@ from surplus.dashboard import settlement_source
 from surplus.dashboard.i18n import LANGUAGES, Formatter
 from surplus.dashboard.model import PublicReport, SettlementMonth, StatementLine
 from surplus.dashboard.security import CONTENT_SECURITY_POLICY
+from surplus.dashboard.settlement_source import ReportFile
 from surplus.store.audit import AuditEntry
 from surplus.store.clients import Client
 from tests.dashboard.pages import EXTERNAL, figures
@@ -135,29 +136,35 @@ def test_static_files_are_the_shipped_ones(client: TestClient) -> None:
 
 
 def test_settlement_figures_and_reports_render_when_provided(
-    client: TestClient, seeded: Seeded, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+    client: TestClient, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     api_months = client.get("/api/v1/public/dashboard").json()["months"]
     month = datetime.fromisoformat(api_months[-1]["month"]).date()
     figures_ = SettlementMonth(
         energy_sold_mwh=65_432.1, revenue_pkr=Decimal("1504938300.50"),
-        cost_to_serve_pkr=Decimal("1400000000"), subsidy_test_passed=True,
+        penalties_pkr=Decimal("1200.00"), cost_to_serve_pkr=Decimal("1400000000"),
+        subsidy_test_passed=True, mw_allocated=180.0, orders_judged=3, orders_compliant=2,
+        orders_late=0, orders_exceeded=1, orders_no_data=0, drawn_above_orders_mwh=0.25,
     )  # fmt: skip
-    report = tmp_path / "public-report-x.pdf"
-    report.write_bytes(b"%PDF-1.4 test")
+    report = ReportFile("public-report-x.pdf", "pdf", b"%PDF-1.4 test")
     monkeypatch.setattr(settlement_source, "month_figures", lambda s, m: {month: figures_})
     monkeypatch.setattr(
         settlement_source, "public_reports",
         lambda s: [PublicReport(month=month, format="pdf", name=report.name)],
     )  # fmt: skip
-    monkeypatch.setattr(settlement_source, "reports_folder", lambda: tmp_path)
+    monkeypatch.setattr(
+        settlement_source, "public_report", lambda s, name: report if name == report.name else None
+    )
     for code, path in (("en", "/"), ("ur", "/ur/")):
         html = client.get(path).text
         fmt = Formatter(LANGUAGES[code])
         shown = {name: text for name, _, text in figures(html, "months")}
         assert shown["energy_sold_mwh"] == fmt.mwh(65_432.1)
         assert shown["revenue_pkr"] == fmt.pkr(Decimal("1504938300.50"))
-        assert 'id="settlement-missing"' not in html
+        assert 'id="settlement-missing"' not in html and 'id="none-settled"' not in html
+        last = {name: text for name, _, text in figures(html, "settled")}
+        assert last["orders_exceeded"] == fmt.number(1)
+        assert last["drawn_above_orders_mwh"] == fmt.mwh(0.25)
         assert f'href="/reports/{report.name}"' in html
     downloaded = client.get(f"/reports/{report.name}")
     assert downloaded.content == b"%PDF-1.4 test"
@@ -169,6 +176,7 @@ def test_settlement_figures_and_reports_render_when_provided(
 def test_without_settlement_nothing_is_invented(client: TestClient, seeded: Seeded) -> None:
     html = client.get("/").text
     assert 'id="settlement-missing"' in html and 'id="no-reports"' in html
+    assert 'id="none-settled"' in html
     assert 'data-figure="revenue_pkr"' not in html
     assert client.get("/reports/anything.pdf").status_code == 404
 
@@ -202,7 +210,7 @@ def test_an_operator_logs_in_and_sees_only_its_own_sites(
     assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
     assert "Indus Hash Multan" in page.text and "Indus Hash Sukkur" in page.text
     assert "Karachi Compute" not in page.text
-    assert 'id="statements-missing"' in page.text
+    assert 'id="no-statements"' in page.text  # settlement has issued none
     ur = client.get("/ur/operator/")
     assert 'dir="rtl"' in ur.text and "آپ کی سائٹس" in ur.text
 

@@ -56,9 +56,9 @@ def test_months_count_orders_in_the_karachi_month_they_applied(session: Session)
         assert row.compliant_events == counts.get("compliant", 0)
         assert row.noncompliant_events == counts.get("exceeded", 0) + counts.get("no_data", 0)
         assert row.pending_events == counts.get("active", 0)
-        # settlement is not wired in: nothing invented
+        # no month settled: nothing invented
         assert row.energy_sold_mwh is None and row.revenue_pkr is None
-        assert row.subsidy_test_passed is None
+        assert row.subsidy_test_passed is None and row.settled is False
     assert board.settlement_available is False
     assert board.reports == ()
 
@@ -94,7 +94,7 @@ def test_an_operator_sees_only_its_own_sites(session: Session) -> None:
     b1, b2 = view.sites
     assert (b1.allocated_mw, b1.running_mw, b1.curtailed_now, b1.limit_mw) == (30, 25, True, 10)
     assert (b2.allocated_mw, b2.running_mw, b2.curtailed_now) == (0, None, False)
-    assert view.statements is None  # settlement not wired in
+    assert view.statements == ()  # settlement has issued none
     a = operator_dashboard(session, seeded.operator_a, now)
     a2 = next(s for s in a.sites if s.site_id == seeded.site_ids["a2"])
     assert a2.running_mw is None and a2.open_noncompliance == 1  # stale reading, open record

@@ -7,13 +7,14 @@ every catalogue column so the dispatch sees what a loaded dataset would give it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from hypothesis import strategies as st
 
-from surplus.grid.model import Dataset, DatasetInfo, ReserveRule
+from surplus.grid.model import CostCap, Dataset, DatasetInfo, ReserveRegion, ReserveRule
 
 PLANT_DEFAULTS: dict[str, Any] = {
     "fuel": "other",
@@ -25,6 +26,8 @@ PLANT_DEFAULTS: dict[str, Any] = {
     "source": "TEST",
     "unit_mw": np.nan,
     "provides_reserve": True,
+    "start_minutes": np.nan,
+    "min_stable_share": np.nan,
 }
 
 
@@ -42,7 +45,10 @@ def make_dataset(
     corridors: Sequence[Mapping[str, Any]] = (),
     availability: Mapping[str, Sequence[float] | np.ndarray] | None = None,
     hydro_budgets: Sequence[tuple[str, int, float]] = (),
+    fuel_limits: Sequence[tuple[str, int, float]] = (),
     reserve: ReserveRule | None = None,
+    spill_penalty_pkr_per_mwh: float | None = None,
+    cost_cap: CostCap | None = None,
     voll_pkr_per_mwh: float = 100_000.0,
     index: pd.DatetimeIndex | None = None,
     timezone: str = "Asia/Karachi",
@@ -79,6 +85,7 @@ def make_dataset(
         {k: np.asarray(v, float) for k, v in (availability or {}).items()}, index=index
     )
     budgets = pd.DataFrame(list(hydro_budgets), columns=["plant", "month", "energy_mwh"])
+    limits = pd.DataFrame(list(fuel_limits), columns=["fuel", "month", "energy_mwh"])
     info = DatasetInfo(
         name="test system",
         year=int(index[0].tz_convert(timezone).year),
@@ -87,8 +94,10 @@ def make_dataset(
         usd_exchange_rate=280.0,
         value_of_lost_load_per_mwh=voll_pkr_per_mwh,
         reserve=reserve if reserve is not None else ReserveRule(False, 0.0, 0.0),
+        spill_penalty_per_mwh=spill_penalty_pkr_per_mwh,
+        cost_cap=cost_cap,
     )
-    return Dataset(info, zone_frame, plant_frame, corridor_frame, demand, profiles, budgets)
+    return Dataset(info, zone_frame, plant_frame, corridor_frame, demand, profiles, budgets, limits)
 
 
 def two_zones_congested(demand_b_mw: float = 300.0) -> Dataset:
@@ -205,27 +214,36 @@ def synthetic_grid(
 
 
 @st.composite
-def small_systems(draw: st.DrawFn, max_hours: int = 3, budgets: bool = True) -> Dataset:
+def small_systems(
+    draw: st.DrawFn, max_hours: int = 3, budgets: bool = True, rich: bool = False
+) -> Dataset:
     """Random small systems for property tests: 1-3 zones, 1-5 plants, some corridors, a
-    reserve rule, optional hydro budgets and a little must-run (kept feasible)."""
+    reserve rule, optional hydro budgets and a little must-run (kept feasible). `rich` adds
+    what the classic rule lacks: reserve regions, slow plants that only spin, fuel limits,
+    a cost cap, and must-run output that may exceed what demand and corridors can take."""
     n_zones = draw(st.integers(1, 3))
     n_hours = draw(st.integers(1, max_hours))
     zones = [f"z{k}" for k in range(n_zones)]
     mw = st.floats(0.0, 500.0, allow_nan=False).map(lambda v: round(v, 3))
     share = st.floats(0.0, 1.0, allow_nan=False).map(lambda v: round(v, 3))
+    must = [0.0, 0.5, 1.0] if rich else [0.0, 0.0, 0.0, 0.2]
     plants = []
     for p in range(draw(st.integers(1, 5))):
-        plants.append(
-            {
-                "plant": f"p{p}",
-                "zone": draw(st.sampled_from(zones)),
-                "capacity_mw": draw(mw),
-                "variable_cost_pkr_per_mwh": draw(st.sampled_from([0.0, 5e3, 1e4, 2e4, 4e4])),
-                "availability": f"a{p}",
-                "provides_reserve": draw(st.booleans()),
-                "must_run": draw(st.sampled_from([0.0, 0.0, 0.0, 0.2])),
-            }
-        )
+        plant = {
+            "plant": f"p{p}",
+            "zone": draw(st.sampled_from(zones)),
+            "capacity_mw": draw(mw),
+            "variable_cost_pkr_per_mwh": draw(st.sampled_from([0.0, 5e3, 1e4, 2e4, 4e4])),
+            "availability": f"a{p}",
+            "provides_reserve": draw(st.booleans()),
+            "must_run": draw(st.sampled_from(must)),
+        }
+        if rich:
+            plant["fuel"] = draw(st.sampled_from(["coal_imported", "rlng", "hydro"]))
+            if draw(st.booleans()):
+                plant["start_minutes"] = 600.0
+                plant["min_stable_share"] = draw(st.sampled_from([0.3, 0.5]))
+        plants.append(plant)
     profiles = {f"a{p}": [draw(share) for _ in range(n_hours)] for p in range(len(plants))}
     demand = {z: [draw(mw) for _ in range(n_hours)] for z in zones}
     pairs = [(a, b) for i, a in enumerate(zones) for b in zones[i + 1 :]]
@@ -240,12 +258,32 @@ def small_systems(draw: st.DrawFn, max_hours: int = 3, budgets: bool = True) -> 
         for i, (a, b) in enumerate(pairs)
         if draw(st.booleans())
     ]
+    regions: tuple[ReserveRegion, ...] = ()
+    if rich:
+        home = [draw(st.sampled_from([None, "r0", "r1"])) for _ in zones]
+        regions = tuple(
+            ReserveRegion(
+                name,
+                tuple(z for z, h in zip(zones, home, strict=True) if h == name),
+                draw(st.booleans()),
+                draw(st.sampled_from([0.0, 0.1])),
+                draw(st.sampled_from([0.0, 50.0])),
+            )
+            for name in ("r0", "r1")
+            if name in home
+        )
     reserve = ReserveRule(
-        draw(st.booleans()), draw(st.sampled_from([0.0, 0.05])), draw(st.sampled_from([0.0, 50.0]))
+        draw(st.booleans()),
+        draw(st.sampled_from([0.0, 0.05])),
+        draw(st.sampled_from([0.0, 50.0])),
+        regions=regions,
     )
     hydro = []
     if budgets and draw(st.booleans()):
         hydro = [("p0", 1, draw(st.floats(0.0, 744 * 300.0).map(lambda v: round(v, 1))))]
+    limits = []
+    if rich and draw(st.booleans()):
+        limits = [("rlng", 1, draw(st.floats(0.0, 744 * 300.0).map(lambda v: round(v, 1))))]
     return make_dataset(
         zones,
         plants,
@@ -253,6 +291,70 @@ def small_systems(draw: st.DrawFn, max_hours: int = 3, budgets: bool = True) -> 
         corridors=corridors,
         availability=profiles,
         hydro_budgets=hydro,
+        fuel_limits=limits,
         reserve=reserve,
+        cost_cap=CostCap(draw(st.sampled_from([8e3, 15e3, 3e4]))) if rich else None,
         index=hours(n_hours),
+    )
+
+
+def deliverable_grid(n_hours: int = 48, seed: int = 11) -> Dataset:
+    """`synthetic_grid` (demand halved) with every rule the classic reserve lacks: three
+    reserve regions and some zones in none, slow thermal plants that hold only spinning
+    reserve, monthly fuel limits that bind, a cost cap, and a hub whose 1,500 MW of
+    must-run nuclear has a 500 MW corridor and no demand (so some of it is spilled)."""
+    base = synthetic_grid(n_hours=n_hours, n_zones=8, n_plants=40, seed=seed)
+    hub = pd.DataFrame(
+        {"name": ["hub"], "lat": 30.0, "lon": 70.0, "kind": "hub", "description": ""},
+        index=pd.Index(["hub"], name="zone"),
+    )
+    zones = pd.concat([base.zones, hub])
+    plants = base.plants.copy()
+    thermal = plants["fuel"].isin(["coal_local", "coal_imported", "rlng", "oil"])
+    plants.loc[thermal, "start_minutes"] = 240.0
+    plants.loc[thermal, "min_stable_share"] = 0.4
+    nuclear = {**PLANT_DEFAULTS, "name": "hub nuclear", "zone": "hub", "fuel": "nuclear"}
+    nuclear |= {"capacity_mw": 1_500.0, "variable_cost_pkr_per_mwh": 2_000.0, "must_run": 1.0}
+    nuclear |= {"provides_reserve": False}
+    plants = pd.concat([plants, pd.DataFrame([nuclear], index=pd.Index(["k9"], name="plant"))])
+    corridors = pd.concat(
+        [
+            base.corridors,
+            pd.DataFrame(
+                [
+                    {
+                        "from_zone": "hub",
+                        "to_zone": "z00",
+                        "capacity_mw": 500.0,
+                        "reverse_capacity_mw": 500.0,
+                        "kind": "ac",
+                    }
+                ],
+                index=pd.Index(["hub_link"], name="corridor"),
+            ),
+        ]
+    )
+    names = list(base.zones.index)
+    regions = (
+        ReserveRegion("r0", tuple(names[0:3]), True, 0.05, 0.0),
+        ReserveRegion("r1", tuple(names[3:5]), False, 0.05, 200.0),
+        ReserveRegion("r2", (names[5],), False, 0.1, 0.0),
+    )
+    info = replace(
+        base.info,
+        reserve=ReserveRule(True, 0.05, 0.0, 15.0, regions),
+        spill_penalty_per_mwh=30_000.0,
+        cost_cap=CostCap(23_000.0, 1_000.0, 0.03),
+    )
+    limits = pd.DataFrame(
+        {"fuel": ["rlng", "oil"], "month": [1, 1], "energy_mwh": [500.0 * 744, 50.0 * 744]}
+    )
+    return replace(
+        base,
+        info=info,
+        zones=zones,
+        plants=plants,
+        corridors=corridors,
+        demand_mw=(base.demand_mw * 0.5).assign(hub=0.0),
+        fuel_limits=limits,
     )

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from surplus.dispatch import dispatch
+from surplus.dispatch.model import CARRY_COST_PKR_PER_MW
 from surplus.dispatch.system import RESERVE_SHORTFALL_FACTOR
 from surplus.grid import pypsa_export
 from surplus.grid.model import Dataset, ReserveRule
-from tests.dispatch.systems import make_dataset, synthetic_grid, two_zones_congested
+from tests.dispatch.systems import (
+    deliverable_grid,
+    make_dataset,
+    synthetic_grid,
+    two_zones_congested,
+)
 
 pypsa = pytest.importorskip("pypsa")
 
@@ -83,8 +88,8 @@ def _reserve_and_hydro() -> Dataset:
 
 @pytest.mark.parametrize(
     "build",
-    [two_zones_congested, lambda: synthetic_grid(n_hours=24)],
-    ids=["congested", "synthetic-day"],
+    [two_zones_congested, lambda: synthetic_grid(n_hours=24), deliverable_grid],
+    ids=["congested", "synthetic-day", "regions-slow-fuel-spill"],
 )
 def test_small_systems_cost_the_same_in_pypsa(build: object) -> None:
     _cross_check(build())  # type: ignore[operator]
@@ -98,8 +103,9 @@ def test_one_month_of_pakistan_costs_the_same_in_pypsa() -> None:
     _cross_check(data)
 
 
-def test_shortfall_price_is_shared_with_the_export() -> None:
+def test_shortfall_price_and_carrying_cost_are_shared_with_the_export() -> None:
     assert pypsa_export.RESERVE_SHORTFALL_FACTOR == RESERVE_SHORTFALL_FACTOR
+    assert pypsa_export.CARRY_COST_PKR_PER_MW == CARRY_COST_PKR_PER_MW
 
 
 def test_exported_file_poses_the_same_problem(tmp_path: Path) -> None:
@@ -110,9 +116,24 @@ def test_exported_file_poses_the_same_problem(tmp_path: Path) -> None:
     assert sorted(network.buses.index) == ["a", "b"]
     assert set(network.generators.index) >= {"dam", "coal", "oil", "sun", "shed-a", "shed-b"}
     assert network.links.loc["ab", "p_min_pu"] == pytest.approx(-60.0 / 150.0)
-    assert np.allclose(network.generators_t.p_min_pu["coal"].to_numpy(), 0.3)
+    # Must-run floors are soft (spilled at a penalty), so they travel in the meta.
+    assert network.meta["must_run"] == {"coal": pytest.approx(0.3)}
+    assert "coal" not in network.generators_t.p_min_pu.columns
     assert network.meta["hydro_budgets"] == [["dam", 0, 4, pytest.approx(400.0)]]
     ours = dispatch(data)
     assert pypsa_export.optimize(network) == pytest.approx(ours.objective_pkr, rel=1e-6)
     unserved = float(ours.unserved_mw.to_numpy().sum())
     assert unserved == pytest.approx(_pypsa_unserved_mwh(network), abs=1e-6)
+
+
+def test_the_deliverable_grid_exercises_every_new_rule() -> None:
+    """So that its cross-check means something: reserve crosses regions, slow plants spin,
+    a fuel limit binds and must-run output is spilled."""
+    data = deliverable_grid()
+    result = dispatch(data)
+    assert result.reserve_transfer_mw.abs().to_numpy().max() > 1.0
+    assert result.spill_mw.to_numpy().sum() > 1.0
+    rlng = data.operating_plants["fuel"] == "rlng"
+    assert result.generation_mw.loc[:, rlng].to_numpy().sum() == pytest.approx(500.0 * 48, rel=1e-6)
+    slow = data.plant_reserve()["kind"] == "slow"
+    assert slow.sum() > 5

@@ -87,3 +87,17 @@ def test_utilisation_and_summary_add_up() -> None:
     spare = summary.spare_energy_mwh_by_zone_month
     assert spare.to_numpy().sum() == pytest.approx(result.spare_mw.to_numpy().sum())
     assert summary.generation_cost_pkr <= summary.objective_pkr + 1e-6
+
+
+def test_new_frames_have_their_shape_and_spare_comes_in_two_kinds() -> None:
+    data = two_zones_congested()
+    result = dispatch(data)
+    assert list(result.spill_mw.columns) == ["north", "south"]
+    assert list(result.spare_at_cost_mw.columns) == ["north", "south"]
+    assert list(result.region_reserve_mw.columns) == ["system"]
+    assert result.reserve_transfer_mw.shape == (2, 0)  # one region: nothing crosses
+    assert list(result.events.columns) == ["timestamp", "kind", "where", "mw", "cause"]
+    spare = result.spare()
+    assert spare.physical.equals(result.spare_mw)
+    assert spare.cost_cap_pkr_per_mwh == float("inf")  # the dataset declares no cap
+    assert spare.at_cost.equals(spare.physical)

@@ -128,8 +128,32 @@ def test_must_run_output_sets_a_floor() -> None:
     ]
     result = dispatch(make_dataset(["a"], plants, {"a": [150.0]}))
     assert result.generation_mw.iloc[0].tolist() == approx([80.0, 70.0])
-    with pytest.raises(DispatchError, match="must-run output"):
-        dispatch(make_dataset(["a"], plants, {"a": [50.0]}))
+    assert result.spill_mw["a"].iloc[0] == approx(0.0)
+    assert result.events.empty
+
+
+def test_must_run_output_beyond_demand_is_spilled_at_its_penalty() -> None:
+    plants = [
+        {
+            "plant": "nuke",
+            "zone": "a",
+            "capacity_mw": 100.0,
+            "variable_cost_pkr_per_mwh": 20_000.0,
+            "must_run": 0.8,
+        },
+        {"plant": "coal", "zone": "a", "capacity_mw": 100.0, "variable_cost_pkr_per_mwh": 10_000.0},
+    ]
+    # Demand 50 MW against an 80 MW floor: the coal plant stops, 30 MW of the floor is
+    # spilled at the default penalty (a tenth of the 100,000 value of lost load).
+    result = dispatch(make_dataset(["a"], plants, {"a": [50.0]}))
+    assert result.generation_mw.iloc[0].tolist() == approx([50.0, 0.0])
+    assert result.spill_mw["a"].iloc[0] == approx(30.0)
+    assert result.objective_pkr == approx(50 * 20_000 + 30 * 10_000)
+    # One more MWh of demand burns 20,000 of fuel and saves 10,000 of penalty.
+    assert result.price_pkr_per_mwh["a"].iloc[0] == approx(10_000.0)
+    assert result.events[["kind", "where"]].values.tolist() == [["spill", "a"]]
+    assert result.events["mw"].iloc[0] == approx(30.0)
+    assert "must-run output in a (80 MW) exceeds" in result.events["cause"].iloc[0]
 
 
 def test_flexible_load_takes_what_is_left_and_never_sheds_anyone() -> None:

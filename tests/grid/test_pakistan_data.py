@@ -35,11 +35,57 @@ def test_terminated_and_delicensed_plants_are_kept_as_retired(pakistan: Dataset)
 
 
 def test_largest_unit_is_an_hpr1000_and_reserve_follows_the_rule(pakistan: Dataset) -> None:
+    # The national grid's load areas cover the loss of K-2 or K-3 (1,100 MW, in the
+    # southern hub) and 5 % of their demand; K-Electric its largest unit (BQPS-III, 300 MW)
+    # and 5 % of its own; the hubs hold reserve for them but need none.
     assert pakistan.largest_unit_mw() == 1100
-    reserve = pakistan.reserve_mw()
-    total = pakistan.demand_mw.sum(axis=1)
-    assert (reserve >= 1100).all()
-    assert np.allclose(reserve, np.maximum(1100, 0.05 * total))
+    assert pakistan.largest_unit_mw(["ke"]) == 300
+    required = pakistan.reserve_requirement_mw()
+    demand = pakistan.demand_mw
+    ntdc = demand.drop(columns=["ke", "north_hydro", "south_coast", "thar"]).sum(axis=1)
+    assert np.allclose(required["ntdc"], np.maximum(1100, 0.05 * ntdc))
+    assert np.allclose(required["ke"], np.maximum(300, 0.05 * demand["ke"]))
+    for hub in ("north_hydro", "south_coast", "thar"):
+        assert (required[hub] == 0).all()
+    assert np.allclose(pakistan.reserve_mw(), required.sum(axis=1))
+
+
+def test_only_plants_that_respond_in_time_hold_reserve(pakistan: Dataset) -> None:
+    kind = pakistan.plant_reserve()["kind"]
+    plants = pakistan.operating_plants
+    assert set(kind[plants["availability"].isin(["thermal_engine"])]) == {"quick"}
+    assert set(kind[["tarbela", "tarbela_t4", "mangla"]]) == {"quick"}
+    steam = plants["availability"].isin(["thermal_coal", "thermal_steam", "thermal_thar"])
+    assert set(kind[steam]) == {"slow"}
+    assert set(kind[plants["fuel"].isin(["rlng"])]) == {"slow"}
+    assert set(kind[plants["fuel"].isin(["nuclear", "wind", "solar"])]) == {"none"}
+
+
+def test_fuel_limits_are_fy24_generation_spread_by_month(pakistan: Dataset) -> None:
+    limits = pakistan.fuel_limits.groupby("fuel")["energy_mwh"]
+    # FY25: RLNG 17.48 % and furnace oil 0.41 % of 127,159 GWh, 6 % and 79 % below FY24.
+    assert limits.sum()["rlng"] == pytest.approx(127_159e3 * 0.1748 / 0.94, rel=1e-4)
+    assert limits.sum()["oil"] == pytest.approx(127_159e3 * 0.0041 / 0.21, rel=1e-4)
+    assert limits.size().to_dict() == {"oil": 12, "rlng": 12}
+    rlng = pakistan.fuel_limits.query("fuel == 'rlng'").set_index("month")["energy_mwh"]
+    # Power gets more LNG in summer, when it generates more ...
+    assert rlng[6] > 1.8 * rlng[2]
+    # ... but never less in a month than the take-or-pay must-run share of its plants makes
+    # (must-run × capacity × availability, by local month): the two rules agree, so the
+    # base year spills no must-run RLNG for want of fuel. February, March and November are
+    # held at that floor (rounded up to 100 MWh).
+    plants = pakistan.operating_plants
+    must_run = pakistan.available_mw() * plants["must_run"].astype(float)
+    floor = must_run.loc[:, plants["fuel"] == "rlng"].sum(axis=1)
+    floor_by_month = floor.groupby(pakistan.local_snapshots.month).sum()
+    assert (rlng >= floor_by_month).all()
+    for month in (2, 3, 11):
+        assert rlng[month] - floor_by_month[month] < 100
+
+
+def test_cost_cap_is_the_tariff_net_of_network_charge_and_losses(pakistan: Dataset) -> None:
+    assert pakistan.cost_ceiling_per_mwh == pytest.approx((23_000 - 1_000) * 0.97)
+    assert pakistan.spill_penalty_per_mwh == 25_000
 
 
 def test_hubs_have_no_demand_and_load_zones_do(pakistan: Dataset) -> None:

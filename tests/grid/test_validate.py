@@ -203,3 +203,81 @@ def test_dst_gap_is_found(tmp_path: Path) -> None:
     frame.drop(index=second).to_csv(folder / "demand.csv", index=False)
     problem = only(problems_of(folder), "demand.csv")
     assert "1 missing" in problem.found and "2024-11-03 06:00:00+00:00" in problem.found
+
+
+REGIONS = """
+[[reserve.regions]]
+name = "mainland"
+zones = ["north", "south"]
+min_mw = 500
+"""
+
+
+def test_reserve_regions_fuel_limits_and_reserve_classes_are_read(tiny: Path) -> None:
+    toml = tiny / "dataset.toml"
+    text = toml.read_text().replace(
+        "share_of_demand = 0.05\n", "share_of_demand = 0.05\n" + REGIONS
+    )
+    top = "spill_penalty_per_mwh = 5000\n\n[cost_cap]\ntariff_per_mwh = 23000\n"
+    top += "network_charge_per_mwh = 1000\nloss_share = 0.03\n\n"
+    toml.write_text(text.replace("[reserve]", top + "[reserve]", 1))
+    edit_csv(tiny / "plants.csv", 4, "start_minutes", "480")  # coal: slow
+    edit_csv(tiny / "plants.csv", 4, "min_stable_share", "0.4")
+    (tiny / "fuel_limits.csv").write_text("fuel,month,energy_mwh\nrlng,1,100000\n")
+    dataset = load_dataset(tiny)
+    (mainland, hub) = dataset.reserve_regions()
+    assert (mainland.name, mainland.zones, mainland.min_mw) == ("mainland", ("north", "south"), 500)
+    # Floors a region leaves out come from the top level: largest unit and 5 % of demand.
+    assert mainland.largest_unit and mainland.share_of_demand == 0.05
+    assert (hub.name, hub.zones, hub.min_mw, hub.largest_unit) == ("hub", ("hub",), 0.0, False)
+    assert dataset.largest_unit_mw(mainland.zones) == 1000
+    assert dataset.plant_reserve()["kind"].to_dict() == {
+        "dam": "quick",
+        "ccgt": "quick",
+        "coal": "slow",
+        "nuke": "quick",
+    }
+    assert dataset.plant_reserve().loc["coal", "spin_ratio"] == pytest.approx(1.5)
+    assert dataset.fuel_limits["energy_mwh"].tolist() == [100000]
+    assert dataset.cost_ceiling_per_mwh == pytest.approx(21_340.0)
+    assert dataset.spill_penalty_per_mwh == 5000
+
+
+@pytest.mark.parametrize(
+    ("regions", "column", "found"),
+    [
+        ('[[reserve.regions]]\nname = "a"\nzones = ["north", "atlantis"]\n', "zones", "atlantis"),
+        (
+            '[[reserve.regions]]\nname = "a"\nzones = ["north"]\n'
+            '[[reserve.regions]]\nname = "b"\nzones = ["north", "south"]\n',
+            "reserve.regions.1.zones",
+            "already in region 'a'",
+        ),
+        ('[[reserve.regions]]\nname = "south"\nzones = ["north"]\n', "name", "south"),
+        (
+            '[[reserve.regions]]\nname = "a"\nzones = ["north"]\n'
+            '[[reserve.regions]]\nname = "a"\nzones = ["south"]\n',
+            "reserve.regions",
+            "",
+        ),
+    ],
+)
+def test_bad_reserve_regions_are_named(tiny: Path, regions: str, column: str, found: str) -> None:
+    toml = tiny / "dataset.toml"
+    toml.write_text(toml.read_text().replace("[[sources]]", regions + "\n[[sources]]", 1))
+    problem = only(problems_of(tiny), "dataset.toml")
+    assert problem.column is not None and column in problem.column
+    assert found in problem.found
+
+
+def test_a_slow_plant_that_holds_reserve_needs_its_stable_share(tiny: Path) -> None:
+    edit_csv(tiny / "plants.csv", 4, "start_minutes", "480")
+    problem = only(problems_of(tiny), "plants.csv")
+    assert (problem.row, problem.column) == (4, "min_stable_share")
+    assert "response time (15 min)" in problem.expected
+
+
+def test_a_bad_fuel_limit_is_named(tiny: Path) -> None:
+    (tiny / "fuel_limits.csv").write_text("fuel,month,energy_mwh\nlng,13,-5\n")
+    problems = problems_of(tiny)
+    assert {(p.row, p.column) for p in problems} == {(2, "fuel"), (2, "month"), (2, "energy_mwh")}

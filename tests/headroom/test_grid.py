@@ -102,14 +102,35 @@ def test_figures_are_built(fortnight) -> None:
 
 
 def test_sites_command_answers_the_question(fortnight, monkeypatch) -> None:
-    monkeypatch.setattr(headroom_cli, "dispatched", lambda path: fortnight)
+    monkeypatch.setattr(headroom_cli, "dispatched", lambda path, cost_cap=None: fortnight)
     app = typer.Typer()
     app.command("sites")(headroom_cli.sites_command)
     app.command("headroom")(headroom_cli.headroom_command)
     result = CliRunner().invoke(app, ["sites"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
-    assert "2,000 MW at sahiwal, port_qasim, china_power_hub" in result.output
+    assert "2,000 MW at sahiwal, port_qasim, china_power_hub:" in result.output
+    assert "2,000 MW at sahiwal, port_qasim, china_power_hub, at a marginal cost within" in (
+        result.output.replace("\n", " ")
+    )
     assert "Candidate sites" in result.output and "independent" in result.output
+    assert "at a cost (marginal cost ≤ 21,340 PKR/MWh)" in result.output
     result = CliRunner().invoke(app, ["headroom", "--budget", "0.01"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "south_coast" in result.output
+
+
+def test_headroom_at_a_cost_is_part_of_the_physical(fortnight) -> None:
+    dataset, base = fortnight
+    budgets = (0.0, 0.005, 0.05)
+    physical = zone_headroom(base, budgets).headroom_mw()
+    at_cost = zone_headroom(base, budgets, kind="at_cost").headroom_mw()
+    assert (at_cost.to_numpy() <= physical.to_numpy() + 1e-6).all()
+    assert (at_cost.to_numpy() < physical.to_numpy() - 1.0).any()  # the cap bites somewhere
+    sites = split_load(dataset, PLANTS, 2000.0)
+    answer = joint_curtailment(dataset, base, sites)
+    costly = joint_curtailment(dataset, base, sites, kind="at_cost")
+    assert costly.kind == "at_cost" and costly.cost_cap_pkr_per_mwh == pytest.approx(21_340.0)
+    # Worth less to the dispatch (the cap, not just above the dearest plant), the loads are
+    # never served more.
+    assert costly.combined.rate >= answer.combined.rate - 1e-9
+    assert "at a marginal cost within 21.34 Rs/kWh" in joint_verdict(costly)

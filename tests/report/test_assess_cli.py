@@ -80,8 +80,8 @@ def test_no_change_says_so(tiny: Path, tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_sensitivities_run_on_the_embedded_dataset_and_write_strict_json(tmp_path: Path) -> None:
-    # Demand +15 %, a dry year and K-2 out together (each also runs alone; the southern ring
-    # at 70 % waits for must-run spill, docs/sensitivities.md).
+    # Demand +15 %, a dry year and K-2 out together (each also runs alone, docs/sensitivities.md;
+    # the southern ring at 70 % is dispatched in tests/dispatch/test_deliverable.py).
     out = tmp_path / "out"
     settings = ["demand=+15%", "hydro=80%", "plant.k2=out"]
     args = ["assess", "-o", str(out), "--no-economics", "--no-load-shedding"]

@@ -3,13 +3,14 @@ with a term sheet (as data) for every grant.
 
 `read_applications` validates a CSV or JSON file of `Application`s (every problem named by
 row and field, nothing half-read). `grid_capacity` turns a dispatch into the allocator's
-plain view of the grid (spare MW and marginal cost per zone and hour, the sites). `allocate`
-solves a mixed-integer programme in HiGHS (quota phases, operator caps, minimum sizes, firm
-loads only on firm headroom, each applicant's curtailment within its offer), verifies every
-grant by dispatching the year with all of them, and explains each decision with the shadow
-price of the constraint that bound it. `term_sheets` writes the terms as
-`surplus.contracts.TermSheet`. Figures live in `surplus.allocation.figures` (not imported
-here). Method and assumptions: docs/allocation.md.
+plain view of the grid (spare MW, physical and at each tariff's cost cap, and marginal cost
+per zone and hour, the sites). `allocate` solves a mixed-integer programme in HiGHS (quota
+phases, operator caps, minimum sizes, firm loads only on firm headroom, each applicant's
+curtailment within its offer), verifies every grant by dispatching the year with all of
+them, and explains each decision with the shadow price of the constraint that bound it.
+`term_sheets` writes the terms as `surplus.contracts.TermSheet`. Figures live in
+`surplus.allocation.figures` (not imported here). Method and assumptions:
+docs/allocation.md.
 """
 
 from surplus.allocation.allocator import (
@@ -22,7 +23,13 @@ from surplus.allocation.allocator import (
 )
 from surplus.allocation.applications import Application
 from surplus.allocation.benefit import BenefitAssumptions, net_benefit_table
-from surplus.allocation.grid import GridCapacity, grid_capacity, known_sites
+from surplus.allocation.grid import (
+    GridCapacity,
+    at_cost_spares,
+    caps_of,
+    grid_capacity,
+    known_sites,
+)
 from surplus.allocation.output import allocations_frame, summary, write_outputs
 from surplus.allocation.reader import parse_csv, parse_json, read_applications
 from surplus.allocation.rules import TARIFF_RULES, TariffRule, tariff_rules
@@ -46,6 +53,8 @@ __all__ = [
     "Verified",
     "allocate",
     "allocations_frame",
+    "at_cost_spares",
+    "caps_of",
     "grid_capacity",
     "known_sites",
     "net_benefit_table",

@@ -4,6 +4,7 @@ report page out. A thin shell over the library; register with
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
@@ -16,6 +17,8 @@ from surplus.errors import InputError, Problem
 
 if TYPE_CHECKING:
     from surplus.allocation.allocator import Phase
+    from surplus.dispatch import DispatchResult, FlexibleLoad
+    from surplus.grid.model import Dataset
 
 SAMPLE = "pakistan/applications.csv"
 
@@ -74,7 +77,7 @@ def allocate_command(
 ) -> None:
     """Allocate the quota among applications: optimal, verified by dispatch, explained."""
     from surplus.allocation.allocator import AllocationSettings, Phase, allocate
-    from surplus.allocation.grid import grid_capacity, known_sites
+    from surplus.allocation.grid import at_cost_spares, caps_of, grid_capacity, known_sites
     from surplus.allocation.output import allocations_frame, write_outputs
     from surplus.allocation.reader import read_applications
     from surplus.allocation.term_sheets import TermsPolicy
@@ -107,10 +110,23 @@ def allocate_command(
     )
     with progress_bar("dispatch without the new loads") as progress:
         base = dispatch(dataset, progress=progress)
-    grid = grid_capacity(dataset, base)
+    caps = caps_of({a.tariff_rule for a in apps}, settings.benefit.serving)
+    with progress_bar("spare at the tariffs' other cost caps") as progress:
+        spares = at_cost_spares(dataset, base, caps)
+        progress(1, 1)
+    grid = grid_capacity(dataset, base, spares)
+
+    def run(data: Dataset, flexible_loads: Sequence[FlexibleLoad] = ()) -> DispatchResult:
+        return dispatch(data, flexible_loads, base=base)
+
     with progress_bar("allocate (solve, verify by dispatch)") as progress:
         allocation = allocate(
-            apps, grid, dataset, settings, progress=lambda _s, done, total: progress(done, total)
+            apps,
+            grid,
+            dataset,
+            settings,
+            run=run,
+            progress=lambda _s, done, total: progress(done, total),
         )
     policy = TermsPolicy(value_of_lost_load_pkr_per_mwh=dataset.info.value_of_lost_load_per_mwh)
     paths = write_outputs(allocation, out, policy)

@@ -1,23 +1,24 @@
 """What the allocator needs to know about the grid, as one plain value built from a dispatch.
 
 `GridCapacity` holds, per zone and hour, the physical spare MW a new flexible load could
-take (each zone alone, everything else as dispatched) and the zone's marginal cost; the
-zone catalogue (names, places) and the sites an application may name (every zone, and every
-plant standing for its zone). It is built by `grid_capacity` from today's public
-`DispatchResult`; nothing here reaches into the dispatch or headroom internals.
+take (each zone alone, everything else as dispatched), the zone's marginal cost, and the
+spare *at a cost cap*: the MW servable from plants whose variable cost is within the cap
+(`surplus.dispatch.SpareCapacity`); the zone catalogue (names, places) and the sites an
+application may name (every zone, and every plant standing for its zone). It is built by
+`grid_capacity` from the public `DispatchResult`; nothing here reaches into the dispatch or
+headroom internals.
 
 **At a cost cap.** A load on a fixed tariff may only draw while serving it costs no more
-than its tariff covers (`surplus.allocation.rules`). Until the dispatch publishes "surplus at
-a cost" (the MW servable at marginal cost ≤ a cap), the adapter derives it here from the
-zone's marginal cost *without* the new loads: in an hour whose price exceeds the cap the
-at-cost availability is 0 (the load is curtailed on price), otherwise it is the physical
-spare. A published series plugs in through `at_cost_spare_mw` (cap → hours × zones MW):
-an hour is then priced out where that series has no MW left within the cap.
+than its tariff covers (`surplus.allocation.rules`). The dispatch measures the spare at its
+dataset's cost cap; `at_cost_spares` measures it at any other cap a tariff rule needs (one
+more dispatch per cap). An hour is priced out for a rule where the spare at its cap is
+empty. Only a grid built without a measurement for a cap (a hand-made one in a test) falls
+back on the zone's marginal cost without the new loads: priced out where it exceeds the cap.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -29,11 +30,14 @@ from surplus.headroom.solve import hour_weights
 from surplus.headroom.timeline import HourCalendar, hour_calendar
 
 if TYPE_CHECKING:
-    from surplus.dispatch import DispatchResult
+    from surplus.dispatch import DispatchResult, SpareCapacity
+    from surplus.economics.subsidy import ServingCost
     from surplus.grid.model import Dataset
 
 AT_COST_EMPTY_MW = 1e-6
-"""A plugged at-cost series with no more than this in an hour prices the hour out."""
+"""An at-cost series with no more than this in an hour prices the hour out."""
+CAP_TOLERANCE_PKR_PER_MWH = 1e-6
+"""Two cost caps this close are the same cap (one is computed, the other read)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,13 +85,22 @@ class GridCapacity:
         """Per zone: the smallest spare over the hours (a load never curtailed)."""
         return np.maximum(self.spare_mw.min(axis=0), 0.0)
 
+    def at_cost_mw(self, cost_cap_pkr_per_mwh: float) -> np.ndarray | None:
+        """The measured spare at this cost cap, hours × zones (None where not measured)."""
+        for cap, series in self.at_cost_spare_mw.items():
+            if abs(cap - cost_cap_pkr_per_mwh) <= CAP_TOLERANCE_PKR_PER_MWH:
+                return np.asarray(series)
+        return None
+
     def priced_out(self, cost_cap_pkr_per_mwh: float | None) -> np.ndarray:
-        """Hours × zones where a load with this cost cap may not draw (never for None)."""
+        """Hours × zones where a load with this cost cap may not draw (never for None): where
+        the spare at that cap is empty, or, where it was not measured, where the zone's
+        marginal cost without the new loads exceeds the cap."""
         if cost_cap_pkr_per_mwh is None:
             return np.zeros(self.spare_mw.shape, dtype=bool)
-        plugged = self.at_cost_spare_mw.get(cost_cap_pkr_per_mwh)
-        if plugged is not None:
-            return np.asarray(plugged) <= AT_COST_EMPTY_MW
+        measured = self.at_cost_mw(cost_cap_pkr_per_mwh)
+        if measured is not None:
+            return measured <= AT_COST_EMPTY_MW
         return self.price_pkr_per_mwh > cost_cap_pkr_per_mwh + 1e-9
 
     def priced_out_share(self, cost_cap_pkr_per_mwh: float | None) -> np.ndarray:
@@ -116,15 +129,16 @@ def known_sites(dataset: Dataset) -> dict[str, str]:
 def grid_capacity(
     dataset: Dataset,
     result: DispatchResult,
-    at_cost_spare_mw: Mapping[float, pd.DataFrame] | None = None,
+    spares: Iterable[SpareCapacity] = (),
 ) -> GridCapacity:
     """The allocator's view of a dispatch of `dataset` without the new loads.
 
-    `at_cost_spare_mw` (cost cap in PKR/MWh → hours × zones frame) plugs in the dispatch's
-    "surplus at a cost" where it exists; left out, the adapter derives price curtailment
-    from `result.price_pkr_per_mwh` (see the module's docstring).
+    The physical spare and the spare at the dispatch's own cost cap come from
+    `result.spare()`; `spares` adds the spare at other caps (`at_cost_spares`), each an
+    at-cost series keyed by its cap.
     """
-    spare = result.spare_mw.sort_index()
+    measured = result.spare()
+    spare = measured.physical.sort_index()
     zones = tuple(str(z) for z in spare.columns)
     price = result.price_pkr_per_mwh.sort_index().reindex(index=spare.index, columns=spare.columns)
     sites = {site: zone for site, zone in known_sites(dataset).items() if zone in zones}
@@ -135,9 +149,13 @@ def grid_capacity(
         for z in zones
         if {"lat", "lon"} <= set(table.columns) and z in table.index
     }
-    plugged = {
-        float(cap): frame.sort_index().reindex(index=spare.index, columns=spare.columns).to_numpy()
-        for cap, frame in (at_cost_spare_mw or {}).items()
+    at_cost = {
+        float(s.cost_cap_pkr_per_mwh): np.maximum(
+            s.at_cost.sort_index().reindex(index=spare.index, columns=spare.columns).to_numpy(),
+            0.0,
+        )
+        for s in (measured, *spares)
+        if np.isfinite(s.cost_cap_pkr_per_mwh)
     }
     return GridCapacity(
         hours=pd.DatetimeIndex(spare.index),
@@ -148,8 +166,40 @@ def grid_capacity(
         sites=sites,
         zone_labels=labels,
         zone_lat_lon=places,
-        at_cost_spare_mw=plugged,
+        at_cost_spare_mw=at_cost,
         dataset=dataset.info.name
         if str(dataset.info.year) in dataset.info.name
         else f"{dataset.info.name} {dataset.info.year}",
     )
+
+
+def at_cost_spares(
+    dataset: Dataset,
+    result: DispatchResult,
+    caps: Iterable[float | None],
+    run: Callable[..., DispatchResult] | None = None,
+) -> tuple[SpareCapacity, ...]:
+    """The spare at each cost cap in `caps` that `result` was not measured at: a dispatch of
+    the same dataset with that cap (the dispatch is the same; only the spare measured
+    differs). None and infinite caps need nothing. `run` is the dispatch function."""
+    from surplus.dispatch import dispatch
+
+    run = run or dispatch
+    done = [result.cost_cap_pkr_per_mwh]
+    out = []
+    for cap in sorted({float(c) for c in caps if c is not None and np.isfinite(c)}):
+        if any(abs(cap - d) <= CAP_TOLERANCE_PKR_PER_MWH for d in done):
+            continue
+        out.append(run(dataset, cost_cap_pkr_per_mwh=cap).spare())
+        done.append(cap)
+    return tuple(out)
+
+
+def caps_of(
+    rule_names: Iterable[str], serving: ServingCost | None = None
+) -> tuple[float | None, ...]:
+    """The cost caps the named tariff rules require (None for a rule without one)."""
+    from surplus.allocation.rules import tariff_rules
+
+    rules = tariff_rules(serving)
+    return tuple(rules[name].cost_cap_pkr_per_mwh for name in rule_names)

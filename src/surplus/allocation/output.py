@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from surplus import strict_json
 from surplus.allocation.allocator import Allocation
 from surplus.allocation.term_sheets import TermsPolicy, term_sheets, to_html, to_markdown
 from surplus.contracts import term_sheet_json_schema
@@ -112,14 +112,14 @@ def write_outputs(
     for sheet in sheets:
         stem = sheets_dir / sheet.term_sheet_id
         stem.with_suffix(".json").write_text(
-            sheet.model_dump_json(indent=2) + "\n", encoding="utf-8"
+            strict_json.dumps(sheet.model_dump(mode="json")) + "\n", encoding="utf-8"
         )
         stem.with_suffix(".md").write_text(to_markdown(sheet), encoding="utf-8")
         stem.with_suffix(".html").write_text(to_html(sheet), encoding="utf-8")
     schema_path = sheets_dir / "term-sheet.schema.json"
-    schema_path.write_text(json.dumps(term_sheet_json_schema(), indent=2) + "\n", encoding="utf-8")
+    schema_path.write_text(strict_json.dumps(term_sheet_json_schema()) + "\n", encoding="utf-8")
     data = summary(allocation)
     data["term_sheets"] = len(sheets)
     summary_path = out / "summary.json"
-    summary_path.write_text(json.dumps(data, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+    summary_path.write_text(strict_json.dumps(data) + "\n", encoding="utf-8")
     return {"allocations": csv_path, "summary": summary_path, "term_sheets": sheets_dir}

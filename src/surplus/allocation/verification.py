@@ -3,8 +3,9 @@ curtailment, so no promise rests on the allocator's approximations alone.
 
 Granted loads enter the dispatch as curtailable demand (`surplus.dispatch.FlexibleLoad`),
 pooled per zone and class: firm loads, valued just under the dispatch's default so they are
-served before any flexible one, and flexible loads per cost cap, valued lower and asking
-nothing in the hours their tariff prices them out. Within a zone and hour, the MW served
+served before any flexible one, and flexible loads per cost cap, valued lower (a load with a
+cost cap at its cap, so it is served only with energy made within it) and asking nothing in
+the hours their tariff prices them out. Within a zone and hour, the MW served
 to flexible loads is shared pro rata to what each asked; identical loads are therefore
 treated identically. An application passes when its yearly curtailment for lack of capacity
 plus its price curtailment is within the share it offered, its longest capacity event within
@@ -87,6 +88,17 @@ def _class_of(application: Application) -> tuple[str, float | None]:
     return "flex", rule.cost_cap_pkr_per_mwh
 
 
+def _value(kind: str, cap: float | None, bids: BidValues) -> float:
+    """What the dispatch values a pool at: firm above flexible; a flexible load with a cost
+    cap at no more than its cap, so the dispatch serves it only with energy made within the
+    cap (the spare at a cost), and finds any hour the cap only partly covers."""
+    if kind == "firm":
+        return bids.firm_pkr_per_mwh
+    if cap is None:
+        return bids.flexible_pkr_per_mwh
+    return min(cap, bids.flexible_pkr_per_mwh)
+
+
 def verify(
     dataset: Dataset,
     grid: GridCapacity,
@@ -112,8 +124,7 @@ def verify(
         name = f"{zone}:{kind}:{'none' if cap is None else f'{cap:.0f}'}"
         names[(zone, kind, cap)] = name
         asked = pd.Series(asks[:, members].sum(axis=1), index=hours)
-        value = bids.firm_pkr_per_mwh if kind == "firm" else bids.flexible_pkr_per_mwh
-        loads.append(FlexibleLoad(name, zone, asked, value))
+        loads.append(FlexibleLoad(name, zone, asked, _value(kind, cap, bids)))
     served_pools = (
         run(dataset, flexible_loads=loads).flexible_served_mw.sort_index().reindex(hours)
         if loads

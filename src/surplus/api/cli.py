@@ -8,7 +8,6 @@ Register in surplus/cli.py with:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -88,7 +87,9 @@ def _in_session(database_url: str | None, work: Callable[[Session], Result]) -> 
 
 
 def _print_json(value: dict[str, Any]) -> None:
-    typer.echo(json.dumps(value, indent=2, default=str))
+    from surplus import strict_json
+
+    typer.echo(strict_json.dumps(value, default=str))
 
 
 @db_app.command("upgrade")

@@ -3,7 +3,6 @@ the term-sheet schema it reads."""
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from datetime import UTC, datetime
@@ -98,6 +97,7 @@ def control_run(
 def term_sheet_schema_command() -> None:
     """Print the JSON Schema of a term sheet (what `surplus allocate` writes and the
     controller reads from active allocations; also docs/term-sheet.schema.json)."""
+    from surplus import strict_json
     from surplus.contracts import term_sheet_json_schema
 
-    typer.echo(json.dumps(term_sheet_json_schema(), indent=2))
+    typer.echo(strict_json.dumps(term_sheet_json_schema()))

@@ -4,8 +4,8 @@ Concepts:
 
 * a **view model** (`model.py`): plain pydantic values of what a page shows, filled by
   `provider.py` from the store (register, controller tables, readings) and, for the
-  money and energy figures, by `settlement_source.py`, the one place that will read
-  settlement; until it does, those figures are "not yet available", never invented;
+  money and energy figures, by `settlement_source.py`, the one place that reads
+  settlement; a month settlement has not settled is "not yet available", never invented;
 * **pages** (`routes.py`): server-rendered Jinja2 templates, every word through the gettext
   catalogs of `locale/` (`i18n.py`), numbers and dates formatted per locale with Babel, the
   Urdu page right to left in the Noto Nastaliq Urdu font shipped in `static/fonts/`;

@@ -2,8 +2,8 @@
 `settlement_source` for money and energy, rendered by the templates, served as JSON and
 exported as open data. Nothing here reads a database or knows a web framework.
 
-A figure settlement has not produced yet is `None`, and `settlement_available` says why the
-page shows "not yet available" instead of a number.
+A figure settlement has not produced yet is `None` (a month not settled), and
+`settlement_available` says why the page shows "not yet available" instead of a number.
 """
 
 from __future__ import annotations
@@ -24,29 +24,52 @@ class Frozen(BaseModel):
 
 
 class SettlementMonth(Frozen):
-    """Settlement's figures for one month (Asia/Karachi calendar)."""
+    """Settlement's figures for one settled month (Asia/Karachi calendar), as
+    `surplus.settlement.public.month_summary` computed them."""
 
     energy_sold_mwh: float = Field(ge=0)
-    revenue_pkr: Decimal
-    cost_to_serve_pkr: Decimal
-    subsidy_test_passed: bool = Field(
-        description="True when the revenue covered the cost of serving the loads: no subsidy."
+    revenue_pkr: Decimal = Field(description="Σ the operators' statement totals.")
+    penalties_pkr: Decimal
+    cost_to_serve_pkr: Decimal | None = Field(
+        description="None: settlement was not given the zones' marginal cost."
+    )
+    subsidy_test_passed: bool | None = Field(
+        description="True when the revenue covered the cost of serving the loads: no subsidy; "
+        "None when it cannot be told without the marginal cost."
+    )
+    mw_allocated: float = Field(ge=0, description="Σ MW of the contracts settled.")
+    orders_judged: int = Field(ge=0, description="Orders settlement judged against the meter.")
+    orders_compliant: int = Field(ge=0)
+    orders_late: int = Field(ge=0)
+    orders_exceeded: int = Field(ge=0)
+    orders_no_data: int = Field(ge=0)
+    drawn_above_orders_mwh: float = Field(
+        ge=0, description="Energy drawn above grid-protection orders: load-shedding caused."
     )
 
 
 class MonthRow(Frozen):
     """One month of the programme: curtailment from the controller's orders, the rest from
-    settlement (None until settlement has produced that month)."""
+    settlement (None until settlement has settled that month)."""
 
     month: date = Field(description="First day of the month, Asia/Karachi calendar.")
     curtailment_events: int = Field(ge=0, description="Orders that applied in the month.")
     compliant_events: int = Field(ge=0)
     noncompliant_events: int = Field(ge=0, description="Exceeded the limit or no meter data.")
     pending_events: int = Field(ge=0)
+    settled: bool = Field(default=False, description="Settlement has closed this month.")
     energy_sold_mwh: float | None = None
     revenue_pkr: Decimal | None = None
+    penalties_pkr: Decimal | None = None
     cost_to_serve_pkr: Decimal | None = None
     subsidy_test_passed: bool | None = None
+    mw_allocated: float | None = None
+    orders_judged: int | None = None
+    orders_compliant: int | None = None
+    orders_late: int | None = None
+    orders_exceeded: int | None = None
+    orders_no_data: int | None = None
+    drawn_above_orders_mwh: float | None = None
 
 
 class ZoneState(Frozen):
@@ -105,7 +128,9 @@ class Dashboard(Frozen):
     totals: ProgrammeTotals
     zones: tuple[ZoneState, ...]
     months: tuple[MonthRow, ...]
-    settlement_available: bool
+    settlement_available: bool = Field(
+        description="Settlement has settled at least one of the months shown."
+    )
     reports: tuple[PublicReport, ...]
 
 
@@ -125,10 +150,17 @@ class SiteView(Frozen):
 
 
 class StatementLine(Frozen):
+    """One version of one of the operator's monthly statements."""
+
     month: date
     energy_mwh: float
     amount_pkr: Decimal
     version: int
+    statement_row_id: int | None = Field(
+        default=None, description="Settlement's row id: the JSON and PDF downloads' address."
+    )
+    superseded: bool = Field(default=False, description="A later version replaced it.")
+    reason: str | None = Field(default=None, description="Why this version was re-issued.")
     document: str | None = Field(default=None, description="File name of the PDF/JSON.")
 
 
@@ -139,6 +171,6 @@ class OperatorDashboard(Frozen):
     operator_id: int
     operator_name: str
     sites: tuple[SiteView, ...]
-    statements: tuple[StatementLine, ...] | None = Field(
-        description="None: settlement has produced no statement source yet."
+    statements: tuple[StatementLine, ...] = Field(
+        description="Every version settlement issued to this operator, newest first."
     )

@@ -109,5 +109,5 @@ def operator_dashboard(session: Session, operator_id: int, now: datetime) -> Ope
         operator_id=operator.id,
         operator_name=operator.name,
         sites=tuple(views),
-        statements=None if statements is None else tuple(statements),
+        statements=tuple(statements),
     )

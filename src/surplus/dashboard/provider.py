@@ -122,7 +122,7 @@ def public_dashboard(session: Session, now: datetime) -> Dashboard:
         totals=totals,
         zones=tuple(zones),
         months=tuple(_month_rows(session, months, figures)),
-        settlement_available=figures is not None,
+        settlement_available=bool(figures),
         reports=tuple(settlement_source.public_reports(session)),
     )
 
@@ -218,7 +218,7 @@ def _zone_states(session: Session, now: datetime, loads: dict[str, _ZoneLoad]) -
 
 
 def _month_rows(
-    session: Session, months: Sequence[date], figures: dict[date, SettlementMonth] | None
+    session: Session, months: Sequence[date], figures: dict[date, SettlementMonth]
 ) -> list[MonthRow]:
     """Orders counted by the Karachi month they applied in: one scan, bucketed in SQL by
     the months' first instants in UTC (a Python loop over a year of orders is the slow part
@@ -237,7 +237,7 @@ def _month_rows(
     rows = []
     for i, month in enumerate(months):
         count = counts[i]
-        settled = (figures or {}).get(month)
+        settled = figures.get(month)
         rows.append(
             MonthRow(
                 month=month,
@@ -245,6 +245,7 @@ def _month_rows(
                 compliant_events=count["compliant"],
                 noncompliant_events=sum(count[s] for s in NONCOMPLIANT),
                 pending_events=count["pending"],
+                settled=settled is not None,
                 **(settled.model_dump() if settled is not None else {}),
             )
         )

@@ -17,10 +17,11 @@ from typing import Annotated, Any
 import jinja2
 from babel import Locale
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from surplus.api.deps import get_session, get_settings
+from surplus.api.ids import ROW_ID_MAX, ROW_ID_MIN
 from surplus.auth.clients import audit_refusal
 from surplus.auth.principal import AuthError
 from surplus.auth.throttle import token_guard
@@ -168,13 +169,15 @@ def open_data(table: str, fmt: str, db: DbSession) -> Response:
 
 @router.get("/reports/{name}", include_in_schema=False)
 def public_report(name: str, db: DbSession) -> Response:
-    """A monthly public report settlement wrote; only the files it lists are served."""
-    listed = {r.name: r for r in settlement_source.public_reports(db)}
-    folder = settlement_source.reports_folder()
-    if name not in listed or folder is None or not (folder / name).is_file():
+    """A settled month's public report (PDF or HTML), rendered by settlement from the same
+    summary the page shows; any other name is 404."""
+    found = settlement_source.public_report(db, name)
+    if found is None:
         raise HTTPException(404, f"no public report named {name}")
-    media = "application/pdf" if listed[name].format == "pdf" else "text/html; charset=utf-8"
-    return secured(FileResponse(folder / name, media_type=media, filename=name))
+    media = "application/pdf" if found.format == "pdf" else "text/html; charset=utf-8"
+    response = Response(found.content, media_type=media)
+    response.headers["Content-Disposition"] = f'attachment; filename="{found.name}"'
+    return secured(response)
 
 
 @router.get(STATIC + "/{path:path}", include_in_schema=False)
@@ -214,6 +217,33 @@ def _operator_page(
         request, language, "operator.html", N_("Your sites"), "/operator/",
         private=True, o=view, csrf=current.csrf, zone_names=zone_names(),
     )  # fmt: skip
+
+
+def _statement_download(
+    request: Request, language: Language, db: Session, settings: Settings, row_id: int, fmt: str
+) -> Response:
+    """One of the logged-in operator's statements as JSON or PDF. Another operator's, or
+    one that does not exist, is the same 404: the answer tells nothing about it."""
+    current = sessions.current(request, db, settings)
+    if current is None:
+        login = f"{language.prefix}/operator/login"
+        return secured(RedirectResponse(login, status_code=303), private=True)
+    statement = (
+        settlement_source.operator_statement(db, current.operator_id, row_id)
+        if fmt in ("json", "pdf") and ROW_ID_MIN <= row_id <= ROW_ID_MAX
+        else None
+    )
+    if statement is None:
+        raise HTTPException(404, f"no statement {row_id}.{fmt} of yours")
+    if fmt == "pdf":
+        from surplus.settlement.pdf import statement_pdf  # reportlab: only when asked
+
+        response = Response(statement_pdf(statement), media_type="application/pdf")
+    else:
+        response = Response(statement.model_dump_json(indent=2), media_type="application/json")
+    name = f"statement-{statement.month}-v{statement.version}.{fmt}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return secured(response, private=True)
 
 
 def _log_in(
@@ -280,6 +310,16 @@ def _language_routes(language: Language) -> None:
     @router.get(f"{prefix}/operator/", name=f"operator_{language.code}", include_in_schema=False)
     def operator(request: Request, db: DbSession, settings: AppSettings) -> Response:
         return _operator_page(request, language, db, settings)
+
+    @router.get(
+        f"{prefix}/operator/statements/{{row_id}}.{{fmt}}",
+        name=f"statement_{language.code}",
+        include_in_schema=False,
+    )
+    def statement(
+        request: Request, db: DbSession, settings: AppSettings, row_id: int, fmt: str
+    ) -> Response:
+        return _statement_download(request, language, db, settings, row_id, fmt)
 
     @router.get(
         f"{prefix}/operator/login", name=f"login_form_{language.code}", include_in_schema=False

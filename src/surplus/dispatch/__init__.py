@@ -8,8 +8,15 @@ conventions and assumptions are in docs/dispatch.md.
 """
 
 from surplus.dispatch.flexible import FlexibleLoad
-from surplus.dispatch.result import DispatchResult, DispatchSummary
+from surplus.dispatch.result import DispatchResult, DispatchSummary, SpareCapacity
 from surplus.dispatch.run import dispatch
 from surplus.dispatch.system import DispatchError
 
-__all__ = ["DispatchError", "DispatchResult", "DispatchSummary", "FlexibleLoad", "dispatch"]
+__all__ = [
+    "DispatchError",
+    "DispatchResult",
+    "DispatchSummary",
+    "FlexibleLoad",
+    "SpareCapacity",
+    "dispatch",
+]

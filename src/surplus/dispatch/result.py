@@ -22,15 +22,28 @@ class DispatchSummary:
 
 
 @dataclass(frozen=True)
+class SpareCapacity:
+    """Spare capacity per zone-hour (hours × zones, MW), in two kinds: `physical`, what the
+    plants and corridors could add; `at_cost`, the part of it made by plants whose variable
+    cost is at or below `cost_cap_pkr_per_mwh` (inf: no cap, so the two are equal)."""
+
+    physical: pd.DataFrame
+    at_cost: pd.DataFrame
+    cost_cap_pkr_per_mwh: float
+
+
+@dataclass(frozen=True)
 class DispatchResult:
     """Hourly economic dispatch of a dataset.
 
-    Frames are hours (UTC `timestamp` index) × names. Signs: generation, demand, unserved
-    and spare are positive MW; a corridor's flow is positive from `from_zone` to `to_zone`.
-    `price_pkr_per_mwh` is the cost of serving one more MWh in that zone and hour (the dual of
-    the zone's balance), so it can reach the value of lost load when load is shed. `spare_mw`
-    is how much more load that zone alone could take that hour, everything else as dispatched
-    (see docs/dispatch.md). `reserve_mw` is the requirement; `reserve_held_mw` what was held.
+    Frames are hours (UTC `timestamp` index) × names. Signs: generation, demand, unserved,
+    spilled and spare are positive MW; a corridor's flow is positive from `from_zone` to
+    `to_zone`. `price_pkr_per_mwh` is the cost of serving one more MWh in that zone and hour
+    (the dual of the zone's balance), so it can reach the value of lost load when load is
+    shed, or fall below zero where must-run output is spilled. `spare_mw` is how much more
+    load that zone alone could take that hour, everything else as dispatched, and
+    `spare_at_cost_mw` the part of it made at a marginal cost within the cost cap (see
+    docs/dispatch.md). `reserve_mw` is the requirement; `reserve_held_mw` what was held.
     """
 
     price_pkr_per_mwh: pd.DataFrame
@@ -43,11 +56,28 @@ class DispatchResult:
     flexible_served_mw: pd.DataFrame
     objective_pkr: float
     reserve_held_mw: pd.Series
+    """Reserve held by the plants, all regions together (before any is carried)."""
     reserve_shortfall_mw: pd.Series
     capacity_mw: pd.Series
     """Capacity of each dispatched (operating) plant."""
     variable_cost_pkr_per_mwh: pd.Series
     timezone: str
+    spare_at_cost_mw: pd.DataFrame
+    cost_cap_pkr_per_mwh: float
+    spill_mw: pd.DataFrame
+    """Must-run output spilled, hours × zones."""
+    region_reserve_mw: pd.DataFrame
+    """Requirement, hours × reserve regions (`Dataset.reserve_regions`)."""
+    region_reserve_shortfall_mw: pd.DataFrame
+    reserve_transfer_mw: pd.DataFrame
+    """Reserve counted across each corridor between two regions, hours × those corridors,
+    positive from `from_zone`: room the corridor keeps free to deliver it."""
+    events: pd.DataFrame
+    """Penalised zone- and region-hours with their cause (`surplus.dispatch.diagnosis`)."""
+
+    def spare(self) -> SpareCapacity:
+        """Spare capacity in its two kinds, for the headroom and allocation stages."""
+        return SpareCapacity(self.spare_mw, self.spare_at_cost_mw, self.cost_cap_pkr_per_mwh)
 
     @property
     def generation_cost_pkr(self) -> float:

@@ -12,7 +12,7 @@ optimality.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import highspy
 import numpy as np
@@ -33,7 +33,13 @@ class Solution:
     flow_mw: np.ndarray
     unserved_mw: np.ndarray
     flexible_mw: np.ndarray
+    spin_mw: np.ndarray
+    """Spinning reserve the programme counts for the slow units, hours × `System.slow_units`
+    (their spinning capacity less their output)."""
+    transfer_mw: np.ndarray
+    """Reserve carried over `System.transfer_corridors`, positive from `from_zone`."""
     shortfall_mw: np.ndarray
+    """Reserve shortfall, hours × regions."""
     price_pkr_per_mwh: np.ndarray
     objective_pkr: float
 
@@ -48,6 +54,8 @@ class Solution:
             flow_mw=glue("flow_mw"),
             unserved_mw=glue("unserved_mw"),
             flexible_mw=glue("flexible_mw"),
+            spin_mw=glue("spin_mw"),
+            transfer_mw=glue("transfer_mw"),
             shortfall_mw=glue("shortfall_mw"),
             price_pkr_per_mwh=glue("price_pkr_per_mwh"),
             objective_pkr=float(sum(part.objective_pkr for part in parts)),
@@ -66,27 +74,67 @@ def solve(system: System, progress: Callable[[int, int], None] | None = None) ->
     return Solution.join(parts)
 
 
-class MonthSolver:
-    """Solves the months of one system in order (one thread at a time), keeping HiGHS warm."""
+@dataclass(frozen=True)
+class BaseCaps:
+    """What the dispatch without flexible loads left unserved (hours × zones) and short of
+    reserve (hours × regions): with flexible loads, neither may grow."""
 
-    def __init__(self, system: System) -> None:
+    unserved_mw: np.ndarray
+    shortfall_mw: np.ndarray
+
+
+class MonthSolver:
+    """Solves the months of one system in order (one thread at a time), keeping HiGHS warm.
+
+    With flexible loads, each month is solved twice: first without them, then with them and
+    with every zone's unserved energy and every region's reserve shortfall capped at what
+    the first solve left (or at `caps`, taken from a dispatch without them, which saves the
+    first solve). So a flexible load never sheds an existing consumer or eats into the
+    reserve, whatever it is worth."""
+
+    def __init__(self, system: System, caps: BaseCaps | None = None) -> None:
         self.system = system
+        self.caps = caps
         self.hours = max(len(block) for block in system.blocks())
         self.cache: MatrixCache = {}
         self.highs: highspy.Highs | None = None
         self.last: BlockLp | None = None
+        """The programme as HiGHS now holds it (its bounds included)."""
 
     def solve(self, hours: np.ndarray) -> Solution:
         """The optimum over one month's hour positions."""
         lp = block_lp(self.system, hours, self.cache, padded_to=self.hours)
+        layout = lp.layout
+        if not layout.width["flexible"]:
+            self._hand_over(lp, hours)
+            return _optimum(self._run(hours), self.system, hours, lp)
+        if self.caps is None:
+            upper = lp.col_upper.copy()
+            upper[layout.start("flexible") : layout.start("spin")] = 0.0
+            self._hand_over(replace(lp, col_upper=upper), hours)
+            base = _optimum(self._run(hours), self.system, hours, lp)
+            caps = BaseCaps(base.unserved_mw, base.shortfall_mw)
+        else:
+            caps = BaseCaps(self.caps.unserved_mw[hours], self.caps.shortfall_mw[hours])
+        upper = lp.col_upper.copy()
+        unserved = slice(layout.start("unserved"), layout.start("flexible"))
+        shortfall = slice(layout.start("shortfall"), layout.columns)
+        upper[unserved] = _capped(upper[unserved], caps.unserved_mw, layout.hours)
+        upper[shortfall] = _capped(upper[shortfall], caps.shortfall_mw, layout.hours)
+        self._hand_over(replace(lp, col_upper=upper), hours)
+        return _optimum(self._run(hours), self.system, hours, lp)
+
+    def _hand_over(self, lp: BlockLp, hours: np.ndarray) -> None:
+        """Pass the model the first time; afterwards only the bounds that changed."""
         if self.highs is None or self.last is None:
             self.highs = _new_highs()
             lp.pass_to(self.highs)
             if len(hours) > SEED_HOURS:
                 self.highs.setBasis(_seed_basis(self.system, hours[:SEED_HOURS], lp.layout))
         else:
-            columns = _changed(self.last.col_lower, self.last.col_upper, lp.col_lower, lp.col_upper)
-            rows = _changed(self.last.row_lower, self.last.row_upper, lp.row_lower, lp.row_upper)
+            last = self.last
+            columns = _changed(last.col_lower, last.col_upper, lp.col_lower, lp.col_upper)
+            rows = _changed(last.row_lower, last.row_upper, lp.row_lower, lp.row_upper)
             self.highs.changeColsBounds(
                 len(columns), columns, lp.col_lower[columns], lp.col_upper[columns]
             )
@@ -94,7 +142,26 @@ class MonthSolver:
                 len(rows), rows, lp.row_lower[rows], lp.row_upper[rows]
             )
         self.last = lp
-        return _optimum(self.highs, self.system, hours, lp.layout)
+
+    def _run(self, hours: np.ndarray) -> highspy.Highs:
+        assert self.highs is not None
+        highs = self.highs
+        highs.run()
+        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            highs.clearSolver()  # once more from scratch, then give up
+            highs.run()
+        status = highs.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise DispatchError(_failure(self.system, hours, highs.modelStatusToString(status)))
+        return highs
+
+
+def _capped(upper: np.ndarray, cap: np.ndarray, hours: int) -> np.ndarray:
+    """`upper` (hour-major, padded to `hours`) no higher than `cap` on the real hours."""
+    capped = upper.reshape(hours, -1).copy()
+    real = cap.shape[0]
+    capped[:real] = np.minimum(capped[:real], np.maximum(cap, 0.0))
+    return capped.ravel()
 
 
 def _changed(
@@ -110,33 +177,36 @@ def _new_highs() -> highspy.Highs:
     highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("presolve", "off")
-    highs.setOptionValue("simplex_dual_edge_weight_strategy", 1)
+    highs.setOptionValue("simplex_dual_edge_weight_strategy", 2)
     return highs
 
 
-def _optimum(highs: highspy.Highs, system: System, hours: np.ndarray, layout: Layout) -> Solution:
-    highs.run()
-    status = highs.getModelStatus()
-    if status != highspy.HighsModelStatus.kOptimal:  # once more from scratch, then give up
-        highs.clearSolver()
-        highs.run()
-        status = highs.getModelStatus()
-    if status != highspy.HighsModelStatus.kOptimal:
-        raise DispatchError(_failure(system, hours, highs.modelStatusToString(status)))
-    solution = highs.getSolution()
+def _optimum(highs: highspy.Highs, system: System, hours: np.ndarray, lp: BlockLp) -> Solution:
+    layout = lp.layout
+    x = np.asarray(highs.getSolution().col_value)
     n = len(hours)
-    unit, flow, unserved, flexible, shortfall = _by_kind(np.asarray(solution.col_value), layout)
-    price = np.asarray(solution.row_dual)[: layout.reserve_row].reshape(layout.hours, -1)
+    unit = layout.part(x, "unit").copy()
+    unit[:, system.must_units] += layout.part(x, "must")
+    spin = np.maximum(layout.part(x, "spin") - unit[:, system.slow_units], 0.0)
+    price = np.asarray(highs.getSolution().row_dual)[: layout.row_start("reserve")]
     return Solution(
         hours=hours,
         unit_mw=unit[:n],
-        flow_mw=flow[:n],
-        unserved_mw=unserved[:n],
-        flexible_mw=flexible[:n],
-        shortfall_mw=shortfall[:n],
-        price_pkr_per_mwh=price[:n],
-        objective_pkr=highs.getInfo().objective_function_value,
+        flow_mw=layout.part(x, "flow")[:n],
+        unserved_mw=layout.part(x, "unserved")[:n],
+        flexible_mw=layout.part(x, "flexible")[:n],
+        spin_mw=spin[:n],
+        transfer_mw=_net(layout.part(x, "transfer"))[:n],
+        shortfall_mw=layout.part(x, "shortfall")[:n],
+        price_pkr_per_mwh=price.reshape(layout.hours, -1)[:n],
+        objective_pkr=highs.getInfo().objective_function_value + lp.offset_pkr,
     )
+
+
+def _net(carried: np.ndarray) -> np.ndarray:
+    """Forward less backward reserve carried, hours × corridors."""
+    half = carried.shape[1] // 2
+    return carried[:, :half] - carried[:, half:]
 
 
 def _seed_basis(system: System, hours: np.ndarray, layout: Layout) -> highspy.HighsBasis:
@@ -153,8 +223,8 @@ def _seed_basis(system: System, hours: np.ndarray, layout: Layout) -> highspy.Hi
     rows: list[highspy.HighsBasisStatus] = []
     for start, width in old.row_kinds():
         rows += _stretch(basis.row_status, start, width, old.hours, layout.hours)
-    budget_rows = old.reserve_row + old.hours
-    rows += basis.row_status[budget_rows : budget_rows + layout.budgets]
+    first = old.monthly_row
+    rows += basis.row_status[first : first + layout.budgets + layout.fuels]
     start_basis = highspy.HighsBasis()
     start_basis.col_status = cols
     start_basis.row_status = rows
@@ -175,28 +245,12 @@ def _stretch(status: list, start: int, width: int, old_hours: int, new_hours: in
     return kept + (last_day * (missing // day + 1))[:missing]
 
 
-def _by_kind(x: np.ndarray, layout: Layout) -> tuple[np.ndarray, ...]:
-    t = layout.hours
-    return (
-        x[: layout.flow_start].reshape(t, layout.units),
-        x[layout.flow_start : layout.unserved_start].reshape(t, layout.corridors),
-        x[layout.unserved_start : layout.flexible_start].reshape(t, layout.zones),
-        x[layout.flexible_start : layout.shortfall_start].reshape(t, layout.flexible),
-        x[layout.shortfall_start :],
-    )
-
-
 def _failure(system: System, hours: np.ndarray, status: str) -> str:
-    """Name the likely cause: must-run output that no zone can absorb."""
+    """Every limit of the programme has a priced slack (unserved energy, spilled must-run
+    output, reserve shortfall), so it is never infeasible: a failure is numerical."""
     first = system.snapshots[hours[0]]
-    message = f"dispatch of the hours from {first:%Y-%m-%d %H:%M} UTC failed: {status}"
-    must_run = system.unit_min_mw[hours].sum(axis=1)
-    demand = system.demand_mw[hours].sum(axis=1) + system.flexible_load_mw[hours].sum(axis=1)
-    over = np.flatnonzero(must_run > demand + 1e-6)
-    if len(over):
-        stamp = system.snapshots[hours[over[0]]]
-        message += (
-            f"; at {stamp:%Y-%m-%d %H:%M} UTC must-run output ({must_run[over[0]]:,.0f} MW) "
-            f"exceeds all demand ({demand[over[0]]:,.0f} MW)"
-        )
-    return message
+    return (
+        f"HiGHS could not solve the dispatch of the month from {first:%Y-%m-%d %H:%M} UTC "
+        f"({status}). Every limit has a priced slack, so the data cannot make the programme "
+        "infeasible: this is a numerical failure; please report it with the dataset."
+    )

@@ -148,16 +148,6 @@ PROGRAMME = Catalogue(
             1.0,
         ),
         Parameter(
-            "firm_bid_share_of_voll",
-            "share",
-            0.9,
-            ASSUMPTION,
-            "Value the dispatch gives a load that pays a flat tariff: served whenever "
-            "capacity is spare, shed before any other consumer.",
-            0.0,
-            0.999,
-        ),
-        Parameter(
             "reserve_share",
             "share",
             0.10,

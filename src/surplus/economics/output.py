@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import asdict
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from surplus import strict_json
 from surplus.economics.compare import Comparison, loads_table, parties_table
 from surplus.errors import SurplusError
 
@@ -78,7 +78,7 @@ def write_comparison(
         out.mkdir(parents=True, exist_ok=True)
         written = [out / "comparison.json"]
         document = comparison_document(comparison, assumptions, extra)
-        written[0].write_text(json.dumps(document, indent=2, default=str), encoding="utf-8")
+        written[0].write_text(strict_json.dumps(document, default=str), encoding="utf-8")
         tables = {
             "summary": comparison.summary,
             "loads": loads_table(comparison),

@@ -1,4 +1,5 @@
-"""Monthly hydro budgets as one table: what each reservoir plant may release per local month.
+"""Monthly energy limits as tables: what each reservoir plant may release, and what each
+limited fuel may generate, per local month.
 
 The dispatch, the PyPSA export and the calibration all read the budgets the same way, so
 they agree on which plants are budgeted, which calendar month an hour falls in (local
@@ -33,12 +34,32 @@ def monthly_hydro_budgets_mwh(dataset: Dataset, *, pro_rated: bool = True) -> pd
     months = budgets["month"].to_numpy(int) - 1
     values[months, plants.get_indexer(budgets["plant"])] = budgets["energy_mwh"].to_numpy(float)
     table = pd.DataFrame(values, index=pd.Index(MONTHS, name="month"), columns=plants)
-    if pro_rated and len(plants):
-        present, hours_in_month = hours_by_month(dataset)
-        with np.errstate(invalid="ignore"):  # inf × 0 hours: kept as inf below
-            scaled = table.to_numpy() * present[:, None] / hours_in_month[:, None]
-        table = table.where(np.isinf(table), scaled)
-    return table
+    return _pro_rate(dataset, table) if pro_rated and len(plants) else table
+
+
+def monthly_fuel_limits_mwh(dataset: Dataset, *, pro_rated: bool = True) -> pd.DataFrame:
+    """Local months 1..12 × limited fuels that some operating plant burns (in the order the
+    limits list them), MWh; inf where a fuel has no limit for a month. Pro-rated to the
+    hours present as `monthly_hydro_budgets_mwh` is."""
+    limits = dataset.fuel_limits
+    burnt = set(dataset.operating_plants["fuel"].astype(str))
+    limits = limits[limits["fuel"].astype(str).isin(burnt)] if len(limits) else limits
+    fuels = pd.Index(pd.unique(limits["fuel"].astype(str)), dtype=object, name="fuel")
+    values = np.full((len(MONTHS), len(fuels)), np.inf)
+    months = limits["month"].to_numpy(int) - 1
+    values[months, fuels.get_indexer(limits["fuel"].astype(str))] = limits["energy_mwh"].to_numpy(
+        float
+    )
+    table = pd.DataFrame(values, index=pd.Index(MONTHS, name="month"), columns=fuels)
+    return _pro_rate(dataset, table) if pro_rated and len(fuels) else table
+
+
+def _pro_rate(dataset: Dataset, table: pd.DataFrame) -> pd.DataFrame:
+    """Each month's figure × the share of that month's hours the dataset holds."""
+    present, hours_in_month = hours_by_month(dataset)
+    with np.errstate(invalid="ignore"):  # inf × 0 hours: kept as inf below
+        scaled = table.to_numpy() * present[:, None] / hours_in_month[:, None]
+    return table.where(np.isinf(table), scaled)
 
 
 def hours_by_month(dataset: Dataset) -> tuple[np.ndarray, np.ndarray]:

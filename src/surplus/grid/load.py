@@ -15,8 +15,17 @@ from surplus.grid.columns import Collector, check_references, parse_table
 from surplus.grid.files import EMBEDDED, RawTable, embedded_path, find_table, read_table
 from surplus.grid.hourly import parse_hourly, year_index
 from surplus.grid.info import read_info
-from surplus.grid.model import Dataset
-from surplus.grid.schema import AVAILABILITY, CORRIDORS, DEMAND, HYDRO_BUDGETS, PLANTS, ZONES, Table
+from surplus.grid.model import Dataset, DatasetInfo
+from surplus.grid.schema import (
+    AVAILABILITY,
+    CORRIDORS,
+    DEMAND,
+    FUEL_LIMITS,
+    HYDRO_BUDGETS,
+    PLANTS,
+    ZONES,
+    Table,
+)
 
 
 def resolve(path: Path | str | None) -> Path:
@@ -58,7 +67,7 @@ def load_dataset(path: Path | str | None = None) -> Dataset:
     info = read_info(folder / "dataset.toml", found.problems)
     tables: dict[str, pd.DataFrame] = {}
     raws: dict[str, RawTable] = {}
-    for table in (ZONES, PLANTS, CORRIDORS, HYDRO_BUDGETS):
+    for table in (ZONES, PLANTS, CORRIDORS, HYDRO_BUDGETS, FUEL_LIMITS):
         raw = _read(folder, table, found)
         if raw is not None:
             raws[table.name] = raw
@@ -71,6 +80,8 @@ def load_dataset(path: Path | str | None = None) -> Dataset:
             raws[table.name] = raw
             hourly[table.name] = parse_hourly(raw, table, expected, found)
     _check_links(raws, tables, hourly, found)
+    if info is not None:
+        _check_reserve(folder / "dataset.toml", info, raws, tables, found)
     if found.problems or info is None:
         raise DatasetError(found.problems)
     zones = tables["zones"].set_index("zone")
@@ -84,6 +95,9 @@ def load_dataset(path: Path | str | None = None) -> Dataset:
         demand_mw=demand.rename_axis(columns=None),
         availability=hourly["availability"],
         hydro_budgets=budgets.reset_index(drop=True),
+        fuel_limits=tables.get(
+            "fuel_limits", pd.DataFrame(columns=["fuel", "month", "energy_mwh"])
+        ).reset_index(drop=True),
     )
 
 
@@ -152,3 +166,67 @@ def _check_links(
                         raws["demand"].file, 1, name, "a zone of zones.csv as column", repr(name)
                     )
                 )
+
+
+def _check_reserve(
+    toml: Path,
+    info: DatasetInfo,
+    raws: dict[str, RawTable],
+    tables: dict[str, pd.DataFrame],
+    found: Collector,
+) -> None:
+    """Reserve regions name known zones, each zone at most once; a plant slower than the
+    reserve's response time that holds reserve states its minimum stable output."""
+    rule = info.reserve
+    if "zones" in tables:
+        known = set(tables["zones"]["zone"])
+        seen: dict[str, str] = {}
+        for position, region in enumerate(rule.regions):
+            field = f"reserve.regions.{position}.zones"
+            if region.name in known and tuple(region.zones) != (region.name,):
+                found.add(
+                    Problem(
+                        str(toml),
+                        None,
+                        f"reserve.regions.{position}.name",
+                        "a region name that is not another zone's name",
+                        repr(region.name),
+                    )
+                )
+            for zone in region.zones:
+                if zone not in known:
+                    found.add(Problem(str(toml), None, field, "a zone of zones.csv", repr(zone)))
+                elif zone in seen:
+                    found.add(
+                        Problem(
+                            str(toml),
+                            None,
+                            field,
+                            "each zone in at most one reserve region",
+                            f"{zone!r}, already in region {seen[zone]!r}",
+                        )
+                    )
+                else:
+                    seen[zone] = region.name
+    if "plants" not in tables:
+        return
+    plants = tables["plants"]
+    slow = (
+        plants["provides_reserve"].astype(bool)
+        & (plants["start_minutes"].fillna(0.0) > rule.response_minutes)
+        & ~(plants["min_stable_share"].fillna(0.0) > 0)
+        & (plants["status"] == "operating")
+    )
+    for position in slow.to_numpy().nonzero()[0]:
+        found.add(
+            Problem(
+                raws["plants"].file,
+                raws["plants"].row(position),
+                "min_stable_share",
+                f"a share above 0 for a plant that holds reserve but starts slower than the "
+                f"reserve's response time ({rule.response_minutes:g} min)",
+                "an empty cell"
+                if pd.isna(plants["min_stable_share"].iloc[position])
+                else repr(plants["min_stable_share"].iloc[position]),
+            )
+        )

@@ -1,12 +1,14 @@
 """A dataset as a PyPSA network that poses the same optimisation as `surplus.dispatch`.
 
-Buses are zones; generators are operating plants (`p_max_pu` = availability, `p_min_pu` =
-must-run share of it); links are corridors (`p_min_pu` carries the reverse limit); loads are
-zone demand; a `shed-<zone>` generator at the value of lost load stands for unserved energy.
-Two parts of the problem have no PyPSA component: monthly hydro budgets and the system
-reserve. They travel in `n.meta` (so they survive netCDF) and `add_dispatch_constraints`
-adds them to `n.model`; `optimize` does both. Snapshots are the dataset's hours in UTC,
-without a time zone, because PyPSA's netCDF files keep naive stamps.
+Buses are zones; generators are operating plants (`p_max_pu` = availability); links are
+corridors (`p_min_pu` carries the reverse limit); loads are zone demand; a `shed-<zone>`
+generator at the value of lost load stands for unserved energy. Several parts of the problem
+have no PyPSA component: monthly hydro budgets and fuel limits, must-run floors that may be
+spilled at a penalty, and the regional reserve (quick-start plants' unused capacity, slow
+plants' spinning headroom, reserve carried over corridors between regions in their unused
+room). They travel in `n.meta` (so they survive netCDF) and `add_dispatch_constraints` adds
+them to `n.model`; `optimize` does both. Snapshots are the dataset's hours in UTC, without a
+time zone, because PyPSA's netCDF files keep naive stamps.
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from surplus.grid.budgets import monthly_hydro_budgets_mwh
+from surplus.grid.budgets import monthly_fuel_limits_mwh, monthly_hydro_budgets_mwh
 from surplus.grid.model import Dataset
 
 RESERVE_SHORTFALL_FACTOR = 2.0
 """Must equal `surplus.dispatch.system.RESERVE_SHORTFALL_FACTOR` (a test checks this); kept
 here so that `grid` does not import `dispatch`."""
+CARRY_COST_PKR_PER_MW = 1.0
+"""Must equal `surplus.dispatch.model.CARRY_COST_PKR_PER_MW` (a test checks this)."""
 
 
 def to_pypsa(dataset: Dataset) -> Any:
@@ -84,7 +88,8 @@ def optimize(
 
 
 def add_dispatch_constraints(network: Any, snapshots: Any) -> None:
-    """Add hydro budgets and the reserve (with its priced shortfall) to `network.model`."""
+    """Add budgets, fuel limits, spillable must-run floors and the regional reserve (with
+    their priced slacks) to `network.model`."""
     model = network.model
     meta = network.meta
     output = model.variables["Generator-p"]
@@ -94,14 +99,100 @@ def add_dispatch_constraints(network: Any, snapshots: Any) -> None:
             output.sel(name=plant, snapshot=hours).sum() <= energy_mwh,
             name=f"hydro-budget-{plant}-{first}",
         )
-    reserve = pd.Series(meta["reserve_mw"], index=network.snapshots)
-    providers = list(meta["reserve_plants"])
-    available = network.generators_t.p_max_pu.reindex(columns=providers, fill_value=1.0)
-    held_mw = (available * network.generators.p_nom[providers]).sum(axis=1)
-    shortfall = model.add_variables(lower=0, coords=[network.snapshots], name="reserve-shortfall")
-    lhs = output.sel(name=providers).sum("name") - shortfall if providers else -shortfall
-    rhs = (held_mw - reserve).rename_axis("snapshot")
-    model.add_constraints(lhs <= rhs.to_xarray(), name="reserve")
+    for fuel, plants, first, last, energy_mwh in meta.get("fuel_limits", []):
+        hours = network.snapshots[first:last]
+        model.add_constraints(
+            output.sel(name=list(plants), snapshot=hours).sum() <= energy_mwh,
+            name=f"fuel-limit-{fuel}-{first}",
+        )
+    available = _available_mw(network)
+    _soft_floors(network, output, available)
+    _reserve(network, output, available)
+
+
+def _available_mw(network: Any) -> pd.DataFrame:
+    """Snapshots × generators: available capacity, MW."""
+    share = network.get_switchable_as_dense("Generator", "p_max_pu")
+    return share * network.generators.p_nom
+
+
+def _frame(values: pd.DataFrame, dim: str) -> Any:
+    """A snapshots × names frame as a DataArray with the model's dimension names."""
+    return values.rename_axis(index="snapshot", columns=dim).stack().to_xarray()
+
+
+def _soft_floors(network: Any, output: Any, available: pd.DataFrame) -> None:
+    """A must-run plant's output may fall below its floor, each MWh spilled at a penalty."""
+    model = network.model
+    shares = pd.Series(network.meta.get("must_run", {}), dtype=float)
+    if shares.empty:
+        return
+    floor = available[list(shares.index)] * shares
+    floor.columns.name = None
+    spill = model.add_variables(lower=0, upper=_frame(floor, "name"), name="must-run-spill")
+    model.add_constraints(
+        output.sel(name=list(shares.index)) + spill >= _frame(floor, "name"), name="must-run"
+    )
+    penalty = float(network.meta["spill_penalty_pkr_per_mwh"])
+    model.objective = model.objective.expression + penalty * spill.sum()
+
+
+def _reserve(network: Any, output: Any, available: pd.DataFrame) -> None:
+    """Each region: quick-start plants' unused capacity, slow plants' spinning reserve and
+    reserve carried in over corridors, plus a priced shortfall, cover its requirement."""
+    model = network.model
+    meta = network.meta
+    reserve = meta["reserve"]
+    regions = list(reserve["regions"])
+    index = network.snapshots
+    slow = pd.DataFrame(reserve["slow"], columns=["plant", "region", "ratio"])
+    spin = None
+    if len(slow):
+        names = list(slow["plant"])
+        room = available[names]
+        spin = model.add_variables(lower=0, upper=_frame(room, "name"), name="spinning-reserve")
+        model.add_constraints(output.sel(name=names) + spin <= _frame(room, "name"), name="room")
+        ratio = slow.set_index("plant")["ratio"].rename_axis("name").to_xarray()
+        model.add_constraints(spin - ratio * output.sel(name=names) <= 0, name="spinning")
+    transfers = pd.DataFrame(
+        reserve["transfers"], columns=["corridor", "source", "sink", "max_mw", "min_mw"]
+    )
+    carried = None
+    if len(transfers):
+        names = list(transfers["corridor"])
+        room = (transfers["max_mw"] - transfers["min_mw"]).to_numpy()
+        bounds = _frame(
+            pd.DataFrame(np.tile(room, (len(index), 1)), index=index, columns=names), "name"
+        )
+        forward = model.add_variables(lower=0, upper=bounds, name="reserve-carried-forward")
+        backward = model.add_variables(lower=0, upper=bounds, name="reserve-carried-backward")
+        carried = forward - backward
+        flow = model.variables["Link-p"].sel(name=names)
+        limits = transfers.set_index("corridor").rename_axis("name")
+        model.add_constraints(flow + carried <= limits["max_mw"].to_xarray(), name="carry-max")
+        model.add_constraints(flow + carried >= limits["min_mw"].to_xarray(), name="carry-min")
+        cost = CARRY_COST_PKR_PER_MW * (forward.sum() + backward.sum())
+        model.objective = model.objective.expression + cost
+    shortfall = model.add_variables(
+        lower=0, coords=[index, pd.Index(regions, name="region")], name="reserve-shortfall"
+    )
+    required = pd.DataFrame(reserve["requirement_mw"], index=index)
+    for region in regions:
+        quick = list(reserve["quick"].get(region, []))
+        lhs = shortfall.sel(region=region)
+        rhs = required[region] - available[quick].sum(axis=1)
+        if quick:
+            lhs = lhs - output.sel(name=quick).sum("name")
+        own = list(slow.loc[slow["region"] == region, "plant"])
+        if own and spin is not None:
+            lhs = lhs + spin.sel(name=own).sum("name")
+        for column, sign in (("sink", 1.0), ("source", -1.0)):
+            crossing = list(transfers.loc[transfers[column] == region, "corridor"])
+            if crossing and carried is not None:
+                lhs = lhs + sign * carried.sel(name=crossing).sum("name")
+        model.add_constraints(
+            lhs >= rhs.rename_axis("snapshot").to_xarray(), name=f"reserve-{region}"
+        )
     penalty = float(meta["reserve_shortfall_pkr_per_mw"])
     model.objective = model.objective.expression + penalty * shortfall.sum()
 
@@ -117,7 +208,6 @@ def _add_plants(network: Any, dataset: Dataset, snapshots: pd.DatetimeIndex) -> 
         p_nom=plants["capacity_mw"].to_numpy(float),
         marginal_cost=plants["variable_cost_pkr_per_mwh"].to_numpy(float),
         p_max_pu=share,
-        p_min_pu=share * plants["must_run"].to_numpy(float),
     )
 
 
@@ -160,15 +250,74 @@ def _add_shedding(network: Any, dataset: Dataset, demand: pd.DataFrame) -> None:
 
 def _meta(dataset: Dataset) -> dict[str, Any]:
     plants = dataset.operating_plants
+    must = plants["must_run"].astype(float)
     return {
         "hydro_budgets": _budget_windows(dataset),
+        "fuel_limits": _fuel_windows(dataset),
+        "must_run": {str(p): float(v) for p, v in must[must > 0].items()},
+        "spill_penalty_pkr_per_mwh": float(dataset.spill_penalty_per_mwh),
+        "reserve": _reserve_meta(dataset),
         "reserve_mw": [float(v) for v in dataset.reserve_mw().to_numpy()],
-        "reserve_plants": [str(p) for p in plants.index[plants["provides_reserve"].astype(bool)]],
         "reserve_shortfall_pkr_per_mw": RESERVE_SHORTFALL_FACTOR
         * float(dataset.info.value_of_lost_load_per_mwh),
         "timezone": dataset.info.timezone,
         "source": dataset.info.path or dataset.info.name,
     }
+
+
+def _reserve_meta(dataset: Dataset) -> dict[str, Any]:
+    """Regions and their requirements, which plants hold reserve how, and the corridors
+    between regions, as plain lists (netCDF keeps them as JSON)."""
+    regions = dataset.reserve_regions()
+    region_of = {zone: region.name for region in regions for zone in region.zones}
+    plants = dataset.operating_plants
+    reserve = dataset.plant_reserve()
+    where = plants["zone"].map(region_of)
+    quick: dict[str, list[str]] = {region.name: [] for region in regions}
+    for plant in reserve.index[reserve["kind"] == "quick"]:
+        quick[str(where[plant])].append(str(plant))
+    slow = [
+        [str(plant), str(where[plant]), float(reserve.loc[plant, "spin_ratio"])]
+        for plant in reserve.index[reserve["kind"] == "slow"]
+    ]
+    corridors = dataset.corridors
+    transfers = [
+        [
+            str(name),
+            region_of[row["from_zone"]],
+            region_of[row["to_zone"]],
+            float(row["capacity_mw"]),
+            -float(row["reverse_capacity_mw"]),
+        ]
+        for name, row in corridors.iterrows()
+        if region_of[row["from_zone"]] != region_of[row["to_zone"]]
+    ]
+    required = dataset.reserve_requirement_mw()
+    return {
+        "regions": [region.name for region in regions],
+        "requirement_mw": {str(k): [float(v) for v in required[k]] for k in required.columns},
+        "quick": quick,
+        "slow": slow,
+        "transfers": transfers,
+    }
+
+
+def _fuel_windows(dataset: Dataset) -> list[list[Any]]:
+    """[fuel, [plants], first hour position, end position, MWh] per limit and local month,
+    pro-rated to the hours present as the dispatch does."""
+    table = monthly_fuel_limits_mwh(dataset)
+    months = dataset.local_snapshots.month.to_numpy()
+    plants = dataset.operating_plants
+    windows: list[list[Any]] = []
+    for fuel in table.columns:
+        burning = [str(p) for p in plants.index[plants["fuel"].astype(str) == fuel]]
+        for month, energy_mwh in table[fuel].items():
+            where = np.flatnonzero(months == month)
+            if len(where) and np.isfinite(energy_mwh):
+                windows.append(
+                    [str(fuel), burning, int(where[0]), int(where[-1]) + 1, float(energy_mwh)]
+                )
+    return windows
 
 
 def _budget_windows(dataset: Dataset) -> list[list[Any]]:

@@ -143,9 +143,32 @@ PLANTS = Table(
         Column(
             "provides_reserve",
             "bool",
-            "Whether unused capacity counts towards the system reserve.",
+            "Whether the plant can hold reserve at all (see `start_minutes`).",
             required=False,
             default="true",
+        ),
+        Column(
+            "start_minutes",
+            "float",
+            "Minutes from standstill to full output. A plant that starts within the "
+            "reserve's `response_minutes` (`dataset.toml`) holds all its unused available "
+            "capacity as reserve (quick start); a slower one holds only the spinning headroom "
+            "of its running output. Empty: 0, a quick-start plant.",
+            "min",
+            required=False,
+            minimum=0,
+        ),
+        Column(
+            "min_stable_share",
+            "float",
+            "Lowest stable output while running, as a share of available capacity. A slow "
+            "plant at output g holds at most g × (1 − share) / share of spinning reserve, so "
+            "at standstill it holds none; required (above 0) for a slow plant that provides "
+            "reserve.",
+            "0..1",
+            required=False,
+            minimum=0,
+            maximum=1,
         ),
         Column("notes", "text", "Free text.", required=False),
     ),
@@ -228,7 +251,37 @@ HYDRO_BUDGETS = Table(
     ),
 )
 
-TABLES: tuple[Table, ...] = (ZONES, PLANTS, CORRIDORS, DEMAND, AVAILABILITY, HYDRO_BUDGETS)
+FUEL_LIMITS = Table(
+    name="fuel_limits",
+    description="Optional: the most electricity all operating plants of one fuel may "
+    "generate in a calendar month, because the fuel itself is limited (LNG cargoes, furnace "
+    "oil deliveries). A fuel without rows is unlimited.",
+    key=("fuel", "month"),
+    optional=True,
+    columns=(
+        Column("fuel", "choice", "The fuel of `plants.csv` the limit applies to.", choices=FUELS),
+        Column("month", "int", "Calendar month.", "1..12", minimum=1, maximum=12),
+        Column(
+            "energy_mwh",
+            "float",
+            "Most electricity the fuel's plants may generate together that month.",
+            "MWh",
+            minimum=0,
+        ),
+        Column("source", "text", "Source keys from `dataset.toml`.", required=False),
+        Column("notes", "text", "How the figure was derived.", required=False),
+    ),
+)
+
+TABLES: tuple[Table, ...] = (
+    ZONES,
+    PLANTS,
+    CORRIDORS,
+    DEMAND,
+    AVAILABILITY,
+    HYDRO_BUDGETS,
+    FUEL_LIMITS,
+)
 
 
 def table(name: str) -> Table:

@@ -40,14 +40,38 @@ if TYPE_CHECKING:
     from surplus.grid.model import Dataset
 
 
-def dispatched(path: Path | None) -> tuple[Dataset, DispatchResult]:
+def dispatched(
+    path: Path | None, cost_cap_pkr_per_mwh: float | None = None
+) -> tuple[Dataset, DispatchResult]:
     """Load a dataset and dispatch it, with a progress bar."""
     from surplus.dispatch import dispatch
     from surplus.grid.load import load_dataset
 
+    if cost_cap_pkr_per_mwh is not None and cost_cap_pkr_per_mwh < 0:
+        raise HeadroomError(f"--cost-cap must be at least 0, got {cost_cap_pkr_per_mwh:g}")
     dataset = load_dataset(path)
     with progress_bar(f"dispatch {dataset.info.name}") as progress:
-        return dataset, dispatch(dataset, progress=progress)
+        return dataset, dispatch(
+            dataset, progress=progress, cost_cap_pkr_per_mwh=cost_cap_pkr_per_mwh
+        )
+
+
+CostCapOption = Annotated[
+    float | None,
+    typer.Option(
+        "--cost-cap",
+        help="Highest marginal cost, PKR/MWh at the plant, counted in headroom at a cost. "
+        "Default: the dataset's cost cap (tariff net of network charge and losses).",
+        show_default=False,
+    ),
+]
+
+
+def _cost_title(base: DispatchResult) -> str:
+    cap = base.cost_cap_pkr_per_mwh
+    if cap == float("inf"):
+        return "at a cost (no cost cap declared: as physical)"
+    return f"at a cost (marginal cost ≤ {cap:,.0f} PKR/MWh)"
 
 
 def parse_months(text: str) -> frozenset[int]:
@@ -151,16 +175,23 @@ def headroom_command(
             show_default=False,
         ),
     ] = None,
+    cost_cap: CostCapOption = None,
 ) -> None:
     """Curtailment-enabled headroom: the largest new load each region takes per budget.
 
     The load is constant; each budget caps the share of its energy that may be curtailed.
     The table also says when the curtailed hours fall (local month and hour)."""
     budgets = tuple(budget) if budget else DEFAULT_BUDGETS
+    at_cost = None
     if demand is None:
-        dataset, base = dispatched(path)
+        dataset, base = dispatched(path, cost_cap)
         result = zone_headroom(base, budgets)
-        title = f"Curtailment-enabled headroom — {dataset.info.name} (spare capacity from dispatch)"
+        at_cost = zone_headroom(base, budgets, kind="at_cost")
+        title = (
+            f"Curtailment-enabled headroom — {dataset.info.name} (spare capacity from "
+            "dispatch), physical"
+        )
+        cost_title = f"Curtailment-enabled headroom — {dataset.info.name}, {_cost_title(base)}"
     else:
         frame = read_demand(demand)
         zones = {region: US_BA_TIMEZONES.get(region, timezone) for region in frame.columns}
@@ -169,20 +200,28 @@ def headroom_command(
         result = history.table
         title = f"Curtailment-enabled headroom — {Path(demand).name} (seasonal peak thresholds)"
     print_headroom(result, title, console)
+    if at_cost is not None:
+        print_headroom(at_cost, cost_title, console)
     if demand is not None:
         console.print(thresholds_table(history, rules))
     if out is not None:
-        write_headroom_csv(result, out)
+        write_headroom_csv(result, out, at_cost)
         console.print(f"[green]wrote[/] {out}")
 
 
-def _ranking_with_prices(dataset: Dataset, ranks: Sequence[SiteRank], budget: float) -> Table:
-    """The ranking with each site's price read from a dispatch with its load added."""
+def _ranking_with_prices(
+    dataset: Dataset, base: DispatchResult, ranks: Sequence[SiteRank], budget: float
+) -> Table:
+    """The ranking with each site's price read from a dispatch with its load added (reusing
+    `base`, the dispatch without it)."""
     from surplus.dispatch import dispatch
     from surplus.economics.siting import prices_with_load, with_load_prices
 
+    def run(data: Dataset, loads: Sequence[FlexibleLoad]) -> DispatchResult:
+        return dispatch(data, loads, base=base)
+
     with progress_bar("siting prices with the load") as progress:
-        prices = prices_with_load(dataset, ranks, dispatch, progress)
+        prices = prices_with_load(dataset, ranks, run, progress)
     return frame_table(
         with_load_prices(ranking_frame(ranks), prices),
         f"Candidate sites, ranked at a {budget:.2%} budget (price: zone marginal cost with the "
@@ -229,6 +268,7 @@ def sites_command(
         Path | None,
         typer.Option("--out", help="Write the zone headroom table as CSV.", show_default=False),
     ] = None,
+    cost_cap: CostCapOption = None,
 ) -> None:
     """Rank candidate sites by headroom and price; test the named sites together.
 
@@ -237,27 +277,41 @@ def sites_command(
     named sites together and compared with each site alone."""
     if total_mw <= 0:
         raise HeadroomError(f"--total-mw must be above 0, got {total_mw}")
-    dataset, base = dispatched(path)
+    dataset, base = dispatched(path, cost_cap)
     names = site or [p for p in NAMED_PLANTS if p in dataset.plants.index]
     joint_sites = split_load(dataset, names, total_mw) if names else ()
     with progress_bar("joint dispatch with the new loads") as progress:
 
-        def run(data: Dataset, flexible_loads: Sequence[FlexibleLoad] = ()) -> DispatchResult:
+        def run(
+            data: Dataset,
+            flexible_loads: Sequence[FlexibleLoad] = (),
+            base: DispatchResult | None = None,
+        ) -> DispatchResult:
             from surplus.dispatch import dispatch
 
-            return dispatch(data, flexible_loads, progress=progress)
+            return dispatch(data, flexible_loads, progress=progress, base=base)
 
         report = assess_siting(dataset, base, joint_sites, budget, value_pkr_per_mwh=value, run=run)
-    print_headroom(report.zones, f"Curtailment-enabled headroom — {dataset.info.name}", console)
-    console.print(_ranking_with_prices(dataset, report.ranks, budget))
-    if report.joint is not None:
+    name = dataset.info.name
+    print_headroom(report.zones, f"Curtailment-enabled headroom — {name}, physical", console)
+    if report.zones_at_cost is not None:
+        print_headroom(
+            report.zones_at_cost,
+            f"Curtailment-enabled headroom — {name}, {_cost_title(base)}",
+            console,
+        )
+    console.print(_ranking_with_prices(dataset, base, report.ranks, budget))
+    for answer in (report.joint, report.joint_at_cost):
+        if answer is None:
+            continue
+        kind = "physical" if answer.kind == "physical" else _cost_title(base)
         console.print(
             joint_table(
-                report.joint,
-                "Named sites: each alone (independent) and all together (joint dispatch)",
+                answer,
+                f"Named sites: each alone (independent) and all together (joint dispatch), {kind}",
             )
         )
-        console.print(joint_verdict(report.joint))
+        console.print(joint_verdict(answer))
     if out is not None:
-        write_headroom_csv(report.zones, out)
+        write_headroom_csv(report.zones, out, report.zones_at_cost)
         console.print(f"[green]wrote[/] {out}")

@@ -78,16 +78,23 @@ class SiteRank:
     budget: float
     headroom_mw: float
     price_pkr_per_mwh: float
-    """Zone price weighted by the load served, for a load of `headroom_mw` (before it is added)."""
+    """Zone price weighted by the load served, for a load of `headroom_mw` (before it is
+    added); NaN when nothing would be served."""
     curtailment: CurtailmentStats
     season: str
+    firm_at_cost_mw: float = 0.0
+    """Firm headroom counting only energy within the cost cap."""
+    headroom_at_cost_mw: float = 0.0
+    """Headroom at `budget`, counting only energy within the cost cap."""
 
 
 def rank_sites(
     result: DispatchResult, sites: Sequence[Site], budget: float = 0.005
 ) -> tuple[SiteRank, ...]:
-    """Sites by curtailment-enabled headroom at `budget`, then by firm headroom."""
+    """Sites by curtailment-enabled headroom at `budget`, then by firm headroom; each with
+    its physical figures and those at the cost cap."""
     table = zone_headroom(result, (0.0, budget))
+    at_cost = zone_headroom(result, (0.0, budget), kind="at_cost")
     spare = result.spare_mw.sort_index()
     price = result.price_pkr_per_mwh.reindex(spare.index)
     ranks = []
@@ -106,6 +113,8 @@ def rank_sites(
                 price_pkr_per_mwh=served_weighted_price(price[site.zone].to_numpy(), served),
                 curtailment=flexible.curtailment,
                 season=busiest_season(flexible.curtailment),
+                firm_at_cost_mw=at_cost.get(site.zone, 0.0).headroom_mw,
+                headroom_at_cost_mw=at_cost.get(site.zone, budget).headroom_mw,
             )
         )
     return tuple(sorted(ranks, key=lambda r: (-r.headroom_mw, -r.firm_mw, r.site.name)))

@@ -28,6 +28,10 @@ class SitingReport:
     joint: JointAnswer | None
     rate_curves: pd.DataFrame
     """Curtailment rate, loads (MW) × zones."""
+    zones_at_cost: HeadroomTable | None = None
+    """Zone headroom counting only energy within the cost cap."""
+    joint_at_cost: JointAnswer | None = None
+    cost_cap_pkr_per_mwh: float = float("inf")
 
 
 def assess_siting(
@@ -40,8 +44,9 @@ def assess_siting(
     run: Callable[..., DispatchResult] | None = None,
 ) -> SitingReport:
     """Rank every zone, the named plants and any plant among `joint_sites`; answer the joint
-    question when sites are given."""
+    question when sites are given, physically and at the dispatch's cost cap."""
     zones = zone_headroom(base, budgets)
+    zones_at_cost = zone_headroom(base, budgets, kind="at_cost")
     candidates = list(candidate_sites(dataset, NAMED_PLANTS))
     known = {site.name for site in candidates}
     candidates += [
@@ -50,11 +55,19 @@ def assess_siting(
         if s.kind == "plant" and s.name not in known
     ]
     ranks = rank_sites(base, candidates, budget)
-    joint = (
-        joint_curtailment(dataset, base, joint_sites, value_pkr_per_mwh, run)
-        if joint_sites
-        else None
-    )
+    joint = joint_at_cost = None
+    if joint_sites:
+        joint = joint_curtailment(dataset, base, joint_sites, value_pkr_per_mwh, run)
+        joint_at_cost = joint_curtailment(dataset, base, joint_sites, None, run, "at_cost")
     largest = max([z.headroom_mw for z in zones.items] + [s.load_mw for s in joint_sites] + [1.0])
     curves = zone_rate_curves(base, 1.5 * largest)
-    return SitingReport(dataset.info.name, zones, ranks, joint, curves)
+    return SitingReport(
+        dataset.info.name,
+        zones,
+        ranks,
+        joint,
+        curves,
+        zones_at_cost,
+        joint_at_cost,
+        base.cost_cap_pkr_per_mwh,
+    )

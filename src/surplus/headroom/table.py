@@ -73,9 +73,18 @@ def print_headroom(result: HeadroomTable, title: str, console: Console) -> None:
     console.print(rich_table(result, title))
 
 
-def write_headroom_csv(result: HeadroomTable, path: Path) -> None:
-    """One row per region and budget (budget as a fraction: 0.005 for 0.5 %)."""
-    result.to_frame().to_csv(path, index=False, float_format="%.10g")
+def write_headroom_csv(
+    result: HeadroomTable, path: Path, at_cost: HeadroomTable | None = None
+) -> None:
+    """One row per region and budget (budget as a fraction: 0.005 for 0.5 %); with
+    `at_cost`, a `kind` column (`physical`, `at_cost`) and that table's rows after."""
+    frame = result.to_frame()
+    if at_cost is not None:
+        frame = pd.concat(
+            [frame.assign(kind="physical"), at_cost.to_frame().assign(kind="at_cost")],
+            ignore_index=True,
+        )
+    frame.to_csv(path, index=False, float_format="%.10g")
 
 
 def _when(stats: CurtailmentStats) -> tuple[str, str]:
@@ -97,6 +106,8 @@ def ranking_frame(ranks: Sequence[SiteRank]) -> pd.DataFrame:
                 "zone": rank.site.zone,
                 "firm_mw": rank.firm_mw,
                 "headroom_mw": rank.headroom_mw,
+                "firm_at_cost_mw": rank.firm_at_cost_mw,
+                "headroom_at_cost_mw": rank.headroom_at_cost_mw,
                 "price_pkr_per_mwh": rank.price_pkr_per_mwh,
                 "curtailed_hours_per_year": rank.curtailment.curtailed_hours_per_year,
                 "season": rank.season,

@@ -8,11 +8,13 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from surplus import __version__
+import numpy as np
+
+from surplus import __version__, strict_json
+from surplus.grid.model import ReserveRegion
 from surplus.report.figures import all_figures
 from surplus.report.html import Section, render_report
-from surplus.report.strict_json import dumps_strict
-from surplus.report.summary import Assessment
+from surplus.report.summary import Assessment, penalised_summary
 
 if TYPE_CHECKING:
     from surplus.sensitivity import AppliedChange
@@ -29,28 +31,68 @@ def assumptions(assessment: Assessment) -> list[str]:
         floors.append(f"{reserve.share_of_demand:.1%} of the hour's demand")
     if reserve.min_mw:
         floors.append(f"{reserve.min_mw:,.0f} MW")
+    regions = assessment.dataset.reserve_regions()
+    required = [r for r in regions if r.largest_unit or r.share_of_demand or r.min_mw]
+    reserve_text = (
+        f"A reserve of the largest of {', '.join(floors) or 'nothing'} is held back every "
+        "hour across the system"
+        if not reserve.regions
+        else "Each reserve region holds its own reserve every hour ("
+        + "; ".join(_region_rule(assessment, r) for r in required)
+        + "); zones in no region hold none of their own"
+    )
+    limits = assessment.dataset.fuel_limits
+    fuels = sorted(set(limits["fuel"].astype(str))) if len(limits) else []
+    cap = assessment.result.cost_cap_pkr_per_mwh
     return [
         f"Dataset: {info.name}, local year {info.year} ({info.timezone}), read from {info.path}.",
         "Economic dispatch, hour by hour: least variable cost plus the value of lost load "
         f"({info.value_of_lost_load_per_mwh:,.0f} {info.currency}/MWh) times unserved energy.",
         "Transmission is a transport model: each corridor has a limit in each direction, with "
         "no losses and no loop flows (no DC power flow); lines inside a zone are not limits.",
-        f"A system reserve of the largest of {', '.join(floors) or 'nothing'} is held back "
-        "every hour from plants that can provide it; the reserve may sit in any zone.",
+        f"{reserve_text}. Reserve counts only where it can be delivered: from plants inside "
+        "the region, or from outside it within the unused room of the corridors in between; "
+        f"and only if it responds within {reserve.response_minutes:g} minutes: quick-start "
+        "plants (reservoir hydro, engines) with all their unused capacity, slower ones "
+        "(steam, coal, combined cycle) with the spinning headroom of their running output "
+        "only, so a cold plant holds none.",
         "Plant output is at most capacity × the hourly availability profile (outages, water, "
-        "wind, sun); must-run shares are forced on; reservoir hydro keeps to monthly budgets.",
+        "wind, sun); reservoir hydro keeps to monthly budgets"
+        + (f"; {', '.join(fuels)} keep to monthly fuel limits" if fuels else "")
+        + f"; must-run output may be spilled at {assessment.dataset.spill_penalty_per_mwh:,.0f} "
+        f"{info.currency}/MWh when nothing can take it.",
         "Spare capacity of a zone is the most additional load that zone alone could take that "
         "hour without shedding anyone, breaching a corridor limit or the reserve. Zones share "
-        "plants, corridors and the reserve, so their spare capacities do not add up.",
+        "plants, corridors and the reserve, so their spare capacities do not add up. "
+        + (
+            f"At a cost, only energy made at a marginal cost of at most {cap:,.0f} "
+            f"{info.currency}/MWh counts (the programme's tariff net of network charge and "
+            "losses)."
+            if np.isfinite(cap)
+            else "No cost cap is declared, so spare capacity at a cost equals physical."
+        ),
         "Variable costs are fuel and variable O&M only; capacity payments are sunk and do not "
         "change the dispatch.",
         "Demand is energy served: load-shedding for revenue reasons (distribution companies "
-        "cutting high-loss feeders) is not in it, and consumers are shed here only when supply "
-        "or transmission is short, so the model's unserved energy is far below the outages "
-        "Pakistan reports. The calibration section asks the programme's question again with "
-        "the suppressed demand added (an estimate from published feeder counts).",
+        "cutting high-loss feeders) is not in it, and consumers are shed here only when "
+        "supply, transmission or the reserve is short, so the model's unserved energy is far "
+        "below the outages Pakistan reports. The calibration section asks the programme's "
+        "question again with the suppressed demand added (an estimate from published feeder "
+        "counts).",
         f"Produced by surplus {__version__}.",
     ]
+
+
+def _region_rule(assessment: Assessment, region: ReserveRegion) -> str:
+    parts = []
+    if region.largest_unit:
+        largest = assessment.dataset.largest_unit_mw(region.zones)
+        parts.append(f"its largest unit ({largest:,.0f} MW)")
+    if region.share_of_demand:
+        parts.append(f"{region.share_of_demand:.1%} of its demand")
+    if region.min_mw:
+        parts.append(f"{region.min_mw:,.0f} MW")
+    return f"{region.name}: the largest of " + ", ".join(parts)
 
 
 def changes_section(changes: Sequence[AppliedChange]) -> Section:
@@ -106,8 +148,22 @@ def dispatch_sections(
             ),
         ),
     ]
+    sections.append(_penalised_section(assessment))
     sections += [Section(title, figures=(figure,)) for title, figure in all_figures(assessment)]
     return sections
+
+
+def _penalised_section(assessment: Assessment) -> Section:
+    table = penalised_summary(assessment.result)
+    paragraph = (
+        "Every hour in which load is shed, must-run output is spilled or a region runs short "
+        "of reserve, by place, with its most frequent cause; summary.json lists each "
+        "zone-hour with its own."
+        if not table.empty
+        else "No hour sheds load, spills must-run output or runs short of reserve."
+    )
+    tables = (("Penalised hours", table),) if not table.empty else ()
+    return Section("Penalised hours", paragraphs=(paragraph,), tables=tables)
 
 
 def write_outputs(
@@ -127,7 +183,7 @@ def write_outputs(
         **{key: value for section in extra or [] for key, value in section.data.items()},
     }
     json_path = out / "summary.json"
-    json_path.write_text(dumps_strict(summary), encoding="utf-8")
+    json_path.write_text(strict_json.dumps(summary), encoding="utf-8")
     info = assessment.dataset.info
     changed = f" · {len(changes)} change(s) from the base" if changes else ""
     page = render_report(

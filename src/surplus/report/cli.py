@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -20,7 +21,7 @@ PROGRAMME_MW = 2000.0
 """The first phase of the programme: 2,000 MW at the three named coal plants."""
 
 if TYPE_CHECKING:
-    from surplus.dispatch import DispatchResult
+    from surplus.dispatch import DispatchResult, FlexibleLoad
     from surplus.headroom.joint import JointAnswer
     from surplus.headroom.sites import Site
     from surplus.report.calibration_section import SheddingComparison
@@ -40,8 +41,8 @@ def assess(
         typer.Option(
             "--set",
             help="KEY=VALUE: a change from the base dataset, e.g. corridor.southern_ring=70%, "
-            "demand=+15%, hydro=80%, plant.k2=out, load_shedding=on (repeatable; keys in "
-            "docs/sensitivities.md).",
+            "demand=+15%, hydro=80%, plant.k2=out, fuel_limit.rlng=80%, reserve.regions=off, "
+            "load_shedding=on (repeatable; keys in docs/sensitivities.md).",
         ),
     ] = None,
     scenario: Annotated[
@@ -82,6 +83,7 @@ def assess(
         result = dispatch(dataset, progress=progress)
     assessment = summarise(dataset, result)
     _print_summary(assessment)
+    _print_penalised(result)
     sites = _programme_sites(dataset)
     headroom, joint = _headroom(dataset, result, sites, priced=siting_prices)
     sections = [headroom]
@@ -120,6 +122,17 @@ def _print_summary(assessment: Assessment) -> None:
     )
 
 
+def _print_penalised(result: DispatchResult) -> None:
+    """Penalised hours, counted by kind and place, with the most frequent cause."""
+    from surplus.report.summary import penalised_summary
+
+    table = penalised_summary(result)
+    if table.empty:
+        console.print("no hour sheds load, spills must-run output or runs short of reserve")
+        return
+    print_frame(table, "Penalised hours (each with its cause in summary.json)", digits=1)
+
+
 def _settings(scenario: Path | None, texts: list[str]) -> list[Setting]:
     """The scenario file's settings, then each --set (so --set overrides the file)."""
     given = list(read_scenario(scenario)) if scenario is not None else []
@@ -149,12 +162,17 @@ def _headroom(
     with progress_bar("headroom") as progress:
         report = assess_siting(dataset, result, sites, budget, run=dispatch)
         progress(1, 1)
-    if report.joint is not None:
-        console.print(joint_verdict(report.joint))
+    for answer in (report.joint, report.joint_at_cost):
+        if answer is not None:
+            console.print(joint_verdict(answer))
     prices = None
     if priced:
+
+        def run(data: Dataset, loads: Sequence[FlexibleLoad]) -> DispatchResult:
+            return dispatch(data, loads, base=result)
+
         with progress_bar("siting prices with the load") as progress:
-            prices = prices_with_load(dataset, report.ranks, dispatch, progress)
+            prices = prices_with_load(dataset, report.ranks, run, progress)
     return headroom_section(report, budget, prices), report.joint
 
 
@@ -218,13 +236,24 @@ def _economics(dataset: Dataset, result: DispatchResult) -> list[Section]:
         def step(_message: str) -> None:
             progress(next(steps), 4)
 
-        study = run_study(dataset, programme, scenario, reuse_base(dispatch, result), progress=step)
+        def run(data: Dataset, loads: Sequence[FlexibleLoad]) -> DispatchResult:
+            return dispatch(data, loads, base=result)
+
+        study = run_study(dataset, programme, scenario, reuse_base(run, result), progress=step)
     return [economics_section(study, dataset.info.timezone)]
 
 
 def _allocation(dataset: Dataset, result: DispatchResult) -> list[Section]:
-    from surplus.allocation import allocate, grid_capacity, known_sites, read_applications
+    from surplus.allocation import (
+        allocate,
+        at_cost_spares,
+        caps_of,
+        grid_capacity,
+        known_sites,
+        read_applications,
+    )
     from surplus.allocation.cli import sample_applications
+    from surplus.dispatch import dispatch
     from surplus.errors import InputError
     from surplus.report.allocation_section import allocation_section
 
@@ -234,10 +263,17 @@ def _allocation(dataset: Dataset, result: DispatchResult) -> list[Section]:
         err_console.print("[dim]allocation skipped: the sample applications name other sites[/]")
         return []
     with progress_bar("allocation") as progress:
+        caps = caps_of({a.tariff_rule for a in applications})
+        grid = grid_capacity(dataset, result, at_cost_spares(dataset, result, caps))
+
+        def run(data: Dataset, flexible_loads: Sequence[FlexibleLoad] = ()) -> DispatchResult:
+            return dispatch(data, flexible_loads, base=result)
+
         done = allocate(
             applications,
-            grid_capacity(dataset, result),
+            grid,
             dataset,
+            run=run,
             progress=lambda _s, step, total: progress(step, total),
         )
     return [allocation_section(done)]

@@ -18,6 +18,9 @@ SEASON_OF_MONTH = {month: label.split()[0] for label, months in SEASONS for mont
 """Meteorological seasons of the northern hemisphere, by local month."""
 SEASON_ORDER = [label.split()[0] for label, _ in SEASONS]
 SPARE_THRESHOLDS_MW = (500, 1000, 2000)
+EVENTS_LISTED = 500
+"""summary.json lists at most this many penalised zone-hours (the first ones); the counts
+cover them all."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,8 @@ class Assessment:
     utilisation_by_fuel: pd.DataFrame
     named_plants: pd.DataFrame
     corridor_congestion: pd.DataFrame
+    spare_at_cost_by_zone_season_gwh: pd.DataFrame | None = None
+    """As `spare_by_zone_season_gwh`, counting only energy within the cost cap."""
 
     def to_json(self) -> dict[str, object]:
         """The summary as plain JSON values (used for summary.json)."""
@@ -53,6 +58,17 @@ class Assessment:
             "utilisation_by_fuel": _nested(self.utilisation_by_fuel),
             "named_plants": _nested(self.named_plants),
             "corridor_congestion": _nested(self.corridor_congestion),
+            "spare_energy_at_cost_gwh_by_zone_and_season": _nested(
+                self.spare_at_cost_by_zone_season_gwh
+                if self.spare_at_cost_by_zone_season_gwh is not None
+                else pd.DataFrame()
+            ),
+            "cost_cap_pkr_per_mwh": self.result.cost_cap_pkr_per_mwh,
+            "penalised_hours": _records(penalised_summary(self.result).reset_index()),
+            "penalised_zone_hours": {
+                "count": len(self.result.events),
+                "listed": _records(self.result.events.head(EVENTS_LISTED)),
+            },
         }
 
 
@@ -67,6 +83,36 @@ def _nested(frame: pd.DataFrame) -> dict[str, dict[str, object]]:
         str(row): {str(col): _plain(v) for col, v in values.items()}
         for row, values in frame.to_dict(orient="index").items()
     }
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    return [
+        {
+            str(k): v.isoformat() if isinstance(v, pd.Timestamp) else _plain(v)
+            for k, v in row.items()
+        }
+        for row in frame.to_dict(orient="records")
+    ]
+
+
+def penalised_summary(result: DispatchResult) -> pd.DataFrame:
+    """Penalised hours by kind (`unserved`, `spill`, `reserve_shortfall`, the index) and
+    place (`where`): how many hours, how much energy, the first hour and the most frequent
+    cause."""
+    events = result.events
+    columns = ["where", "hours", "mwh", "first_hour_utc", "cause"]
+    if events.empty:
+        return pd.DataFrame(columns=columns, index=pd.Index([], name="kind"))
+    grouped = events.groupby(["kind", "where"], sort=True)
+    table = pd.DataFrame(
+        {
+            "hours": grouped.size(),
+            "mwh": grouped["mw"].sum(),
+            "first_hour_utc": grouped["timestamp"].min().map(lambda t: f"{t:%Y-%m-%d %H:%M}"),
+            "cause": grouped["cause"].agg(lambda causes: causes.mode().iloc[0]),
+        }
+    )
+    return table.reset_index(level="where")[columns]
 
 
 def _local_month(dataset: Dataset) -> np.ndarray:
@@ -116,6 +162,9 @@ def summarise(dataset: Dataset, result: DispatchResult) -> Assessment:
         }
     )
     hours = len(spare)
+    at_cost = (result.spare_at_cost_mw.groupby(season).sum() / 1000.0).T
+    at_cost = at_cost.reindex(columns=SEASON_ORDER)
+    at_cost["year"] = at_cost.sum(axis=1)
     totals = pd.Series(
         {
             "hours": hours,
@@ -123,10 +172,23 @@ def summarise(dataset: Dataset, result: DispatchResult) -> Assessment:
             "generation_gwh": float(result.generation_mw.to_numpy().sum()) / 1000.0,
             "unserved_gwh": float(result.unserved_mw.to_numpy().sum()) / 1000.0,
             "hours_with_unserved": int((result.unserved_mw.sum(axis=1) > 1e-6).sum()),
+            "spilled_gwh": float(result.spill_mw.to_numpy().sum()) / 1000.0,
+            "hours_with_spill": int((result.spill_mw.sum(axis=1) > 1e-6).sum()),
+            "hours_with_reserve_shortfall": int((result.reserve_shortfall_mw > 1e-6).sum()),
             "total_cost_pkr": float(result.objective_pkr),
             "largest_zone_spare_energy_gwh": float(by_season["year"].max()),
         }
     )
     return Assessment(
-        dataset, result, totals, by_season, by_month, thresholds, plants, fuel, named, congestion
+        dataset,
+        result,
+        totals,
+        by_season,
+        by_month,
+        thresholds,
+        plants,
+        fuel,
+        named,
+        congestion,
+        at_cost,
     )

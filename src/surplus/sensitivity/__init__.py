@@ -1,7 +1,8 @@
 """Sensitivities: the changes a planner makes to a dataset before dispatching it.
 
 "What if the southern ring carries 70 %?", "demand +15 %?", "a dry year?", "K-2 out?",
-"with the demand load-shedding suppresses?" Each is a setting `KEY=VALUE`, given with
+"with the demand load-shedding suppresses?", "LNG cargoes cut by a fifth?", "reserve as one
+system-wide pool?" Each is a setting `KEY=VALUE`, given with
 `surplus assess --set` or in a scenario TOML file. `resolve_settings` checks every setting
 against the dataset before anything is computed (one line per bad setting, naming the key and
 what it accepts); `apply_changes` is a pure function dataset → dataset that also returns one

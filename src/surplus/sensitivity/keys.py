@@ -17,7 +17,7 @@ import pandas as pd
 
 from surplus.grid.budgets import monthly_hydro_budgets_mwh
 from surplus.grid.model import Dataset
-from surplus.sensitivity import load_shedding
+from surplus.sensitivity import load_shedding, rules
 from surplus.sensitivity.values import (
     Hours,
     Megawatts,
@@ -25,8 +25,10 @@ from surplus.sensitivity.values import (
     Value,
     Word,
     describe_share,
+    parse_energy,
     parse_hours,
     parse_megawatts,
+    parse_minutes,
     parse_share,
 )
 
@@ -46,6 +48,9 @@ class Key:
     """The names `<noun>` may take in a dataset (None for a key without a placeholder)."""
     check: Callable[[Dataset], None] | None = None
     """For a key that applies only to some datasets: raises a clear `InputError` otherwise."""
+    fits: Callable[[Dataset, tuple[str, ...], Value], str | None] | None = None
+    """For a value that suits only some names: what is expected when it does not (None when
+    it fits)."""
 
     @property
     def noun(self) -> str:
@@ -85,6 +90,21 @@ def read_derating(text: str) -> Value | None:
     if isinstance(share, Share):
         return share if share.factor <= 1 else None
     return parse_megawatts(text)
+
+
+def read_fuel_limit(text: str) -> Value | None:
+    if text.strip().lower() in ("off", "none"):
+        return Word("off")
+    return read_share(text) or parse_energy(text)
+
+
+def read_on_off(text: str) -> Value | None:
+    word = text.strip().lower()
+    if word in ("on", "true", "yes"):
+        return Word("on")
+    if word in ("off", "false", "no"):
+        return Word("off")
+    return None
 
 
 def read_switch(text: str) -> Value | None:
@@ -299,6 +319,26 @@ KEYS: tuple[Key, ...] = (
     Key("plant.<plant>", "out, P% of its availability (≤ 100%), or at most MW (500)",
         "An outage or derating of an operating plant, every hour of the year.",
         read_derating, derate_plant, operating_names),
+    Key("fuel_limit.<fuel>",
+        f"{SHARE} of its monthly limits, an energy every month (1500GWh), or off",
+        "The most electricity a fuel's plants may make each month: the dataset's limits "
+        "scaled, one limit for every month, or none.",
+        read_fuel_limit, rules.change_fuel_limit, rules.burnt_fuels,
+        fits=rules.fuel_limit_fits),
+    Key("reserve", SHARE,
+        "Every reserve region's requirement, every hour (each of its floors scaled).",
+        read_share, rules.change_reserve),
+    Key("reserve.response_minutes", "minutes (30)",
+        "How fast reserve must respond: plants starting within it count all their unused "
+        "capacity, slower ones only their spinning headroom.",
+        parse_minutes, rules.change_response),
+    Key("reserve.regions", "off (one system-wide pool) or on",
+        "Off: one system-wide requirement under the dataset's top-level floors, deliverable "
+        "from any zone, instead of each region's own.",
+        read_on_off, rules.change_regions),
+    Key("reserve.<region>", f"{SHARE}, or MW every hour (1500)",
+        "One reserve region's requirement (`system` when none is declared): scaled, or set.",
+        read_share_or_mw, rules.change_reserve, rules.reserve_region_names),
     Key("load_shedding", "on (10 h a day, the published threshold), off, or hours a day (14)",
         "Add the demand that feeder load-shedding suppresses, from the published per-DISCO "
         "feeder counts (Pakistan zones only).", read_switch, add_load_shedding,

@@ -139,6 +139,9 @@ def _resolve_one(dataset: Dataset, setting: Setting) -> Change:
     value = key.read(setting.value)
     if value is None:
         raise InputError(Problem(where, None, None, key.accepts, repr(setting.value)))
+    misfit = key.fits(dataset, targets, value) if key.fits is not None else None
+    if misfit is not None:
+        raise InputError(Problem(where, None, None, misfit, repr(setting.value)))
     return Change(setting, key, targets, value)
 
 

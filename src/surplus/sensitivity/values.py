@@ -1,9 +1,11 @@
 """What a setting's value may say, read once at the edge.
 
-Three shapes, the same for every key that takes them:
+The same shapes for every key that takes them:
 
 - a **share of the base**: `70%` (70 % of the base figure); a **change**: `+15%`, `-10%`;
 - **megawatts**: `800` or `800MW`;
+- **energy** with its unit: `1500GWh`, `1.5TWh`, `900000MWh`;
+- **minutes**: `30` or `30min`;
 - a **word**: `out`, `on`, `off`.
 
 An unsigned percentage is always a share of the base and a signed one always a change, so
@@ -19,6 +21,9 @@ from dataclasses import dataclass
 _SHARE = re.compile(r"^([+-]?)(\d+(?:\.\d*)?|\.\d+)\s*%$")
 _MW = re.compile(r"^(\d+(?:\.\d*)?|\.\d+)\s*(?:mw)?$", re.IGNORECASE)
 _HOURS = re.compile(r"^(\d+(?:\.\d*)?|\.\d+)\s*h?$", re.IGNORECASE)
+_ENERGY = re.compile(r"^(\d+(?:\.\d*)?|\.\d+)\s*(mwh|gwh|twh)$", re.IGNORECASE)
+_MINUTES = re.compile(r"^(\d+(?:\.\d*)?|\.\d+)\s*(?:min|minutes?)?$", re.IGNORECASE)
+_MWH_PER = {"mwh": 1.0, "gwh": 1e3, "twh": 1e6}
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,17 @@ class Hours:
     hours_per_day: float
 
 
-Value = Share | Megawatts | Word | Hours
+@dataclass(frozen=True)
+class Energy:
+    mwh: float
+
+
+@dataclass(frozen=True)
+class Minutes:
+    minutes: float
+
+
+Value = Share | Megawatts | Word | Hours | Energy | Minutes
 
 
 def parse_share(text: str) -> Share | None:
@@ -78,6 +93,32 @@ def parse_hours(text: str) -> Hours | None:
         return None
     hours = float(match.group(1))
     return Hours(hours) if 0 <= hours <= 24 else None
+
+
+def parse_energy(text: str) -> Energy | None:
+    """`1500GWh` → 1,500,000 MWh (MWh, GWh or TWh, the unit required); None otherwise.
+
+    >>> parse_energy("1500 GWh"), parse_energy("1.5TWh"), parse_energy("1500")
+    (Energy(mwh=1500000.0), Energy(mwh=1500000.0), None)
+    """
+    match = _ENERGY.match(text.strip())
+    if not match:
+        return None
+    value = float(match.group(1)) * _MWH_PER[match.group(2).lower()]
+    return Energy(value) if math.isfinite(value) else None
+
+
+def parse_minutes(text: str) -> Minutes | None:
+    """`30` or `30min` → 30 minutes; None otherwise.
+
+    >>> parse_minutes("30min"), parse_minutes("2 h")
+    (Minutes(minutes=30.0), None)
+    """
+    match = _MINUTES.match(text.strip())
+    if not match:
+        return None
+    value = float(match.group(1))
+    return Minutes(value) if math.isfinite(value) else None
 
 
 def describe_share(share: Share) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -11,6 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from surplus import strict_json
 from surplus.simulation.summary import SimSummary
 from surplus.simulation.world import SimResult
 
@@ -99,7 +99,9 @@ def _tz(result: SimResult) -> ZoneInfo:
 
 def write_report(result: SimResult, summary: SimSummary, out: Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
-    (out / "summary.json").write_text(json.dumps(summary.facts, indent=2, default=str) + "\n")
+    (out / "summary.json").write_text(
+        strict_json.dumps(summary.facts, default=str) + "\n", encoding="utf-8"
+    )
     summary.orders.to_csv(out / "orders.csv", index=False)
     summary.sites.to_csv(out / "sites.csv")
     summary.zones.to_csv(out / "zones.csv")
@@ -113,7 +115,9 @@ def write_report(result: SimResult, summary: SimSummary, out: Path) -> Path:
         summary.zones.round(2).to_html(),
         "<h2>Sites</h2>",
         summary.sites.round(2).to_html(),
-        "<h2>Facts</h2><pre>" + html.escape(json.dumps(summary.facts, indent=2)) + "</pre>",
+        "<h2>Facts</h2><pre>"
+        + html.escape(strict_json.dumps(summary.facts, default=str))
+        + "</pre>",
     ]
     figures = [zone_figure(result), site_figure(result), timing_figure(summary)]
     body = "\n".join(parts) + "\n".join(
