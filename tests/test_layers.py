@@ -15,6 +15,7 @@ import surplus
 
 COMPUTING = (
     "grid", "dispatch", "headroom", "loads", "economics", "sensitivity", "allocation", "contracts",
+    "study",
 )  # fmt: skip
 # The controller's pure core: decided, planned and judged without the network or a database.
 PURE_CONTROL = (
@@ -108,7 +109,9 @@ def test_settlements_pure_core_imports_no_service_code(module: str) -> None:
     assert [n for n in inside if n not in own and not n.startswith(allowed)] == []
 
 
-@pytest.mark.parametrize("package", ("control", "agent", "simulation", "dashboard", "settlement"))
+@pytest.mark.parametrize(
+    "package", ("control", "agent", "simulation", "dashboard", "settlement", "scenarios")
+)
 def test_operations_packages_list_their_public_names(package: str) -> None:
     module = importlib.import_module(f"surplus.{package}")
     names = list(module.__all__)
@@ -298,3 +301,64 @@ def test_migrations_import_no_live_code() -> None:
     }
     assert found == {}
     assert len(list(versions.glob("*.py"))) >= 4
+
+
+# The planning wing in a line, with no back-references: the stages that assemble the pipeline
+# (study, then scenarios) and the report that presents it are read by no planning package;
+# the study never reads the scenarios or the report, and the scenarios never read the report.
+# A package's `cli.py` is its shell at the edge (parse, call the study, print), so it may.
+PLANNING_LINE = ("grid", "sensitivity", "dispatch", "headroom", "loads", "economics", "allocation")
+ASSEMBLERS = ("study", "scenarios", "report")
+ABOVE_STUDY = {"study": ("scenarios", "report"), "scenarios": ("report",)}
+LIBRARY_MODULES = {"study": ("inputs.py", "run.py", "result.py", "shedding.py")}
+
+
+def _surplus_imports(package: str) -> dict[str, list[str]]:
+    """Per module of `package`: the surplus packages it imports (at any depth)."""
+    return {
+        str(path.relative_to(Path(surplus.__file__).parent)): sorted(
+            {
+                name.split(".")[1]
+                for name in imported_modules(path.read_text(encoding="utf-8"))
+                if name.startswith("surplus.") and name.count(".") >= 1
+            }
+        )
+        for path in _modules(package)
+        if path.name != "cli.py"
+    }
+
+
+@pytest.mark.parametrize("package", PLANNING_LINE)
+def test_planning_packages_never_import_the_stages_that_assemble_them(package: str) -> None:
+    found = {
+        module: bad
+        for module, names in _surplus_imports(package).items()
+        if (bad := [n for n in names if n in ASSEMBLERS])
+    }
+    assert found == {}
+
+
+@pytest.mark.parametrize("package", sorted(ABOVE_STUDY))
+def test_the_study_and_scenarios_never_reach_back_up(package: str) -> None:
+    found = {
+        module: bad
+        for module, names in _surplus_imports(package).items()
+        if (bad := [n for n in names if n in ABOVE_STUDY[package]])
+    }
+    assert found == {}
+    assert forbidden_imports_in(package) == {}
+    present = {p.name for p in _modules(package)}
+    assert set(LIBRARY_MODULES.get(package, ())) <= present
+
+
+def forbidden_imports_in(package: str) -> dict[str, list[str]]:
+    return {
+        str(path.relative_to(Path(surplus.__file__).parent)): bad
+        for path in _modules(package)
+        if (bad := forbidden_imports(path.read_text(encoding="utf-8")))
+    }
+
+
+def test_the_layer_walker_sees_a_back_reference() -> None:
+    source = "def f():\n    from surplus.study import run_study\n"
+    assert [n.split(".")[1] for n in imported_modules(source)] == ["study"]

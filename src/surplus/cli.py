@@ -12,6 +12,7 @@ from surplus.economics.cli import economics_command
 from surplus.grid.cli import data_app
 from surplus.headroom.cli import headroom_command, sites_command
 from surplus.report.cli import assess
+from surplus.scenarios.cli import scenarios_app
 from surplus.server.cli import serve
 from surplus.settlement.cli import settle_app
 from surplus.simulation.cli import simulate_command
@@ -36,6 +37,7 @@ app.add_typer(control_app, name="control")
 app.command("agent")(agent_command)
 app.command("simulate")(simulate_command)
 app.add_typer(settle_app, name="settle")
+app.add_typer(scenarios_app, name="scenarios")
 
 
 def main() -> None:

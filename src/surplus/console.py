@@ -75,6 +75,28 @@ def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
         yield update
 
 
+@contextmanager
+def stage_bars() -> Iterator[Callable[[str, int, int], None]]:
+    """Rich progress bars, one per stage, each opened when its stage first reports; handed
+    out as a `progress(stage, done, total)` callback (total 0: not known yet)."""
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=False,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=None)
+            bar.update(tasks[stage], completed=done, total=total or None)
+
+        yield update
+
+
 def frame_table(frame: Any, title: str = "", digits: int = 0) -> Any:
     """A pandas frame as a rich table: numbers right-aligned with thousands separators."""
     from rich.table import Table

@@ -12,21 +12,13 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
-from surplus.console import console, err_console, fails_cleanly, print_frame
+from surplus.console import console, fails_cleanly, print_frame, stage_bars
 from surplus.economics.assess import Assumptions
 from surplus.economics.catalogue import PROGRAMME
 from surplus.economics.compare import Comparison
-from surplus.economics.programme import default_programme
 from surplus.economics.reserve import ReservePolicy
-from surplus.economics.study import run_study
 from surplus.errors import InputError, Problem
-from surplus.grid.model import Dataset
-from surplus.loads.bitcoin import (
-    BitcoinScenario,
-    constant_scenario,
-    scenario_from_csv,
-    stochastic_scenario,
-)
+from surplus.loads.bitcoin import BitcoinScenario
 from surplus.loads.catalogue import BITCOIN
 
 
@@ -39,32 +31,6 @@ def _utc(text: str, option: str) -> pd.Timestamp:
             Problem("options", None, option, "a date or ISO timestamp", text)
         ) from None
     return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-
-
-def _window(dataset: Dataset, start: str | None, end: str | None) -> Dataset:
-    """The dataset cut to [start, end) when either is given."""
-    if not (start or end):
-        return dataset
-    first = _utc(start, "--start") if start else dataset.snapshots[0]
-    last = _utc(end, "--end") if end else dataset.snapshots[-1] + pd.Timedelta(hours=1)
-    cut = dataset.subset(first, last)
-    if len(cut.snapshots) == 0:
-        window = f"{first} to {last}"
-        raise InputError(
-            Problem("options", None, "--start/--end", "a window with hours of the dataset", window)
-        )
-    return cut
-
-
-def _scenario(
-    dataset: Dataset, btc_price: float, btc_csv: Path | None, seed: int | None
-) -> BitcoinScenario:
-    index = dataset.snapshots
-    if btc_csv is not None:
-        return scenario_from_csv(btc_csv, index)
-    if seed is not None:
-        return stochastic_scenario(index, seed, btc_price_usd=btc_price)
-    return constant_scenario(index, btc_price)
 
 
 @fails_cleanly
@@ -115,23 +81,31 @@ def economics_command(
     """Compare Rs 23/kWh, industrial B3 and a dynamic tariff for the 2,000 MW programme.
 
     For each tariff: the subsidy test, the government's position and operators' profit."""
-    from surplus.dispatch import dispatch
-    from surplus.grid.load import load_dataset
+    from surplus.study import BitcoinPath, Programme, Stages, StudyInput, run_study
 
-    dataset = _window(load_dataset(path), start, end)
-    scenario = _scenario(dataset, btc_price, btc_csv, seed)
-    programme = default_programme(dataset.plants, programme_mw, miner_share)
     assumptions = Assumptions(
         reserve=ReservePolicy(reserve_share, reserve_fee), operators_foreign_share=foreign_share
     )
-    study = run_study(
-        dataset,
-        programme,
-        scenario,
-        dispatch,
-        assumptions,
-        progress=lambda message: err_console.print(f"[dim]{message}…[/]"),
+    spec = StudyInput(
+        dataset=path,
+        start=_utc(start, "--start") if start else None,
+        end=_utc(end, "--end") if end else None,
+        programme=Programme(quota_mw=programme_mw, miner_share=miner_share),
+        bitcoin=BitcoinPath(btc_price, seed, btc_csv),
+        assumptions=assumptions,
+        stages=Stages(
+            headroom=False,
+            siting_prices=False,
+            load_shedding=False,
+            economics_required=True,
+            allocation=False,
+        ),
     )
+    with stage_bars() as progress:
+        done = run_study(spec, progress=progress)
+    study = done.economics
+    assert study is not None  # economics_required: the study fails rather than skip it
+    programme, scenario = study.programme, study.scenario
     comparison, profit, reserve = (
         study.comparison,
         study.miner_profit_by_price,

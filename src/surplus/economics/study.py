@@ -15,6 +15,7 @@ from surplus.economics.assess import Assumptions, DispatchFn, DispatchOutput
 from surplus.economics.compare import Comparison, compare_tariffs, default_tariffs
 from surplus.economics.programme import Programme
 from surplus.economics.sweeps import miner_profit_by_price, price_sweep, reserve_table
+from surplus.economics.tariffs import Tariff
 from surplus.grid.model import Dataset
 from surplus.loads.bitcoin import BitcoinScenario
 
@@ -54,13 +55,15 @@ def run_study(
     dispatch: DispatchFn,
     assumptions: Assumptions | None = None,
     progress: Callable[[str], None] | None = None,
+    tariffs: Sequence[Tariff] | None = None,
 ) -> EconomicsStudy:
-    """Dispatch without and with the programme per tariff, then sweep the BTC price."""
+    """Dispatch without and with the programme per tariff (the default three unless
+    `tariffs` names others), then sweep the BTC price."""
     assumptions = assumptions or Assumptions()
     comparison = compare_tariffs(
         dataset,
         programme,
-        default_tariffs(assumptions),
+        default_tariffs(assumptions) if tariffs is None else tariffs,
         scenario,
         dispatch,
         assumptions,

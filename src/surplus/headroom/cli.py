@@ -5,13 +5,12 @@ Register with the main app, e.g. ``app.command("headroom")(headroom_command)``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from surplus.console import console, fails_cleanly, frame_table, progress_bar
+from surplus.console import console, fails_cleanly, frame_table, progress_bar, stage_bars
 from surplus.headroom.assess import DEFAULT_BUDGETS
 from surplus.headroom.demand import (
     DUKE_SEASON_RULES,
@@ -22,8 +21,6 @@ from surplus.headroom.demand import (
 from surplus.headroom.demand_file import EMBEDDED_DEMAND, read_demand
 from surplus.headroom.grid import zone_headroom
 from surplus.headroom.joint import joint_verdict
-from surplus.headroom.sites import NAMED_PLANTS, SiteRank, split_load
-from surplus.headroom.siting import assess_siting
 from surplus.headroom.table import (
     joint_table,
     print_headroom,
@@ -34,9 +31,7 @@ from surplus.headroom.table import (
 from surplus.headroom.timeline import HeadroomError
 
 if TYPE_CHECKING:
-    from rich.table import Table
-
-    from surplus.dispatch import DispatchResult, FlexibleLoad
+    from surplus.dispatch import DispatchResult
     from surplus.grid.model import Dataset
 
 
@@ -209,27 +204,6 @@ def headroom_command(
         console.print(f"[green]wrote[/] {out}")
 
 
-def _ranking_with_prices(
-    dataset: Dataset, base: DispatchResult, ranks: Sequence[SiteRank], budget: float
-) -> Table:
-    """The ranking with each site's price read from a dispatch with its load added (reusing
-    `base`, the dispatch without it)."""
-    from surplus.dispatch import dispatch
-    from surplus.economics.siting import prices_with_load, with_load_prices
-
-    def run(data: Dataset, loads: Sequence[FlexibleLoad]) -> DispatchResult:
-        return dispatch(data, loads, base=base)
-
-    with progress_bar("siting prices with the load") as progress:
-        prices = prices_with_load(dataset, ranks, run, progress)
-    return frame_table(
-        with_load_prices(ranking_frame(ranks), prices),
-        f"Candidate sites, ranked at a {budget:.2%} budget (price: zone marginal cost with the "
-        "site's load added, weighted by the load served; before the load beside it)",
-        digits=1,
-    )
-
-
 @fails_cleanly
 def sites_command(
     path: Annotated[
@@ -275,23 +249,26 @@ def sites_command(
     Every zone and named plant is ranked by firm and flexible headroom, the price of the
     energy it would take and when it would be curtailed; then the new load is served at the
     named sites together and compared with each site alone."""
+    from surplus.economics.siting import with_load_prices
+    from surplus.study import Programme, Stages, StudyInput, run_study
+
     if total_mw <= 0:
         raise HeadroomError(f"--total-mw must be above 0, got {total_mw}")
-    dataset, base = dispatched(path, cost_cap)
-    names = site or [p for p in NAMED_PLANTS if p in dataset.plants.index]
-    joint_sites = split_load(dataset, names, total_mw) if names else ()
-    with progress_bar("joint dispatch with the new loads") as progress:
-
-        def run(
-            data: Dataset,
-            flexible_loads: Sequence[FlexibleLoad] = (),
-            base: DispatchResult | None = None,
-        ) -> DispatchResult:
-            from surplus.dispatch import dispatch
-
-            return dispatch(data, flexible_loads, progress=progress, base=base)
-
-        report = assess_siting(dataset, base, joint_sites, budget, value_pkr_per_mwh=value, run=run)
+    if cost_cap is not None and cost_cap < 0:
+        raise HeadroomError(f"--cost-cap must be at least 0, got {cost_cap:g}")
+    spec = StudyInput(
+        dataset=path,
+        programme=Programme(
+            quota_mw=total_mw, sites=tuple(site) if site else None, value_pkr_per_mwh=value
+        ),
+        ranking_budget=budget,
+        cost_cap_pkr_per_mwh=cost_cap,
+        stages=Stages(load_shedding=False, economics=False, allocation=False),
+    )
+    with stage_bars() as progress:
+        study = run_study(spec, progress=progress)
+    dataset, base, report, prices = study.dataset, study.result, study.siting, study.prices
+    assert report is not None and prices is not None  # the stages asked for
     name = dataset.info.name
     print_headroom(report.zones, f"Curtailment-enabled headroom — {name}, physical", console)
     if report.zones_at_cost is not None:
@@ -300,7 +277,14 @@ def sites_command(
             f"Curtailment-enabled headroom — {name}, {_cost_title(base)}",
             console,
         )
-    console.print(_ranking_with_prices(dataset, base, report.ranks, budget))
+    console.print(
+        frame_table(
+            with_load_prices(ranking_frame(report.ranks), prices),
+            f"Candidate sites, ranked at a {budget:.2%} budget (price: zone marginal cost with "
+            "the site's load added, weighted by the load served; before the load beside it)",
+            digits=1,
+        )
+    )
     for answer in (report.joint, report.joint_at_cost):
         if answer is None:
             continue

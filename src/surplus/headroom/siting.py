@@ -42,9 +42,11 @@ def assess_siting(
     budgets: Sequence[float] = DEFAULT_BUDGETS,
     value_pkr_per_mwh: float | None = None,
     run: Callable[..., DispatchResult] | None = None,
+    at_cost: bool = True,
 ) -> SitingReport:
     """Rank every zone, the named plants and any plant among `joint_sites`; answer the joint
-    question when sites are given, physically and at the dispatch's cost cap."""
+    question when sites are given, physically and (unless `at_cost` is false, which saves
+    a dispatch) at the dispatch's cost cap."""
     zones = zone_headroom(base, budgets)
     zones_at_cost = zone_headroom(base, budgets, kind="at_cost")
     candidates = list(candidate_sites(dataset, NAMED_PLANTS))
@@ -58,7 +60,8 @@ def assess_siting(
     joint = joint_at_cost = None
     if joint_sites:
         joint = joint_curtailment(dataset, base, joint_sites, value_pkr_per_mwh, run)
-        joint_at_cost = joint_curtailment(dataset, base, joint_sites, None, run, "at_cost")
+        if at_cost:
+            joint_at_cost = joint_curtailment(dataset, base, joint_sites, None, run, "at_cost")
     largest = max([z.headroom_mw for z in zones.items] + [s.load_mw for s in joint_sites] + [1.0])
     curves = zone_rate_curves(base, 1.5 * largest)
     return SitingReport(

@@ -244,6 +244,49 @@ def scale_hydro(dataset: Dataset, targets: tuple[str, ...], value: Value) -> tup
     return changed, f"{where} at {describe_share(value)}: {'; '.join(parts)}"
 
 
+def scale_weather(fuel: str) -> Apply:
+    """Every `fuel` plant's availability × factor, at most its capacity: a windier or calmer,
+    sunnier or duller year."""
+
+    def apply(dataset: Dataset, _targets: tuple[str, ...], value: Value) -> tuple[Dataset, str]:
+        assert isinstance(value, Share)
+        plants = [
+            str(p) for p in dataset.operating_plants.index[dataset.operating_plants["fuel"] == fuel]
+        ]
+        if not plants:
+            return dataset, f"{fuel} at {describe_share(value)}: the dataset has no {fuel} plant"
+        before = _available_mwh(dataset, plants)
+        changed = _with_availability(dataset, plants, lambda a: a * value.factor, fuel)
+        after = _available_mwh(changed, plants)
+        return changed, (
+            f"{fuel} at {describe_share(value)}: energy available {_gwh(before)} → {_gwh(after)}"
+        )
+
+    return apply
+
+
+def fuel_names(dataset: Dataset) -> Sequence[str]:
+    return sorted({str(fuel) for fuel in dataset.operating_plants["fuel"]})
+
+
+def scale_fuel_price(
+    dataset: Dataset, targets: tuple[str, ...], value: Value
+) -> tuple[Dataset, str]:
+    """The variable cost (fuel and O&M) of every plant burning the fuel × factor."""
+    assert isinstance(value, Share)
+    (fuel,) = targets
+    table = dataset.plants.copy()
+    rows = table["fuel"] == fuel
+    column = "variable_cost_pkr_per_mwh"
+    before = table.loc[rows, column].astype(float)
+    table.loc[rows, column] = before * value.factor
+    mean = float(before.mean()) if len(before) else 0.0
+    return replace(dataset, plants=table), (
+        f"{fuel} variable cost at {describe_share(value)}: mean {mean:,.0f} → "
+        f"{mean * value.factor:,.0f} {dataset.info.currency}/MWh over {int(rows.sum())} plants"
+    )
+
+
 def _derating(value: Value, capacity_mw: float) -> Callable[[np.ndarray], np.ndarray]:
     """Availability profile → derated profile, for one plant."""
     if isinstance(value, Word):
@@ -316,6 +359,15 @@ KEYS: tuple[Key, ...] = (
         "availability (at most its capacity).", read_share, scale_hydro),
     Key("hydro.<plant>", SHARE, "One hydro plant's budget, or its availability if it has none.",
         read_share, scale_hydro, hydro_names),
+    Key("wind", SHARE,
+        "A windier or calmer year: every wind plant's availability (at most its capacity).",
+        read_share, scale_weather("wind")),
+    Key("solar", SHARE,
+        "A sunnier or duller year: every solar plant's availability (at most its capacity).",
+        read_share, scale_weather("solar")),
+    Key("fuel_price.<fuel>", SHARE,
+        "A fuel's price: the variable cost (fuel and O&M) of every plant of that fuel.",
+        read_share, scale_fuel_price, fuel_names),
     Key("plant.<plant>", "out, P% of its availability (≤ 100%), or at most MW (500)",
         "An outage or derating of an operating plant, every hour of the year.",
         read_derating, derate_plant, operating_names),
