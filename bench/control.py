@@ -49,7 +49,7 @@ from surplus.store.base import make_engine, make_sessionmaker
 from surplus.store.migrate import upgrade
 from surplus.store.programme import Allocation, Application, Operator, Site
 
-SECRET = "bench-secret-0123456789abcdef0123456789"
+SECRET = secrets.token_urlsafe(32)  # a fresh signing key each run
 
 
 def stats(values_s: list[float]) -> str:

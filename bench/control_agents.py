@@ -33,7 +33,7 @@ from surplus.store.base import make_engine, make_sessionmaker
 from surplus.store.clients import Client
 from surplus.store.migrate import upgrade
 
-SECRET = "bench-secret-0123456789abcdef0123456789"
+SECRET = secrets.token_urlsafe(32)  # a fresh signing key each run
 BASE = "/openadr3/3.1.0"
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import secrets
 import statistics
 import tempfile
 import time
@@ -27,7 +28,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import insert
 
-from surplus.api.app import create_app
+from surplus.server.app import create_app
 from surplus.settings import Settings
 from surplus.store.base import make_engine, make_sessionmaker
 from surplus.store.control_tables import (
@@ -45,7 +46,7 @@ with warnings.catch_warnings():
 
 ZONES = ["fesco", "gepco", "hesco", "iesco", "ke", "lesco", "mepco", "pesco", "qesco",
          "sepco", "north_hydro", "south_coast", "thar"]  # fmt: skip
-SECRET = "bench-secret-0123456789abcdef0123456789"
+SECRET = secrets.token_urlsafe(32)  # a fresh signing key each run
 
 
 def seed(url: str, sites: int, orders: int, now: datetime) -> None:

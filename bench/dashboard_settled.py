@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import secrets
 import statistics
 import sys
 import tempfile
@@ -27,8 +28,8 @@ from sqlalchemy import insert
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from settlement import sheets
-from surplus.api.app import create_app
 from surplus.dashboard import settlement_source
+from surplus.server.app import create_app
 from surplus.settings import Settings
 from surplus.settlement.month import content_digest, month_span
 from surplus.settlement.statements import (
@@ -45,7 +46,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-SECRET = "bench-secret-0123456789abcdef0123456789"
+SECRET = secrets.token_urlsafe(32)  # a fresh signing key each run
 
 
 def recent_months(count: int, now: datetime) -> list[str]:

@@ -10,7 +10,7 @@
 
     eval "$(sudo scripts/services.sh)"     # PostgreSQL + Mosquitto
     .venv/bin/python bench/service.py [--vens 200] [--seconds 10] [--rate 167]
-        [--fanout 1000] [--workers 2]
+        [--fanout 1000] [--workers 2] [--only sqlite|postgresql] [--webhooks-only]
 
 PostgreSQL is measured when SURPLUS_TEST_POSTGRES_URL is set (its own schema is created).
 """
@@ -37,7 +37,7 @@ from urllib.parse import quote
 
 import httpx
 import uvicorn
-from sqlalchemy import text
+from sqlalchemy import insert, text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -50,10 +50,13 @@ from surplus.openadr.dynsec import DynsecControl, check
 from surplus.openadr.mqtt import Broker
 from surplus.openadr.topics import PUBLIC, topic
 from surplus.settings import Settings
-from surplus.store.base import make_engine
+from surplus.store.base import make_engine, make_sessionmaker
+from surplus.store.clients import Client
+from surplus.store.migrate import upgrade
 
-SECRET = "bench-secret-0123456789abcdef0123456789"
+SECRET = secrets.token_urlsafe(32)  # a fresh signing key each run
 BASE = "/openadr3/3.1.0"
+UNUSABLE_HASH = "scrypt$unusable"  # bench clients never ask for tokens: they are signed here
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -77,11 +80,28 @@ class Vtn:
         return f"http://127.0.0.1:{self.port}{BASE}"
 
     def token(self, role: str, name: str) -> tuple[str, str]:
-        """A signed token for client `name`. Tokens are self-contained JWTs, so the bench
-        skips registering thousands of clients (each secret costs a scrypt hash)."""
+        """A signed token for client `name` (registered by `register_clients`: the VTN
+        refuses tokens of clients it does not know). Signing here skips thousands of
+        token requests, each a scrypt hash."""
         settings = Settings(database_url=self.database_url, secret_key=SECRET)
         scopes = SCOPES_BY_ROLE[role]
         return name, grant_for(name, role, None, scopes, settings).access_token
+
+
+def register_clients(database_url: str, clients: list[tuple[str, str]]) -> None:
+    """Migrate the database and add the bench's (client id, role) pairs in one transaction,
+    before the server starts (so its list of known clients has them all)."""
+    engine = make_engine(database_url)
+    upgrade(engine)
+    with make_sessionmaker(engine)() as session, session.begin():
+        session.execute(
+            insert(Client),
+            [
+                {"client_id": cid, "secret_hash": UNUSABLE_HASH, "role": role, "name": cid}
+                for cid, role in clients
+            ],
+        )
+    engine.dispose()
 
 
 @contextmanager
@@ -93,8 +113,13 @@ def running_vtn(database_url: str, mqtt_url: str, workers: int):  # type: ignore
         "SURPLUS_SECRET_KEY": SECRET,
         "SURPLUS_ENVIRONMENT": "test",
         "SURPLUS_MQTT_URL": mqtt_url,
+        "SURPLUS_PUBLIC_URL": f"http://127.0.0.1:{vtn.port}",
+        # The webhook receiver listens on loopback, which callbacks may not reach unless
+        # the operator allows it.
+        "SURPLUS_OUTBOUND_ALLOW_NETWORKS": "127.0.0.0/8",
     }
-    vtn.process = spawn_server(vtn.port, settings, workers)
+    # A busy machine and a broker holding many roles can make start-up slow.
+    vtn.process = spawn_server(vtn.port, settings, workers, timeout_s=120)
     try:
         yield vtn
     finally:
@@ -410,6 +435,7 @@ def webhook_fanout(vtn: Vtn, bl: str, program_id: str, tokens: list[str]) -> dic
                     ],
                 },
             ).raise_for_status()
+        cpu = server_cpu_s(vtn)
         started = time.perf_counter()
         http.post(
             f"{vtn.url}/events",
@@ -419,7 +445,12 @@ def webhook_fanout(vtn: Vtn, bl: str, program_id: str, tokens: list[str]) -> dic
         deadline = time.perf_counter() + 60
         while len(arrivals) < len(tokens) and time.perf_counter() < deadline:
             time.sleep(0.01)
-    return delays(arrivals, started, len(tokens))
+        time.sleep(1.0)  # the last outcomes recorded (an idle server uses next to no CPU)
+        used_s = server_cpu_s(vtn) - cpu
+    return {
+        **delays(arrivals, started, len(tokens)),
+        "cpu_ms_per_delivery": 1000 * used_s / len(tokens),
+    }
 
 
 # -- driver ---------------------------------------------------------------------------------
@@ -441,10 +472,12 @@ def backends() -> list[tuple[str, str]]:
 
 
 def show_fanout(name: str, channel: str, count: int, fan: dict[str, float]) -> None:
+    cpu = fan.get("cpu_ms_per_delivery")
     print(
         f"{name}: event to {count} VENs by {channel}: received {fan['received']:.0f}, "
         f"p50 {fan['p50_s'] * 1000:.0f} ms, p99 {fan['p99_s'] * 1000:.0f} ms, "
         f"max {fan['max_s'] * 1000:.0f} ms"
+        + (f", server CPU {cpu:.2f} ms per delivery" if cpu is not None else "")
     )
 
 
@@ -458,6 +491,11 @@ def show_posts(name: str, what: str, result: dict[str, float]) -> None:
 
 def measure(name: str, vtn: Vtn, args: argparse.Namespace) -> None:
     bl, program_id, event_id = bl_setup(vtn)
+    if args.webhooks_only:  # for comparing two versions' fan-out, run by run
+        hook_tokens = [vtn.token("ven", f"hook-{i}")[1] for i in range(args.fanout)]
+        fan = webhook_fanout(vtn, bl, program_id, hook_tokens)
+        show_fanout(name, "webhook", args.fanout, fan)
+        return
     tokens = [vtn.token("ven", f"ven-{i}")[1] for i in range(args.vens)]
     post_reports(vtn, tokens[:10], event_id, 2.0)  # warm-up
     flat_out = post_reports(vtn, tokens, event_id, args.seconds)
@@ -488,6 +526,9 @@ def run(args: argparse.Namespace) -> None:
     for name, url in backends():
         if args.only and name.lower() != args.only:
             continue
+        clients = [("bench-bl", "bl")] + [(f"ven-{i}", "ven") for i in range(args.vens)]
+        clients += [(f"hook-{i}", "ven") for i in range(args.fanout)]
+        register_clients(url, clients)
         with running_vtn(url, mqtt_url, args.workers) as vtn:
             measure(name, vtn, args)
 
@@ -502,6 +543,9 @@ def main() -> None:
     parser.add_argument("--fanout", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--only", choices=["sqlite", "postgresql"], default=None)
+    parser.add_argument(
+        "--webhooks-only", action="store_true", help="only the webhook fan-out (no posts, MQTT)"
+    )
     run(parser.parse_args())
 
 

@@ -4,6 +4,7 @@ service's OpenAPI document and the term sheet's JSON Schema."""
 from __future__ import annotations
 
 import json
+import secrets
 from pathlib import Path
 
 from surplus.grid.schema_docs import replace_generated
@@ -13,10 +14,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def openapi_json() -> str:
     """The service's OpenAPI document, as checked in at docs/openapi.json."""
-    from surplus.api.app import create_app
+    from surplus.server.app import create_app
     from surplus.settings import Settings
 
-    app = create_app(Settings(database_url="sqlite://"))
+    # An in-memory database has no place for a key file: a throw-away key will do.
+    app = create_app(Settings(database_url="sqlite://", secret_key=secrets.token_urlsafe(32)))
     return json.dumps(app.openapi(), indent=2, sort_keys=True) + "\n"
 
 

@@ -6,13 +6,14 @@ import typer
 
 from surplus.agent.cli import agent_command
 from surplus.allocation.cli import allocate_command
-from surplus.api.cli import admin_app, db_app, serve
+from surplus.api.cli import admin_app, db_app
 from surplus.control.cli import control_app
 from surplus.economics.cli import economics_command
 from surplus.grid.cli import data_app
 from surplus.headroom.cli import headroom_command, sites_command
 from surplus.report.cli import assess
 from surplus.scenarios.cli import scenarios_app
+from surplus.server.cli import serve
 from surplus.settlement.cli import settle_app
 from surplus.simulation.cli import simulate_command
 

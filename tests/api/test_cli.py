@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import json
+import secrets
 from pathlib import Path
 
+import pytest
 import typer
 from typer.testing import CliRunner
 
 from surplus.api.cli import admin_app, db_app
 from surplus.auth import verify_secret
+from surplus.settings import get_settings
 
 app = typer.Typer()
 app.add_typer(db_app, name="db")
@@ -107,10 +110,29 @@ def test_mistakes_are_one_line_errors(tmp_path: Path) -> None:
 
 
 def test_serve_needs_both_tls_files() -> None:
-    from surplus.api.cli import serve
+    from surplus.server.cli import serve
 
     one = typer.Typer()
     one.command()(serve)
     one.command("other")(lambda: None)
     result = runner.invoke(one, ["serve", "--certfile", "cert.pem"])
     assert result.exit_code == 1 and "both --certfile and --keyfile" in result.output
+
+
+def test_commands_read_the_environment_at_each_call(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A settings object an earlier caller cached in this process must not pick the store
+    a command writes to (one process may run several commands against different stores)."""
+    monkeypatch.setenv("SURPLUS_DATABASE_URL", f"sqlite:///{tmp_path / 'first.db'}")
+    get_settings.cache_clear()
+    try:
+        get_settings()
+        second = tmp_path / "second.db"
+        monkeypatch.setenv("SURPLUS_DATABASE_URL", f"sqlite:///{second}")
+        monkeypatch.setenv("SURPLUS_SECRET_KEY", secrets.token_urlsafe(32))
+        code, out = _run("admin", "operator", "create", "--name", "Acme")
+        assert code == 0, out
+        assert second.exists() and not (tmp_path / "first.db").exists()
+    finally:
+        get_settings.cache_clear()

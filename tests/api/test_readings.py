@@ -85,14 +85,25 @@ def test_a_ven_reports_only_for_its_own_sites(
     )
     refused = client.post("/api/v1/readings", json=_batch(theirs, range(2)), headers=ven)
     assert refused.status_code == 403 and _count(db, Reading) == 2
-    assert (
-        client.get(
-            f"/api/v1/sites/{theirs}/readings",
-            params={"start": T0.isoformat(), "end": (T0 + timedelta(hours=1)).isoformat()},
-            headers=ven,
-        ).status_code
-        == 403
-    )
+    # Another VEN's site and a site that does not exist get the same answer, so a VEN
+    # cannot find out which site ids exist (this used to be 403 against 404).
+    window = {"start": T0.isoformat(), "end": (T0 + timedelta(hours=1)).isoformat()}
+    missing = theirs + 999_999
+    answers = [
+        client.get(f"/api/v1/sites/{site}/readings", params=window, headers=ven)
+        for site in (theirs, missing)
+    ]
+    assert [a.status_code for a in answers] == [404, 404]
+    assert [
+        a.json()["detail"].replace(str(s), "N")
+        for a, s in zip(answers, (theirs, missing), strict=True)
+    ] == ["no site N is visible to you"] * 2
+    posted = [
+        client.post("/api/v1/readings", json=_batch(site, range(2)), headers=ven)
+        for site in (theirs, missing)
+    ]
+    assert [p.status_code for p in posted] == [403, 403]
+    assert _count(db, Reading) == 2
 
 
 def test_bad_readings_are_refused_whole(client: TestClient, bl: Headers, db: Session) -> None:

@@ -15,6 +15,7 @@ from surplus.auth import SCOPES_BY_ROLE, grant_for
 from surplus.control.push import StoreFeed
 from surplus.simulation.world import World
 from surplus.store.audit import AuditEntry
+from surplus.store.clients import Client
 from surplus.store.control_tables import ControlGridState, ControlOrder
 from surplus.store.openadr_tables import EventRow, TargetRow
 from tests.control.stack import ScriptedFeed, miner, world
@@ -37,8 +38,18 @@ def stack(tmp_path: Path) -> Iterator[tuple[World, TestClient]]:
     w.engine.dispose()
 
 
-def headers(w: World, role: str = "bl") -> dict[str, str]:
-    token = grant_for(f"{role}-client", role, None, SCOPES_BY_ROLE[role], w.settings).access_token
+def headers(w: World, role: str = "bl", register: bool = True) -> dict[str, str]:
+    """A token for the client `<role>-client`, registered first unless `register` is
+    false (the service refuses tokens of clients it does not know)."""
+    client_id = f"{role}-client"
+    if register:
+        with w.factory() as session:
+            if session.get(Client, client_id) is None:
+                row = Client(client_id=client_id, secret_hash="scrypt$unusable", role=role,
+                             name=f"test {role}")  # fmt: skip
+                session.add(row)
+                session.commit()
+    token = grant_for(client_id, role, None, SCOPES_BY_ROLE[role], w.settings).access_token
     return {"Authorization": f"Bearer {token}"}
 
 
@@ -54,6 +65,40 @@ def test_grid_state_needs_business_logic_credentials(stack: tuple[World, TestCli
         client.post("/api/v1/control/grid-state", json=body, headers=headers(w, "ven")).status_code
         == 403
     )
+
+
+def test_pushes_get_the_protections_of_the_rest_of_the_api(
+    stack: tuple[World, TestClient],
+) -> None:
+    """Tokens of unknown or revoked clients, NUL in a string, an oversized body: refused
+    as on every other /api/v1 route, with the service's headers, and nothing stored."""
+    w, client = stack
+    t = now().replace(microsecond=0).isoformat()
+    body = {"zones": [{"zone": "mepco", "spare_mw": 50.0, "observed_at": t}]}
+    url = "/api/v1/control/grid-state"
+    unknown = client.post(url, json=body, headers=headers(w, register=False))
+    assert unknown.status_code == 401  # validly signed, but for a client that does not exist
+    assert unknown.headers["x-content-type-options"] == "nosniff"
+    known = headers(w)
+    nul = client.post(url, json={**body, "source": "NP\x00CC"}, headers=known)
+    assert nul.status_code == 422 and "NUL" in nul.json()["detail"]
+    frequency = {"hz": 49.6, "observed_at": t, "source": "PMU\x00"}
+    assert (
+        client.post("/api/v1/control/frequency", json=frequency, headers=known).status_code == 422
+    )
+    status = client.get("/api/v1/control/orders", params={"status": "a\x00"}, headers=known)
+    assert status.status_code == 422
+    huge = {"zones": body["zones"], "source": "x" * 200, "pad": "y" * 5_000_000}
+    assert client.post(url, json=huge, headers=known).status_code == 413
+    with w.factory() as session:
+        assert list(session.scalars(select(ControlGridState))) == []
+        row = session.get(Client, "bl-client")
+        assert row is not None
+        row.revoked_at = now()
+        session.commit()
+    w.app.state.revocations = None  # as every process does within SURPLUS_REVOCATION_REFRESH_S
+    revoked = client.post(url, json=body, headers=known)
+    assert revoked.status_code == 401 and "revoked" in revoked.json()["detail"]
 
 
 def test_pushed_grid_state_is_stored_audited_and_read_by_the_feed(

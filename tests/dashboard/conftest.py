@@ -9,8 +9,8 @@ __all__ = ["app", "bl", "client", "db", "engine", "migrated_engine", "session", 
 
 @pytest.fixture(autouse=True)
 def fresh_login_throttle(request: pytest.FixtureRequest) -> None:
-    """The app lives for the whole session; each test starts with no failed log-ins."""
+    """The app lives for the whole session; each test starts with no failed log-ins (the
+    log-in shares the token endpoints' guard, `surplus.auth.throttle`)."""
     if "app" in request.fixturenames:
         the_app: FastAPI = request.getfixturevalue("app")
-        if hasattr(the_app.state, "dashboard_login_throttle"):
-            del the_app.state.dashboard_login_throttle
+        the_app.state.token_guard = None

@@ -3,6 +3,7 @@ worked out by hand in `EXPECTED` (see each row's comment)."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -17,8 +18,9 @@ from surplus.store.control_tables import (
 )
 from surplus.store.programme import Allocation, Application, Operator, Site
 
-SECRET_A = "operator-a-secret-0123456789abcdef"
-SECRET_B = "operator-b-secret-0123456789abcdef"
+# Made afresh in each process: no secret the service accepts is written in the repository.
+SECRET_A = secrets.token_urlsafe(24)
+SECRET_B = secrets.token_urlsafe(24)
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,9 @@ import httpx
 import pytest
 import uvicorn
 
-from surplus.api.app import create_app
 from surplus.auth import SCOPES_BY_ROLE, grant_for
 from surplus.dashboard.i18n import LANGUAGES, Formatter
+from surplus.server.app import create_app
 from surplus.store.base import make_engine, make_sessionmaker
 from surplus.store.migrate import upgrade
 from tests.api.conftest import make_settings
@@ -57,9 +57,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]
         # last month settled by settlement itself; "Indus Hash" is operator A (log-in a1)
         start = previous_month_start(datetime.now(UTC))
         settle(session, start, {"Indus Hash": [10.0], "Settled Other": [5.0]})
-    settings = make_settings(engine)
-    app = create_app(settings)
     port = free_port()
+    settings = make_settings(engine, public_url=f"http://127.0.0.1:{port}")
+    app = create_app(settings)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     running = uvicorn.Server(config)
     thread = threading.Thread(target=running.run, daemon=True)

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
@@ -20,6 +21,7 @@ from surplus.dashboard.i18n import LANGUAGES, Formatter
 from surplus.dashboard.model import PublicReport, SettlementMonth, StatementLine
 from surplus.dashboard.security import CONTENT_SECURITY_POLICY
 from surplus.dashboard.settlement_source import ReportFile
+from surplus.store.audit import AuditEntry
 from surplus.store.clients import Client
 from tests.dashboard.pages import EXTERNAL, figures
 from tests.dashboard.programme import EXPECTED_TOTALS, SECRET_A, SECRET_B, Seeded, seed
@@ -241,11 +243,34 @@ def test_wrong_secret_and_non_operator_clients_are_refused(
     assert client.get("/operator/", follow_redirects=False).status_code == 303
 
 
-def test_failed_log_ins_are_throttled(client: TestClient, seeded: Seeded) -> None:
-    for _ in range(5):
+def test_failed_log_ins_are_throttled(client: TestClient, seeded: Seeded, db: Session) -> None:
+    """The log-in shares the token endpoints' buckets (one limit per client id and per
+    address, SURPLUS_TOKEN_FAILURES_PER_MINUTE): failures on the token endpoint count
+    here too, so a second door gives no more guesses. Each failure is audited."""
+    per_minute = client.app.state.settings.token_failures_per_minute  # type: ignore[attr-defined]
+    for _ in range(per_minute - 2):
         assert login(client, "b1", "wrong-secret").status_code == 401
+    for _ in range(2):
+        wrong = {"grant_type": "client_credentials", "client_id": "b1", "client_secret": "no"}
+        assert client.post("/api/v1/auth/token", data=wrong).status_code == 401
     blocked = login(client, "b1", SECRET_B)
     assert blocked.status_code == 429 and "Too many failed attempts" in blocked.text
+    assert int(blocked.headers["retry-after"]) >= 1
+    token = {"grant_type": "client_credentials", "client_id": "b1", "client_secret": SECRET_B}
+    assert client.post("/api/v1/auth/token", data=token).status_code == 429
+    refused = db.scalars(
+        select(AuditEntry).where(AuditEntry.action == "dashboard.login_refused")
+    ).all()
+    mine = [entry for entry in refused if entry.object_id == "b1"]
+    assert len(mine) >= per_minute - 2
+    assert all("wrong-secret" not in str(entry.payload) for entry in mine)
+    assert {entry.payload["reason"] for entry in mine} == {"wrong secret"}
+
+
+def test_a_right_log_in_uses_up_nothing(client: TestClient, seeded: Seeded) -> None:
+    per_minute = client.app.state.settings.token_failures_per_minute  # type: ignore[attr-defined]
+    for _ in range(per_minute + 5):
+        assert login(client, "a1", SECRET_A).status_code == 303
 
 
 def test_logout_needs_the_session_s_token(client: TestClient, seeded: Seeded) -> None:

@@ -6,6 +6,7 @@ both languages say so in words."""
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import UTC, date, datetime
 
 import pytest
@@ -20,8 +21,8 @@ from tests.dashboard.pages import figures
 from tests.dashboard.settled import Settled, previous_month_start, settle
 from tests.dashboard.test_pages import login
 
-SECRET_SA = "settled-a-secret-0123456789abcdefgh"
-SECRET_SB = "settled-b-secret-0123456789abcdefgh"
+SECRET_SA = secrets.token_urlsafe(24)  # no credential written in the repository
+SECRET_SB = secrets.token_urlsafe(24)
 
 
 @pytest.fixture

@@ -3,17 +3,20 @@ client and two VEN clients holding real tokens."""
 
 from __future__ import annotations
 
+import contextlib
+import secrets
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
-from surplus.api.app import create_app
 from surplus.auth import SCOPES_BY_ROLE, create_client, grant_for
+from surplus.server.app import create_app
 from surplus.settings import Settings
 from surplus.store.base import make_sessionmaker
 from tests.store.databases import BACKENDS, empty_all_tables, migrated_fresh
@@ -27,7 +30,7 @@ with warnings.catch_warnings():
     from starlette.testclient import TestClient
 
 BASE = "/openadr3/3.1.0"
-SECRET = "openadr-test-secret-0123456789abcdef"
+SECRET = secrets.token_urlsafe(32)  # no key written in the repository signs anything
 
 
 @dataclass(frozen=True)
@@ -54,8 +57,14 @@ class Vtn:
         return BASE + path
 
 
-def make_settings(url: str, mqtt_url: str = "") -> Settings:
-    return Settings(database_url=url, secret_key=SECRET, environment="test", mqtt_url=mqtt_url)
+def make_settings(url: str, mqtt_url: str = "", **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "database_url": url,
+        "secret_key": SECRET,
+        "environment": "test",
+        "mqtt_url": mqtt_url,
+    }
+    return Settings(**{**values, **overrides})  # type: ignore[arg-type]
 
 
 def add_party(engine: Engine, settings: Settings, role: str, name: str) -> Party:
@@ -71,19 +80,35 @@ def sqlite_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     yield from migrated_fresh("sqlite", "openadr_test", tmp_path_factory.mktemp("oadr"))
 
 
-def start_vtn(engine: Engine, mqtt_url: str = "", worker: bool = False) -> Iterator[Vtn]:
-    """The app on `engine`; its outbox worker runs only when `worker` (tests mostly drive
-    the outbox themselves, and must not race a live worker)."""
-    settings = make_settings(engine.url.render_as_string(hide_password=False), mqtt_url)
+def start_vtn(
+    engine: Engine,
+    mqtt_url: str = "",
+    worker: bool = False,
+    prepare: Callable[[FastAPI], None] | None = None,
+    **overrides: object,
+) -> Iterator[Vtn]:
+    """The app on `engine`, with any settings `overrides`; its outbox worker runs only
+    when `worker` (tests mostly drive the outbox themselves, and must not race a live
+    worker). `prepare` may change the app's state before it starts."""
+    url = engine.url.render_as_string(hide_password=False)
+    settings = make_settings(url, mqtt_url, **overrides)
     parties = [
         add_party(engine, settings, role, name)
         for role, name in (("bl", "administrator"), ("ven", "site-1"), ("ven", "site-2"))
     ]
     app = create_app(settings)
     app.state.openadr_run_worker = worker
-    with TestClient(app) as client:
-        yield Vtn(client, engine, settings, *parties)
-    empty_all_tables(engine)
+    if prepare is not None:
+        prepare(app)
+    try:
+        with TestClient(app) as client:
+            yield Vtn(client, engine, settings, *parties)
+    finally:
+        empty_all_tables(engine)
+
+
+running_vtn = contextlib.contextmanager(start_vtn)
+"""`start_vtn` as a `with` block, for tests that need settings of their own."""
 
 
 @pytest.fixture

@@ -82,6 +82,9 @@ class Server:
             "SURPLUS_SECRET_KEY": SECRET,
             "SURPLUS_ENVIRONMENT": "test",
             "SURPLUS_MQTT_URL": self.mqtt_url,
+            # The token URL it advertises, and the loopback webhooks tests listen on.
+            "SURPLUS_PUBLIC_URL": f"http://127.0.0.1:{self.port}",
+            "SURPLUS_OUTBOUND_ALLOW_NETWORKS": "127.0.0.0/8",
         }
         self.process = spawn_server(self.port, settings, workers, self.log_path)
 

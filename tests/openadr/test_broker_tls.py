@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import uuid
 
 import pytest
 
+from surplus.errors import SurplusError
 from surplus.openadr.mqtt import Broker, Publisher
 from surplus.settings import Settings
 
@@ -63,9 +65,14 @@ def test_a_broker_certificate_from_an_unknown_ca_is_refused() -> None:
     ],
 )
 def test_production_needs_tls_for_a_broker_with_accounts(mqtt_url: str, allowed: bool) -> None:
-    settings = Settings(environment="production", secret_key="k" * 40, mqtt_url=mqtt_url)
+    settings = Settings(
+        environment="production",
+        secret_key=secrets.token_urlsafe(32),
+        public_url="https://ops.example.pk",
+        mqtt_url=mqtt_url,
+    )
     if allowed:
         settings.check_for_production()
     else:
-        with pytest.raises(ValueError, match="mqtts"):
+        with pytest.raises(SurplusError, match="mqtts"):
             settings.check_for_production()

@@ -9,6 +9,7 @@ import httpx
 import pytest
 from sqlalchemy.engine import Engine
 
+from surplus.openadr.outbound import Outbound, OutboundPolicy
 from surplus.store.openadr_tables import SubscriptionRow
 from tests.openadr.conftest import Vtn, start_vtn
 from tests.openadr.helpers import count
@@ -21,6 +22,18 @@ def production_vtn(sqlite_engine: Engine) -> Iterator[Vtn]:
             update={"environment": "production"}
         )
         yield vtn
+
+
+async def public_name(host: str, port: int) -> list[str]:
+    """A resolver for names that exist only in these tests, all at a public address."""
+    return ["1.1.1.1"]
+
+
+def answering(vtn: Vtn, handler: httpx.MockTransport) -> None:
+    """The VTN's outbound calls answered by `handler` instead of the network."""
+    vtn.client.app.state.outbound = Outbound(
+        OutboundPolicy(resolver=public_name), transport=handler
+    )
 
 
 def _subscribe(vtn: Vtn, url: str) -> httpx.Response:
@@ -43,7 +56,7 @@ def test_a_callback_that_echoes_is_accepted(production_vtn: Vtn) -> None:
         seen.append(request)
         return httpx.Response(200, text=request.url.params["echo"])
 
-    production_vtn.client.app.state.openadr_http_transport = httpx.MockTransport(ven)
+    answering(production_vtn, httpx.MockTransport(ven))
     assert _subscribe(production_vtn, "https://ven.example.com/hook").status_code == 201
     assert seen[0].method == "GET" and len(seen[0].url.params["echo"]) >= 16
 
@@ -52,7 +65,7 @@ def test_a_callback_that_echoes_is_accepted(production_vtn: Vtn) -> None:
 def test_a_callback_that_does_not_echo_is_refused(
     production_vtn: Vtn, answer: httpx.Response
 ) -> None:
-    production_vtn.client.app.state.openadr_http_transport = httpx.MockTransport(lambda _: answer)
+    answering(production_vtn, httpx.MockTransport(lambda _: answer))
     response = _subscribe(production_vtn, "https://ven.example.com/hook")
     assert response.status_code == 400
     assert "echo" in response.json()["detail"]

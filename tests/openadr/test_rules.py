@@ -17,6 +17,7 @@ from surplus.openadr.access import (
     visible_by_targets,
 )
 from surplus.openadr.callbacks import check_callback_url
+from surplus.openadr.outbound import OutboundPolicy
 from surplus.openadr.outbox import RetryPolicy
 from surplus.openadr.problems import OpenADRProblem
 from surplus.openadr.timing import FOREVER, event_end, has_ended, parse_duration
@@ -153,13 +154,19 @@ def test_back_off_doubles_until_the_cap(attempts: int) -> None:
 
 def test_callback_urls_in_production_must_be_public_https() -> None:
     check_callback_url("https://ven.example.com/hook", production=True)
-    check_callback_url("http://127.0.0.1:9000/hook", production=False)
+    check_callback_url("http://ven.example.com:9000/hook", production=False)
+    # A local address only where the operator allowed its network; in development too
+    # (this was allowed without a check before).
+    loopback = OutboundPolicy.from_networks(["127.0.0.0/8"])
+    check_callback_url("http://127.0.0.1:9000/hook", production=False, policy=loopback)
     for url, production in (
         ("http://ven.example.com/hook", True),
         ("https://10.0.0.5/hook", True),
         ("https://127.0.0.1/hook", True),
+        ("http://127.0.0.1:9000/hook", False),
         ("ftp://ven.example.com/hook", False),
         ("https:///no-host", False),
+        ("http://ven.example.com:99999/hook", False),
     ):
         with pytest.raises(OpenADRProblem) as refused:
             check_callback_url(url, production)

@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from surplus.auth import SCOPES_BY_ROLE, grant_for
-from surplus.auth.tokens import ALGORITHM, ISSUER, signing_key
+from surplus.auth.keys import keyring
+from surplus.auth.tokens import ALGORITHM, ISSUER
 from surplus.store.audit import verify
 from surplus.store.base import make_sessionmaker
 from surplus.store.openadr_tables import ProgramRow, ReportRow, VenRow
@@ -114,11 +115,13 @@ def _token(vtn: Vtn, key: bytes, expires_in_s: int, role: str = "ven") -> str:
         "iat": now,
         "exp": now + timedelta(seconds=expires_in_s),
     }
-    return jwt.encode(claims, key, algorithm=ALGORITHM)
+    # The header names the server's key, so only the signature tells a forgery apart.
+    kid = keyring(vtn.settings).keys().current.kid
+    return jwt.encode(claims, key, algorithm=ALGORITHM, headers={"kid": kid})
 
 
 def test_expired_forged_and_missing_tokens_are_refused(vtn: Vtn) -> None:
-    key = signing_key(vtn.settings)
+    key = keyring(vtn.settings).keys().current.key
     cases = {
         "expired": _token(vtn, key, -10),
         "forged": _token(vtn, b"not-the-servers-key-not-the-servers-key", 3600, role="bl"),

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from surplus.auth import SCOPES_BY_ROLE, grant_for
 from surplus.control.registry import Placement, enrol_term_sheets
 from surplus.settlement.month import settle_month
 from surplus.store.audit import AuditEntry
@@ -64,3 +66,63 @@ def test_statements_as_json_and_pdf(
         client.get("/api/v1/settlement/months/2026-13/summary", headers=token_for()).status_code
         == 422
     )
+
+
+def _multipart(name: bytes, content: bytes) -> tuple[bytes, dict[str, str]]:
+    """A body whose file name holds raw bytes: httpx percent-encodes NUL in file names, a
+    hand-written client need not."""
+    boundary = b"surplus-test-boundary"
+    body = b"".join(
+        (
+            b"--" + boundary + b"\r\n",
+            b'Content-Disposition: form-data; name="file"; filename="' + name + b'"\r\n',
+            b"Content-Type: text/csv\r\n\r\n",
+            content,
+            b"\r\n--" + boundary + b"--\r\n",
+        )
+    )
+    return body, {"Content-Type": f"multipart/form-data; boundary={boundary.decode()}"}
+
+
+def test_a_nul_in_the_reason_or_the_file_name_is_a_422_that_stores_nothing(
+    client: TestClient, token_for: Callable[..., dict[str, str]], session: Session
+) -> None:
+    """PostgreSQL cannot store NUL in text: refused with the field named, never a 500."""
+    enrol_term_sheets(session, [sheet(1, 10.0, tariff=fixed(20_000.0, 0.0, 0.0))],
+                      [Placement(30.0, 70.0, 1)])  # fmt: skip
+    session.commit()
+    csv = meter_csv([10.0] * 3)
+    before = session.scalars(select(AuditEntry.object_type)).all().count("meter_batch")
+    files = {"file": ("m.csv", csv, "text/csv")}
+    refused = client.post(URL, files=files, data={"reason": "meter\x00swap"}, headers=token_for())
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["detail"].startswith("reason") and "NUL" in refused.json()["detail"]
+    body, content_type = _multipart(b"m\x00.csv", csv)
+    refused = client.post(URL, content=body, headers={**token_for(), **content_type})
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["detail"].startswith("the file's name")
+    assert "NUL" in refused.json()["detail"]
+    after = session.scalars(select(AuditEntry.object_type)).all().count("meter_batch")
+    assert after == before
+
+
+def test_settlement_sits_behind_the_services_protections(
+    client: TestClient, app: FastAPI, token_for: Callable[..., dict[str, str]], session: Session
+) -> None:
+    """Mounted by `surplus.server`, settlement gets what every route gets: a token of a
+    client the service does not know is refused, bodies over the service's limit are a
+    413 before any reading, and answers carry the security headers."""
+    settings = app.state.settings
+    unknown = grant_for("nobody", "bl", None, SCOPES_BY_ROLE["bl"], settings)
+    forged = {"Authorization": f"Bearer {unknown.access_token}"}
+    listed = client.get("/api/v1/settlement/statements?month=2026-01", headers=forged)
+    assert listed.status_code == 401
+    assert listed.headers["x-content-type-options"] == "nosniff"
+    before = session.scalars(select(AuditEntry.object_type)).all().count("meter_batch")
+    big = meter_csv([10.0] * 3) + b"#" * settings.max_request_bytes
+    files = {"file": ("big.csv", big, "text/csv")}
+    refused = client.post(URL, files=files, headers=token_for())
+    assert refused.status_code == 413, refused.text
+    assert refused.headers["x-frame-options"] == "DENY"
+    after = session.scalars(select(AuditEntry.object_type)).all().count("meter_batch")
+    assert after == before

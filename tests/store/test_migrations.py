@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import Connection, inspect, text
+from sqlalchemy.exc import IntegrityError
 from typer.testing import CliRunner
 
 from surplus.cli import app
@@ -116,7 +117,7 @@ def test_db_upgrade_from_0004_adds_the_controller_and_keeps_the_allocations(
                 connection.execute(text(sql), {"t": at, **values})
         result = CliRunner().invoke(app, ["db", "upgrade", "--database-url", url])
         assert result.exit_code == 0, result.output
-        assert current_revision(engine) == head_revision() == "0006"
+        assert current_revision(engine) == head_revision()
         tables = set(inspect(engine).get_table_names())
         assert {"control_orders", "control_ledger", "control_values"} <= tables
         assert {
@@ -139,12 +140,85 @@ def test_db_upgrade_from_0004_adds_the_controller_and_keeps_the_allocations(
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_db_upgrade_from_empty(backend: str, tmp_path: Path) -> None:
     url = fresh_url(backend, "surplus_migration_test", tmp_path)
+    engine = make_engine(url)
     try:
         result = CliRunner().invoke(app, ["db", "upgrade", "--database-url", url])
         assert result.exit_code == 0, result.output
-        assert "revision 0006" in result.output
+        assert f"revision {head_revision()}" in result.output
+        assert current_revision(engine) == head_revision()
     finally:
-        drop_fresh(make_engine(url))
+        drop_fresh(engine)
+
+
+VENS = (
+    "INSERT INTO openadr_vens (id, created_at, modified_at, body, client_id, ven_name)"
+    " VALUES (:id, :t, :t, :body, :client, :name)"
+)
+
+
+def _add_ven(connection: Connection, ven_id: str, client: str, name: str) -> None:
+    body = json.dumps({"id": ven_id, "objectType": "VEN", "venName": name})
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    connection.execute(
+        text(VENS), {"id": ven_id, "t": at, "body": body, "client": client, "name": name}
+    )
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_upgrading_from_0006_makes_ven_names_unique_per_owner(backend: str, tmp_path: Path) -> None:
+    """0007 on a populated 0006 database (the controller's and settlement's tables in use):
+    every row stays, two clients may then share a ven name and one client may not use it
+    twice; going back to 0006 works while names are distinct across the VTN, and is refused
+    with nothing changed once they are not."""
+    engine = make_engine(fresh_url(backend, "surplus_migration_test", tmp_path))
+    try:
+        upgrade(engine, "0006")
+        at = datetime(2026, 1, 1, tzinfo=UTC)
+        with engine.begin() as connection:
+            _add_ven(connection, "1", "site-a", "north")
+            _add_ven(connection, "2", "site-b", "south")
+            connection.execute(
+                text(
+                    "INSERT INTO control_grid_state (zone, spare_mw, observed_at, received_at,"
+                    " source) VALUES ('mepco', 12.5, :t, :t, 'control room')"
+                ),
+                {"t": at},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO settlement_meter_batches (id, source, name, sha256, rows,"
+                    " inserted, flagged, version, actor, received_at) VALUES (1, 'upload',"
+                    " 'may.csv', :sha, 10, 10, 0, 1, 'cli', :t)"
+                ),
+                {"t": at, "sha": "0" * 64},
+            )
+            with pytest.raises(IntegrityError), connection.begin_nested():
+                _add_ven(connection, "3", "site-b", "north")  # one name space before 0007
+        upgrade(engine)
+        assert current_revision(engine) == head_revision()
+        with engine.begin() as connection:
+            names = connection.execute(
+                text("SELECT client_id, ven_name FROM openadr_vens ORDER BY id")
+            ).all()
+            assert [tuple(row) for row in names] == [("site-a", "north"), ("site-b", "south")]
+            spare = connection.execute(text("SELECT spare_mw FROM control_grid_state"))
+            assert spare.scalar_one() == 12.5
+            batch = connection.execute(text("SELECT name FROM settlement_meter_batches"))
+            assert batch.scalar_one() == "may.csv"
+            _add_ven(connection, "3", "site-b", "north")  # another owner's name: allowed now
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            _add_ven(connection, "4", "site-b", "north")  # the same owner's twice: never
+        with pytest.raises(RuntimeError, match=r"used by more than one client.*: north$"):
+            downgrade(engine, "0006")  # refused before anything changes
+        assert current_revision(engine) == head_revision()
+        with engine.begin() as connection:
+            connection.execute(text("DELETE FROM openadr_vens WHERE id = '3'"))
+        downgrade(engine, "0006")
+        assert current_revision(engine) == "0006"
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM openadr_vens")).scalar_one() == 2
+    finally:
+        drop_fresh(engine)
 
 
 @pytest.mark.parametrize("name", ["0005_control.py", "0006_settlement.py"])

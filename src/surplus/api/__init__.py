@@ -1,5 +1,6 @@
-"""The operations service's HTTP face: app factory, REST resources, problem details,
-request limits, and the `serve`/`db`/`admin` commands.
+"""The operations service's HTTP face: the REST resources under /api/v1, problem details,
+request limits and security headers, the token endpoint, and the `db`/`admin` commands.
+`surplus.server` assembles the app.
 
 Pagination is limit/offset (`?limit=&offset=`, at most 1000 a page) with `{items, total,
 limit, offset}` bodies; errors are RFC 9457 problem details.
@@ -7,13 +8,4 @@ limit, offset}` bodies; errors are RFC 9457 problem details.
 
 from __future__ import annotations
 
-__all__ = ["create_app"]
-
-
-def __getattr__(name: str) -> object:
-    # Imported lazily so `import surplus.api.cli` does not build FastAPI routes.
-    if name == "create_app":
-        from surplus.api.app import create_app
-
-        return create_app
-    raise AttributeError(name)
+__all__: list[str] = []

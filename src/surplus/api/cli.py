@@ -1,14 +1,13 @@
-"""Commands of the operations service: `serve`, `db upgrade|maintain`, `admin ...`.
+"""Commands of the operations service's data: `db upgrade|maintain|verify-audit` and
+`admin operator|site|client|key ...` (`surplus serve` lives in `surplus.server.cli`).
 
 Register in surplus/cli.py with:
-    app.command("serve")(serve)
     app.add_typer(db_app, name="db")
     app.add_typer(admin_app, name="admin")
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -21,7 +20,8 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from surplus.errors import SurplusError
-from surplus.settings import Settings, get_settings
+from surplus.settings import Settings, read_settings
+from surplus.store import audit
 from surplus.store.base import make_engine, make_sessionmaker, session_scope
 
 err = Console(stderr=True)
@@ -30,9 +30,11 @@ admin_app = typer.Typer(help="Provision operators, sites and API clients.", no_a
 operator_app = typer.Typer(help="Operators.", no_args_is_help=True)
 site_app = typer.Typer(help="Sites.", no_args_is_help=True)
 client_app = typer.Typer(help="OAuth2 clients (VENs and business logic).", no_args_is_help=True)
+key_app = typer.Typer(help="The key that signs access tokens.", no_args_is_help=True)
 admin_app.add_typer(operator_app, name="operator")
 admin_app.add_typer(site_app, name="site")
 admin_app.add_typer(client_app, name="client")
+admin_app.add_typer(key_app, name="key")
 
 Result = TypeVar("Result")
 ACTOR = "cli"
@@ -41,34 +43,41 @@ DbUrl = Annotated[
 ]
 
 
-def _settings(database_url: str | None) -> Settings:
-    settings = get_settings()
+def settings_for(database_url: str | None) -> Settings:
+    """The settings from the environment as it is at this call (not the service's cached
+    ones), with the database a command line named; a bad SURPLUS_* variable is one line on
+    stderr and exit status 1."""
+    try:
+        settings = read_settings()
+    except SurplusError as error:
+        fail(str(error))
+        raise  # unreachable: fail exits
     return settings.model_copy(update={"database_url": database_url}) if database_url else settings
 
 
-def _fail(message: str) -> None:
+def fail(message: str) -> None:
     err.print(f"[red]error:[/red] {message}", highlight=False)
     raise typer.Exit(1)
 
 
 @contextmanager
-def _friendly_errors() -> Iterator[None]:
+def friendly_errors() -> Iterator[None]:
     """Expected failures become one line on stderr and exit status 1, never a traceback."""
     try:
         yield
     except IntegrityError as error:
-        _fail(f"conflicts with stored data: {error.orig}")
+        fail(f"conflicts with stored data: {error.orig}")
     except SQLAlchemyError as error:
-        _fail(f"database error: {error.__class__.__name__}: {getattr(error, 'orig', error)}")
+        fail(f"database error: {error.__class__.__name__}: {getattr(error, 'orig', error)}")
     except (SurplusError, ValueError, OSError) as error:
-        _fail(str(error))
+        fail(str(error))
 
 
 def _in_session(database_url: str | None, work: Callable[[Session], Result]) -> Result:
     """Run `work` in one committed transaction on an up-to-date database."""
     from surplus.store.migrate import upgrade
 
-    engine = make_engine(_settings(database_url).database_url)
+    engine = make_engine(settings_for(database_url).database_url)
     try:
         upgrade(engine)
         with session_scope(make_sessionmaker(engine)) as session:
@@ -88,8 +97,8 @@ def db_upgrade(database_url: DbUrl = None) -> None:
     """Migrate the database to the newest schema (creates it if new)."""
     from surplus.store.migrate import current_revision, upgrade
 
-    with _friendly_errors():
-        engine = make_engine(_settings(database_url).database_url)
+    with friendly_errors():
+        engine = make_engine(settings_for(database_url).database_url)
         upgrade(engine)
         typer.echo(f"database at revision {current_revision(engine)}")
         engine.dispose()
@@ -104,8 +113,8 @@ def db_maintain(
     and delivered OpenADR notifications older than SURPLUS_OUTBOX_RETENTION_DAYS."""
     from surplus.store.maintenance import maintain
 
-    settings = _settings(database_url)
-    with _friendly_errors():
+    settings = settings_for(database_url)
+    with friendly_errors():
         report = _in_session(
             database_url,
             lambda session: maintain(
@@ -129,7 +138,7 @@ def operator_create(
     """Register an operator; prints it as JSON."""
     from surplus.api.admin import add_operator
 
-    with _friendly_errors():
+    with friendly_errors():
         _print_json(_in_session(database_url, lambda s: add_operator(s, name, email, ACTOR)))
 
 
@@ -148,7 +157,7 @@ def site_create(
     from surplus.api.admin import SiteSpec, add_site
 
     spec = SiteSpec(operator_id, name, zone, latitude_deg, longitude_deg, connection_mw, ven_id)
-    with _friendly_errors():
+    with friendly_errors():
         _print_json(_in_session(database_url, lambda s: add_site(s, spec, ACTOR)))
 
 
@@ -162,7 +171,7 @@ def client_create(
     """Create an OAuth2 client. The secret is printed once and stored only as a hash."""
     from surplus.auth import create_client
 
-    with _friendly_errors():
+    with friendly_errors():
         client = _in_session(
             database_url, lambda s: create_client(s, role, name, ven_id, actor=ACTOR)
         )
@@ -178,54 +187,55 @@ def client_revoke(
     SURPLUS_REVOCATION_REFRESH_S seconds (default 2). Revoking twice changes nothing."""
     from surplus.auth import revoke_client
 
-    with _friendly_errors():
+    with friendly_errors():
         revoked = _in_session(database_url, lambda s: revoke_client(s, client_id, ACTOR))
         _print_json(asdict(revoked))
 
 
-def serve(
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
-    certfile: Annotated[str | None, typer.Option(help="TLS certificate (PEM).")] = None,
-    keyfile: Annotated[str | None, typer.Option(help="TLS private key (PEM).")] = None,
-    mqtt: Annotated[
-        str | None,
-        typer.Option(help="MQTT broker URL (prefer SURPLUS_MQTT_URL: it may hold a password)."),
-    ] = None,
+@db_app.command("verify-audit")
+def db_verify_audit(database_url: DbUrl = None) -> None:
+    """Check the audit log's hash chain offline, straight from the database (no server
+    needed). Prints the result as JSON; exit status 1 when the chain is broken."""
+    from surplus.store.audit import verify
+
+    with friendly_errors():
+        engine = make_engine(settings_for(database_url).database_url)
+        try:
+            with make_sessionmaker(engine)() as session:
+                check = verify(session)
+        finally:
+            engine.dispose()
+    _print_json(asdict(check))
+    if not check.ok:
+        fail(f"the audit chain is broken at entry {check.first_bad_id}: {check.reason}")
+
+
+@key_app.command("rotate")
+def key_rotate(
     database_url: DbUrl = None,
-    workers: Annotated[
-        int, typer.Option(min=1, help="Server processes (one per core is a good start).")
-    ] = 1,
-    access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
+    revoke_previous: Annotated[
+        bool,
+        typer.Option(
+            help="Refuse tokens signed with the old keys at once (a leaked key), instead of "
+            "for one more token lifetime."
+        ),
+    ] = False,
 ) -> None:
-    """Run the API and the VTN (migrating the database first; SQLite file by default)."""
-    import uvicorn
+    """Make a new signing key; tokens the old one signed stay valid for one token lifetime
+    (SURPLUS_TOKEN_LIFETIME_S) unless --revoke-previous. Running servers switch within a
+    second. Audited. For a key set by SURPLUS_SECRET_KEY, change the variable instead."""
+    from surplus.auth.keys import rotate
 
-    from surplus.api.app import create_app
-    from surplus.store.migrate import upgrade
-
-    if (certfile is None) != (keyfile is None):
-        _fail("give both --certfile and --keyfile for TLS, or neither")
-    settings = _settings(database_url)
-    if mqtt:
-        settings = settings.model_copy(update={"mqtt_url": mqtt})
-    with _friendly_errors():
-        engine = make_engine(settings.database_url)
-        upgrade(engine)
-        engine.dispose()
-        app = create_app(settings)
-    options: dict[str, Any] = {
-        "host": host,
-        "port": port,
-        "ssl_certfile": certfile,
-        "ssl_keyfile": keyfile,
-        "access_log": access_log,
-    }
-    if workers == 1:
-        uvicorn.run(app, **options)
-        return
-    # Worker processes build their own app from the environment, so the options that
-    # override it travel there.
-    os.environ["SURPLUS_DATABASE_URL"] = settings.database_url
-    os.environ["SURPLUS_MQTT_URL"] = settings.mqtt_url
-    uvicorn.run("surplus.api.app:create_app", factory=True, workers=workers, **options)
+    settings = settings_for(database_url)
+    with friendly_errors():
+        done = rotate(settings, datetime.now(UTC), revoke_previous)
+        payload = {
+            "new_kid": done.new_kid,
+            "still_accepted": done.retired_kids,
+            "revoke_previous": revoke_previous,
+        }
+        _in_session(
+            database_url,
+            lambda s: audit.record(s, ACTOR, "rotate", "signing_key", done.new_kid, payload),
+        )
+    _print_json(asdict(done))

@@ -31,12 +31,13 @@ def spawn_server(
 ) -> subprocess.Popen[bytes]:
     """`surplus serve` on 127.0.0.1:`port` with SURPLUS_* `settings`, once it answers.
 
-    Its output goes to `log_path` (appended) or nowhere; a server that does not answer
-    within `timeout_s` is killed and reported.
+    It advertises its own address (SURPLUS_PUBLIC_URL `http://127.0.0.1:port`) unless
+    `settings` name another. Its output goes to `log_path` (appended) or nowhere; a server
+    that does not answer within `timeout_s` is killed and reported.
     """
     command = [sys.executable, "-m", "surplus", "serve", "--port", str(port)]
     command += ["--workers", str(workers), "--no-access-log"]
-    env = {**os.environ, **settings}
+    env = {**os.environ, "SURPLUS_PUBLIC_URL": f"http://127.0.0.1:{port}", **settings}
     if log_path is None:
         process = subprocess.Popen(
             command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL

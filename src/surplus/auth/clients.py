@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from surplus.auth.hashing import DECOY_HASH, hash_secret, new_secret, verify_secret
@@ -12,6 +14,8 @@ from surplus.auth.scopes import ROLES
 from surplus.errors import SurplusError
 from surplus.store import audit
 from surplus.store.clients import Client
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -67,8 +71,43 @@ def create_client(
 def authenticate(session: Session, client_id: str, client_secret: str) -> Client | None:
     """The client when the secret matches and it is not revoked, else None (same cost
     either way)."""
+    return check_credentials(session, client_id, client_secret)[0]
+
+
+def check_credentials(
+    session: Session, client_id: str, client_secret: str
+) -> tuple[Client | None, str]:
+    """(the client, "") when the secret matches a client not revoked, else (None, why):
+    "unknown client", "wrong secret" or "revoked client", for the audit log only (a caller
+    is told none of this). Every outcome costs one hash."""
     client = session.get(Client, client_id) if client_id else None
     stored = client.secret_hash if client is not None else DECOY_HASH
-    if verify_secret(client_secret, stored) and client is not None and client.revoked_at is None:
-        return client
-    return None
+    matches = verify_secret(client_secret, stored)
+    if client is None:
+        return None, "unknown client"
+    if not matches:
+        return None, "wrong secret"
+    if client.revoked_at is not None:
+        return None, "revoked client"
+    return client, ""
+
+
+def audit_refusal(session: Session, action: str, client_id: str, address: str, reason: str) -> None:
+    """A refused credentials check in the audit log (`token.refused`, `dashboard.login_refused`):
+    who claimed to be whom, from where, and why (never the secret). Committed on its own, after
+    rolling back whatever the request had open; a database failure here is logged, not raised,
+    so the caller's refusal still reaches the client."""
+    try:
+        session.rollback()
+        audit.record(
+            session,
+            f"address:{address}",
+            action,
+            "client",
+            client_id,
+            {"client_id": client_id, "address": address, "reason": reason},
+        )
+        session.commit()
+    except SQLAlchemyError:
+        session.rollback()
+        log.exception("refused credentials not audited (client %r, %s)", client_id, address)

@@ -1,9 +1,11 @@
 """FastAPI dependencies that turn a bearer token into a `Principal` and enforce roles/scopes.
 
-Settings come from `request.app.state.settings` (set by `surplus.api.app.create_app`).
+Settings come from `request.app.state.settings` (set by `surplus.server.create_app`).
 Failures raise HTTPException 401/403, which the app renders as problem details. A token
 of a revoked client is refused once the process's revocation list has reloaded
-(`surplus.auth.revocation`), without a database query per request.
+(`surplus.auth.revocation`), without a database query per request; a token naming a
+client that does not exist is refused too (a validly signed token for a made-up client
+means the signing key has leaked, or the client was never registered).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from surplus.auth.principal import AuthError, Principal
 from surplus.auth.revocation import RevocationList
-from surplus.auth.tokens import verify_token
+from surplus.auth.tokens import NOT_VALID, verify_token
 
 bearer = HTTPBearer(auto_error=False, description="Access token from /api/v1/auth/token")
 _making_list = threading.Lock()
@@ -50,10 +52,15 @@ async def current_client(
         )
     try:
         principal = verify_token(credentials.credentials, request.app.state.settings)
-        revoked = revocations(request.app)
-        if revoked.due():  # at most every refresh_s; the query stays off the event loop
-            await run_in_threadpool(revoked.refresh)
-        if principal.client_id in revoked:
+        clients = revocations(request.app)
+        if clients.due():  # at most every refresh_s; the query stays off the event loop
+            await run_in_threadpool(clients.refresh)
+        active = clients.active(principal.client_id)
+        if active is None:  # not known when last loaded: look again now
+            active = await run_in_threadpool(clients.admit, principal.client_id)
+            if not active and principal.client_id not in clients:
+                raise AuthError("invalid_token", NOT_VALID)
+        if not active:
             raise AuthError("invalid_token", "the client of this access token has been revoked")
     except AuthError as error:
         raise HTTPException(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote
@@ -19,6 +20,10 @@ from surplus.auth.principal import AuthError
 GRANT_TYPE = "client_credentials"
 MAX_LENGTH = {"grant_type": 64, "client_id": 128, "client_secret": 512, "scope": 1000}
 """Bounds on every field, so that no request makes the server hash a megabyte."""
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+"""No field of a token request holds control characters (NUL would not even fit a
+PostgreSQL text column, where a refused attempt is recorded)."""
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 """RFC 6749 section 5.1: a response carrying a token must not be cached."""
@@ -42,6 +47,8 @@ def read_token_request(form: Mapping[str, str], authorization: str | None) -> To
     for field, limit in MAX_LENGTH.items():
         if len(form.get(field, "")) > limit:
             raise AuthError("invalid_request", f"{field} is longer than {limit} characters", 400)
+        if CONTROL.search(form.get(field, "")):
+            raise AuthError("invalid_request", f"{field} holds control characters", 400)
     grant_type = form.get("grant_type")
     if not grant_type:
         raise AuthError("invalid_request", "grant_type is required", 400)
@@ -80,4 +87,6 @@ def _basic_credentials(authorization: str | None) -> tuple[str, str] | None:
             raise AuthError(
                 "invalid_request", f"{field} is longer than {MAX_LENGTH[field]} characters", 400
             )
+        if CONTROL.search(value):
+            raise AuthError("invalid_request", f"{field} holds control characters", 400)
     return client_id, secret

@@ -1,11 +1,13 @@
-"""Withdrawing a client's access, and the per-process list of withdrawn clients that every
-token check consults.
+"""Withdrawing a client's access, and the per-process list of known and withdrawn clients
+that every token check consults.
 
 Tokens are self-contained JWTs, so a revoked client's token stays well-formed until it
-expires. Rather than query the database on every request, each process keeps the set of
-revoked client ids and reloads it at most every `refresh_s` seconds
+expires. Rather than query the database on every request, each process keeps the sets of
+known and revoked client ids and reloads them at most every `refresh_s` seconds
 (SURPLUS_REVOCATION_REFRESH_S, default 2): that is the longest a revoked client's
-already-issued token keeps working. New tokens are refused at once.
+already-issued token keeps working. New tokens are refused at once. A token naming a
+client the list does not know (a client made since the last load, or one that never
+existed) makes it reload at once; a client still unknown then is refused.
 """
 
 from __future__ import annotations
@@ -77,7 +79,9 @@ class RevocationList:
         self.clock = clock
         self.on_revoked = on_revoked  # told of each client newly seen revoked
         self._revoked: frozenset[str] = frozenset()
+        self._active: frozenset[str] = frozenset()
         self._loaded_at: float | None = None
+        self._loads = 0
         self._lock = threading.Lock()
 
     def is_revoked(self, client_id: str) -> bool:
@@ -87,8 +91,27 @@ class RevocationList:
         return client_id in self
 
     def __contains__(self, client_id: object) -> bool:
-        """Membership in the set as last loaded, never touching the database."""
+        """Membership in the revoked set as last loaded, never touching the database."""
         return client_id in self._revoked
+
+    def active(self, client_id: str) -> bool | None:
+        """True for a known, unrevoked client and False for a revoked one, as last loaded;
+        None for a client unknown then (`admit` reloads to find out)."""
+        if client_id in self._active:
+            return True
+        return False if client_id in self._revoked else None
+
+    def admit(self, client_id: str) -> bool:
+        """Whether a token of `client_id` may be used: known and not revoked. An unknown
+        client makes the list reload first (waiting for a reload already under way)."""
+        found = self.active(client_id)
+        if found is None:
+            loads = self._loads
+            with self._lock:
+                if self._loads == loads:  # nobody reloaded while this thread waited
+                    self._load()
+            found = self.active(client_id)
+        return bool(found)
 
     def due(self) -> bool:
         return self._loaded_at is None or self.clock() - self._loaded_at >= self.refresh_s
@@ -99,15 +122,20 @@ class RevocationList:
             return  # another thread is reloading; the current set is at most one period old
         try:
             if self.due():
-                started = self.clock()  # the set is at least as fresh as this moment
-                with self.factory() as session:
-                    query = select(Client.client_id).where(Client.revoked_at.is_not(None))
-                    revoked = frozenset(session.scalars(query))
-                newly, self._revoked = revoked - self._revoked, revoked
-                self._loaded_at = started
-                notify = self.on_revoked
-                if notify is not None:
-                    for client_id in sorted(newly):
-                        notify(client_id)
+                self._load()
         finally:
             self._lock.release()
+
+    def _load(self) -> None:
+        started = self.clock()  # the sets are at least as fresh as this moment
+        with self.factory() as session:
+            rows = session.execute(select(Client.client_id, Client.revoked_at)).tuples().all()
+        revoked = frozenset(client_id for client_id, at in rows if at is not None)
+        self._active = frozenset(client_id for client_id, at in rows if at is None)
+        newly, self._revoked = revoked - self._revoked, revoked
+        self._loaded_at = started
+        self._loads += 1
+        notify = self.on_revoked
+        if notify is not None:
+            for client_id in sorted(newly):
+                notify(client_id)

@@ -1,8 +1,8 @@
-"""Signed, expiring access tokens (JWT, HS256 with `settings.secret_key`)."""
+"""Signed, expiring access tokens: JWTs, HS256 with the current key of `surplus.auth.keys`,
+named in the header (`kid`) so a rotation can keep accepting the previous key a while."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -10,18 +10,15 @@ from typing import Any
 import jwt
 from sqlalchemy.orm import Session
 
-from surplus.auth.clients import authenticate
+from surplus.auth.clients import check_credentials
+from surplus.auth.keys import KeyRing, keyring
 from surplus.auth.principal import AuthError, Principal
 from surplus.auth.scopes import ROLES, SCOPES_BY_ROLE
 from surplus.settings import Settings
 
 ALGORITHM = "HS256"
 ISSUER = "surplus"
-
-
-def signing_key(settings: Settings) -> bytes:
-    """A 256-bit HMAC key derived from `secret_key`, whatever that key's length."""
-    return hashlib.sha256(settings.secret_key.encode()).digest()
+NOT_VALID = "the access token is not valid"
 
 
 @dataclass(frozen=True)
@@ -54,17 +51,27 @@ def issue_token(
     `scope` (space-separated) narrows the grant; asking for a scope the role lacks raises
     AuthError("invalid_scope", status 400). Wrong id or secret: AuthError("invalid_client", 401).
     """
-    client = authenticate(session, client_id, client_secret)
+    client, why = check_credentials(session, client_id, client_secret)
     if client is None:
-        raise AuthError(
-            "invalid_client", "unknown client or wrong secret", 401, 'Basic realm="surplus"'
-        )
+        raise invalid_client(why)
     allowed = SCOPES_BY_ROLE[client.role]
     granted = allowed if not scope else frozenset(scope.split())
     if not granted <= allowed:
         extra = " ".join(sorted(granted - allowed))
         raise AuthError("invalid_scope", f"scope not allowed for role {client.role}: {extra}", 400)
     return grant_for(client.client_id, client.role, client.ven_id, granted, settings)
+
+
+def invalid_client(reason: str = "") -> AuthError:
+    """The one refusal for an unknown client, a wrong secret and a revoked client alike
+    (`reason` tells them apart for the audit log only)."""
+    return AuthError(
+        "invalid_client",
+        "unknown client or wrong secret",
+        401,
+        'Basic realm="surplus"',
+        reason=reason,
+    )
 
 
 def grant_for(
@@ -82,39 +89,52 @@ def grant_for(
         "iat": now,
         "exp": now + timedelta(seconds=settings.token_lifetime_s),
     }
-    token = jwt.encode(claims, signing_key(settings), algorithm=ALGORITHM)
-    return TokenGrant(token, settings.token_lifetime_s, scope)
+    return TokenGrant(sign(claims, settings), settings.token_lifetime_s, scope)
+
+
+def sign(claims: dict[str, Any], settings: Settings) -> str:
+    """A JWT of `claims` signed with the current key, which its header names."""
+    current = keyring(settings).keys().current
+    return jwt.encode(claims, current.key, algorithm=ALGORITHM, headers={"kid": current.kid})
 
 
 VERIFIED_CACHE_SIZE = 20_000
-_verified: dict[tuple[str, str], Principal] = {}
+_verified: dict[str, tuple[Principal, KeyRing, str]] = {}
 
 
 def verify_token(token: str, settings: Settings) -> Principal:
-    """The caller a token names, or AuthError("invalid_token") if forged, expired or malformed.
+    """The caller a token names, or AuthError("invalid_token") if forged, expired, signed by
+    a key no longer accepted, or malformed. The reason stays in the server; the client is
+    told only that the token is not valid (or has expired).
 
     A client sends the same token with every request until it expires, so tokens already
-    verified under the same secret are remembered (checking their expiry on every use):
-    decoding a JWT is a noticeable share of a small request's cost.
+    verified are remembered (checking their expiry and their key on every use): decoding a
+    JWT is a noticeable share of a small request's cost.
     """
-    key = (token, settings.secret_key)
-    known = _verified.get(key)
+    ring = keyring(settings)
+    now = datetime.now(UTC)
+    known = _verified.get(token)
     if known is not None:
-        if known.expires_at > datetime.now(UTC):
-            return known
-        _verified.pop(key, None)
-    principal = _decode(token, settings)
+        principal, known_ring, kid = known
+        if known_ring is ring and principal.expires_at > now and ring.keys().accepted(kid, now):
+            return principal
+        _verified.pop(token, None)
+    principal, kid = _decode(token, ring, now)
     if len(_verified) >= VERIFIED_CACHE_SIZE:
         _verified.clear()
-    _verified[key] = principal
+    _verified[token] = (principal, ring, kid)
     return principal
 
 
-def _decode(token: str, settings: Settings) -> Principal:
+def _decode(token: str, ring: KeyRing, now: datetime) -> tuple[Principal, str]:
     try:
+        kid = jwt.get_unverified_header(token).get("kid")
+        key = ring.keys().accepted(kid, now) if isinstance(kid, str) else None
+        if key is None:
+            raise AuthError("invalid_token", NOT_VALID)
         claims = jwt.decode(
             token,
-            signing_key(settings),
+            key.key,
             algorithms=[ALGORITHM],
             issuer=ISSUER,
             options={"require": ["exp", "iat", "sub", "iss"]},
@@ -122,15 +142,17 @@ def _decode(token: str, settings: Settings) -> Principal:
     except jwt.ExpiredSignatureError as error:
         raise AuthError("invalid_token", "the access token has expired") from error
     except jwt.InvalidTokenError as error:
-        raise AuthError("invalid_token", f"the access token is not valid: {error}") from error
+        # PyJWT's message (which check failed, and how) is for the server, not the caller.
+        raise AuthError("invalid_token", NOT_VALID) from error
     role = claims.get("role")
     if role not in ROLES:
         raise AuthError("invalid_token", "the access token names no known role")
     scopes = frozenset(str(claims.get("scope", "")).split()) & SCOPES_BY_ROLE[role]
-    return Principal(
+    principal = Principal(
         client_id=str(claims["sub"]),
         role=role,
         scopes=scopes,
         ven_id=claims.get("ven_id"),
         expires_at=datetime.fromtimestamp(claims["exp"], UTC),
     )
+    return principal, key.kid

@@ -37,11 +37,11 @@ def control_run(
     from surplus.control.frequency import FrequencyRule
     from surplus.control.push import StoreFeed
     from surplus.control.registry import active_term_sheets
-    from surplus.settings import Settings
+    from surplus.settings import read_settings
     from surplus.store.base import make_engine, make_sessionmaker
     from surplus.store.migrate import upgrade
 
-    settings = Settings()
+    settings = read_settings()
     if database_url:
         settings = settings.model_copy(update={"database_url": database_url})
     engine = make_engine(settings.database_url)

@@ -1,6 +1,11 @@
 """The control room's endpoints under /api/v1/control: grid state and frequency pushed in
 (authenticated, business-logic role, every push audited), orders and non-compliance read
-out. A frequency reading below the threshold sheds miners within its own request."""
+out. A frequency reading below the threshold sheds miners within its own request.
+
+Mounted by `surplus.server` under /api/v1, behind the same protections as the rest of it:
+tokens of known, unrevoked clients only, the request size limit, problem details, the
+security headers, and bodies whose every string and number a database can store (no NUL,
+finite numbers: `surplus.api.storable`)."""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from surplus.api.deps import get_session
 from surplus.api.pagination import Page, PageParams, fetch_page, page_params
+from surplus.api.storable import StorableFields
 from surplus.auth import Principal, require_role
 from surplus.control import registry, shed, vtn
 from surplus.control.frequency import FrequencyRule
@@ -27,7 +33,7 @@ FUTURE_SLACK = timedelta(seconds=60)
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
 
 
-class ZonePush(BaseModel):
+class ZonePush(StorableFields):
     model_config = ConfigDict(extra="forbid")
 
     zone: Name
@@ -40,14 +46,14 @@ class ZonePush(BaseModel):
     observed_at: AwareDatetime
 
 
-class GridStatePush(BaseModel):
+class GridStatePush(StorableFields):
     model_config = ConfigDict(extra="forbid")
 
     source: str = Field(default="control-room", min_length=1, max_length=200)
     zones: list[ZonePush] = Field(min_length=1, max_length=1000)
 
 
-class FrequencyPush(BaseModel):
+class FrequencyPush(StorableFields):
     model_config = ConfigDict(extra="forbid")
 
     hz: FiniteFloat = Field(ge=40, le=60)
@@ -171,7 +177,7 @@ def list_orders(
     page: Annotated[PageParams, Depends(page_params)],
     session: Annotated[Session, Depends(get_session)],
     who: Annotated[Principal, Depends(require_role("bl"))],
-    status: Annotated[str | None, Query(max_length=16)] = None,
+    status: Annotated[str | None, Query(max_length=16, pattern=r"^[a-z_]+$")] = None,
     site_id: Annotated[int | None, Query(ge=1)] = None,
 ) -> Any:
     query = select(ControlOrder).order_by(ControlOrder.id)

@@ -1,4 +1,4 @@
-"""The dashboard's pages, files and public JSON, mounted by `surplus.api.app` at the root.
+"""The dashboard's pages, files and public JSON, mounted by `surplus.server` at the root.
 
 English pages live at `/...`, Urdu ones at `/ur/...`; both render the same templates with the
 language's catalog and formatter. The public routes show aggregates only; `/operator/`
@@ -7,6 +7,7 @@ needs a session (session.py).
 
 from __future__ import annotations
 
+import logging
 import math
 from datetime import UTC, datetime
 from functools import cache
@@ -21,6 +22,9 @@ from sqlalchemy.orm import Session
 
 from surplus.api.deps import get_session, get_settings
 from surplus.api.ids import ROW_ID_MAX, ROW_ID_MIN
+from surplus.auth.clients import audit_refusal
+from surplus.auth.principal import AuthError
+from surplus.auth.throttle import token_guard
 from surplus.dashboard import exports, settlement_source
 from surplus.dashboard import session as sessions
 from surplus.dashboard.i18n import LANGUAGES, N_, Formatter, Language, translations
@@ -40,6 +44,7 @@ STATIC_FILES = {
     "fonts/OFL.txt": "text/plain; charset=utf-8",
 }
 LOGIN_CSRF_MAX_AGE_S = 3600
+log = logging.getLogger(__name__)
 
 router = APIRouter()
 api = APIRouter(prefix="/api/v1/public", tags=["public"])
@@ -254,15 +259,23 @@ def _log_in(
     if not sessions.login_csrf_ok(request, settings, csrf):
         message = gettext("The form had expired. Please try again.")
         return _login_page(request, language, settings, message, 403)
-    throttle = _throttle(request)
     address = request.client.host if request.client else "unknown"
-    keys = (f"client:{client_id}", f"address:{address}")
-    if throttle.blocked(*keys):
-        message = gettext("Too many failed attempts. Please wait a few minutes.")
-        return _login_page(request, language, settings, message, 429)
-    found = sessions.log_in(db, client_id, client_secret)
+    try:
+        with token_guard(request.app).attempt(client_id, address) as attempt:
+            found, why = sessions.log_in(db, client_id, client_secret)
+            if found is not None:
+                attempt.succeeded()
+    except AuthError as error:
+        if error.status == 429:
+            log.warning("operator log-in of client %r from %s throttled", client_id, address)
+            message = gettext("Too many failed attempts. Please wait a few minutes.")
+        else:  # 503: every hashing slot busy
+            message = gettext("The service is busy. Please try again in a moment.")
+        page = _login_page(request, language, settings, message, error.status)
+        page.headers["Retry-After"] = str(error.retry_after_s or 1)
+        return page
     if found is None:
-        throttle.failed(*keys)
+        audit_refusal(db, "dashboard.login_refused", client_id, address, why)
         message = gettext(
             "Wrong client id or secret, or the client is not a site controller of one operator."
         )
@@ -289,14 +302,6 @@ def _log_out(
     response = RedirectResponse(f"{language.prefix}/", status_code=303)
     sessions.clear_cookie(response, sessions.SESSION_COOKIE, sessions.is_secure(request, settings))
     return secured(response, private=True)
-
-
-def _throttle(request: Request) -> sessions.LoginThrottle:
-    state = request.app.state
-    if not hasattr(state, "dashboard_login_throttle"):
-        state.dashboard_login_throttle = sessions.LoginThrottle()
-    throttle: sessions.LoginThrottle = state.dashboard_login_throttle
-    return throttle
 
 
 def _language_routes(language: Language) -> None:

@@ -1,4 +1,6 @@
-"""Response headers of every dashboard page and file.
+"""Response headers of every dashboard page and file, beyond those every answer of the
+service carries (`surplus.api.headers`: nosniff, no referrer, no framing, HSTS in
+production).
 
 The pages carry no script at all, so the Content-Security-Policy can forbid every source but
 the service itself: no script runs, nothing is fetched from another origin (a style, a font,
@@ -25,9 +27,6 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
 }

@@ -5,23 +5,24 @@ client, `surplus admin client create --role ven --ven-id ...`): the operator is 
 owns the sites with that client's venID. There is no operator role in the register yet;
 this keeps the portal to what the register can prove.
 
-The session is a JWT (HS256, `SURPLUS_SECRET_KEY` through a key of its own, so an API token
-is not a session and a session is not an API token) in an HttpOnly, SameSite=Strict cookie,
-Secure (and `__Host-` prefixed) whenever the request came by HTTPS or in production. Every
-form carries a CSRF token: before log-in a signed double-submit cookie, after it a value
-inside the session. Each request checks again that the client is not revoked.
+The session is a JWT (HS256) in an HttpOnly, SameSite=Strict cookie, Secure (and `__Host-`
+prefixed) whenever the request came by HTTPS or in production. It is signed with a key
+derived from the service's token-signing key (`surplus.auth.keys`: the key file or
+`SURPLUS_SECRET_KEY`) for this purpose alone, so an API token is not a session and a
+session is not an API token; it names that key (`kid`), so `surplus admin key rotate`
+treats sessions as it treats tokens (valid one token lifetime, or ended at once with
+`--revoke-previous`). Every form carries a CSRF token: before log-in a signed
+double-submit cookie, after it a value inside the session. Each request checks again
+that the client is not revoked. Failed log-ins use up the same per-client and
+per-address buckets as the token endpoints (`surplus.auth.throttle`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
-import time
-from collections import defaultdict, deque
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import jwt
 from sqlalchemy import func, select
@@ -29,7 +30,8 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
-from surplus.auth.clients import authenticate
+from surplus.auth.clients import check_credentials
+from surplus.auth.keys import SigningKey, keyring
 from surplus.settings import Settings
 from surplus.store.clients import Client
 from surplus.store.programme import Site
@@ -38,12 +40,22 @@ AUDIENCE = "surplus-dashboard"
 ALGORITHM = "HS256"
 SESSION_COOKIE = "surplus_session"
 LOGIN_CSRF_COOKIE = "surplus_login_csrf"
-MAX_FAILURES = 5
-FAILURE_WINDOW_S = 900.0
 
 
-def _key(settings: Settings, purpose: str) -> bytes:
-    return hashlib.sha256(f"surplus dashboard {purpose}\0{settings.secret_key}".encode()).digest()
+def _derived(key: SigningKey, purpose: str) -> bytes:
+    """The dashboard's own key for `purpose`, from a token-signing key (HMAC-SHA256 as a
+    key-derivation step): knowing it reveals nothing of the signing key."""
+    return hmac.new(key.key, f"surplus dashboard {purpose}".encode(), "sha256").digest()
+
+
+def _current_key(settings: Settings) -> SigningKey:
+    return keyring(settings).keys().current
+
+
+def _accepted_key(settings: Settings, kid: object) -> SigningKey | None:
+    if not isinstance(kid, str):
+        return None
+    return keyring(settings).keys().accepted(kid, datetime.now(UTC))
 
 
 def is_secure(request: Request, settings: Settings) -> bool:
@@ -76,19 +88,25 @@ def clear_cookie(response: Response, name: str, secure: bool) -> None:
 # -- CSRF before log-in: a signed double-submit token ---------------------------------------
 
 
+def _csrf_mac(key: SigningKey, nonce: str) -> str:
+    return hmac.new(_derived(key, "csrf"), nonce.encode(), "sha256").hexdigest()
+
+
 def new_login_csrf(settings: Settings) -> str:
+    """`kid.nonce.mac`: a random nonce, signed with the current key, which it names."""
+    key = _current_key(settings)
     nonce = secrets.token_urlsafe(24)
-    mac = hmac.new(_key(settings, "csrf"), nonce.encode(), "sha256").hexdigest()
-    return f"{nonce}.{mac}"
+    return f"{key.kid}.{nonce}.{_csrf_mac(key, nonce)}"
 
 
 def login_csrf_ok(request: Request, settings: Settings, submitted: str) -> bool:
     cookie = request.cookies.get(cookie_name(LOGIN_CSRF_COOKIE, is_secure(request, settings)))
     if not cookie or not submitted or not hmac.compare_digest(cookie, submitted):
         return False
-    nonce, _, mac = cookie.partition(".")
-    expected = hmac.new(_key(settings, "csrf"), nonce.encode(), "sha256").hexdigest()
-    return hmac.compare_digest(mac, expected)
+    kid, _, rest = cookie.partition(".")
+    nonce, _, mac = rest.partition(".")
+    key = _accepted_key(settings, kid)
+    return key is not None and bool(nonce) and hmac.compare_digest(mac, _csrf_mac(key, nonce))
 
 
 # -- the session ------------------------------------------------------------------------------
@@ -111,15 +129,16 @@ def operator_of(session: Session, client: Client) -> int | None:
     return owners[0] if len(owners) == 1 else None
 
 
-def log_in(session: Session, client_id: str, secret: str) -> OperatorSession | None:
-    """Check credentials (scrypt, constant work for unknown ids) and find the operator."""
-    client = authenticate(session, client_id, secret)
+def log_in(session: Session, client_id: str, secret: str) -> tuple[OperatorSession | None, str]:
+    """Check credentials (scrypt, constant work for unknown ids) and find the operator:
+    (the session, "") or (None, why), the reason for the audit log only."""
+    client, why = check_credentials(session, client_id, secret)
     if client is None:
-        return None
+        return None, why
     operator_id = operator_of(session, client)
     if operator_id is None:
-        return None
-    return OperatorSession(client.client_id, operator_id, secrets.token_urlsafe(24))
+        return None, "not the site controller of one operator"
+    return OperatorSession(client.client_id, operator_id, secrets.token_urlsafe(24)), ""
 
 
 def encode(value: OperatorSession, settings: Settings, now: datetime) -> str:
@@ -132,7 +151,10 @@ def encode(value: OperatorSession, settings: Settings, now: datetime) -> str:
         "iat": issued,
         "exp": issued + settings.token_lifetime_s,
     }
-    return jwt.encode(claims, _key(settings, "session"), algorithm=ALGORITHM)
+    key = _current_key(settings)
+    return jwt.encode(
+        claims, _derived(key, "session"), algorithm=ALGORITHM, headers={"kid": key.kid}
+    )
 
 
 def current(request: Request, session: Session, settings: Settings) -> OperatorSession | None:
@@ -142,9 +164,12 @@ def current(request: Request, session: Session, settings: Settings) -> OperatorS
     if not token:
         return None
     try:
+        key = _accepted_key(settings, jwt.get_unverified_header(token).get("kid"))
+        if key is None:  # a key retired past its grace, revoked, or never ours
+            return None
         claims = jwt.decode(
             token,
-            _key(settings, "session"),
+            _derived(key, "session"),
             algorithms=[ALGORITHM],
             audience=AUDIENCE,
             options={"require": ["exp", "sub", "op", "csrf"]},
@@ -155,26 +180,3 @@ def current(request: Request, session: Session, settings: Settings) -> OperatorS
     if client is None or operator_of(session, client) != claims["op"]:
         return None
     return OperatorSession(str(claims["sub"]), int(claims["op"]), str(claims["csrf"]))
-
-
-class LoginThrottle:
-    """At most MAX_FAILURES failed log-ins per client id and per address in a window: the
-    secret is long, but each try costs the server an scrypt hash."""
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._clock = clock
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-
-    def _recent(self, key: str) -> deque[float]:
-        now = self._clock()
-        failures = self._failures[key]
-        while failures and now - failures[0] > FAILURE_WINDOW_S:
-            failures.popleft()
-        return failures
-
-    def blocked(self, *keys: str) -> bool:
-        return any(len(self._recent(k)) >= MAX_FAILURES for k in keys)
-
-    def failed(self, *keys: str) -> None:
-        for key in keys:
-            self._recent(key).append(self._clock())

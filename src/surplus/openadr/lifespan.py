@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from surplus.auth.deps import revocations
 from surplus.openadr import broker_access
 from surplus.openadr.broker_access import BrokerAccess
+from surplus.openadr.deps import outbound_of
 from surplus.openadr.dynsec import DynsecControl, DynsecError
 from surplus.openadr.mqtt import Broker, Publisher
 from surplus.openadr.outbox import OutboxWorker
@@ -23,7 +24,11 @@ from surplus.store.base import make_engine, make_sessionmaker
 from surplus.store.types import utc_now
 
 log = logging.getLogger(__name__)
-WEBHOOK_TIMEOUT_S = 10.0  # the Definition suggests 10 to 30 s
+# Webhook posts in progress at once per process, and as many pooled connections, so no
+# post waits for a connection. More costs more than it gives: httpcore's pool checks
+# every connection it holds each time it assigns one.
+DELIVERY_SLOTS = 100
+KEPT_ALIVE = 20
 
 
 def _settings(app: FastAPI) -> Settings:
@@ -70,10 +75,16 @@ async def _outbox_worker(app: FastAPI) -> AsyncIterator[None]:
         broker = Broker.from_url(settings.mqtt_url, settings.mqtt_ca_file)
         if broker.access_controlled:
             access = await asyncio.to_thread(_start_broker_access, broker, factory)
-            app.state.on_client_revoked = broker_access.client_revoked  # read by auth
+            # Hooks read by surplus.auth and the token route: a revoked client loses its
+            # broker account, an issued token becomes its client's broker password.
+            app.state.on_client_revoked = broker_access.client_revoked
+            app.state.on_token_issued = broker_access.token_issued
         publisher = await asyncio.to_thread(Publisher, broker)
-    http = httpx.AsyncClient(timeout=WEBHOOK_TIMEOUT_S, follow_redirects=False)
-    worker = OutboxWorker(factory, http, publisher)
+    # Public addresses only (or the networks SURPLUS_OUTBOUND_ALLOW_NETWORKS names),
+    # checked at every connection; short timeouts; no redirects.
+    limits = httpx.Limits(max_connections=DELIVERY_SLOTS, max_keepalive_connections=KEPT_ALIVE)
+    http = outbound_of(app).client(limits)
+    worker = OutboxWorker(factory, http, publisher, concurrency=DELIVERY_SLOTS)
     app.state.openadr_worker = worker
     tasks = [asyncio.create_task(worker.run(), name="openadr-outbox")]
     if access is not None:
@@ -90,6 +101,7 @@ async def _outbox_worker(app: FastAPI) -> AsyncIterator[None]:
         if publisher is not None:
             await asyncio.to_thread(publisher.close)
         if access is not None:
+            app.state.on_token_issued = None
             broker_access.install(None)
             await asyncio.to_thread(access.control.close)
 

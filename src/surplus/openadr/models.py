@@ -31,11 +31,15 @@ INT32_MIN = -(2**31)
 INT32_MAX = 2**31 - 1
 
 # The spec's duration pattern uses a look-ahead, which pydantic's Rust regex engine lacks.
+# ASCII only: Python's \d also matches other scripts' digits (P١D), which int() then reads.
 DURATION_RE = re.compile(
     r"^(-?)P(?=\d|T\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)([DW]))?"
-    r"(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$"
+    r"(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$",
+    re.ASCII,
 )
-RFC3339_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+RFC3339_RE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$", re.ASCII
+)
 URI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s\x00-\x1f\x7f]*$")
 
 OBJECT_TYPES = ("PROGRAM", "EVENT", "REPORT", "SUBSCRIPTION", "VEN", "RESOURCE")
@@ -71,7 +75,11 @@ def _refuse_nul(value: str) -> str:
     return value
 
 
+Text = Annotated[StrictStr, AfterValidator(_refuse_nul)]
+"""Any string of a request: no NUL, which PostgreSQL cannot store in text."""
 Name = Annotated[StrictStr, Field(min_length=1, max_length=128), AfterValidator(_refuse_nul)]
+Number = Annotated[StrictFloat, Field(allow_inf_nan=False)]
+"""A finite number: 1e309 parses as infinity, which JSON cannot carry back out."""
 ObjectID = Annotated[StrictStr, Field(min_length=1, max_length=128, pattern=r"^[a-zA-Z0-9_-]*$")]
 Target = Name
 Targets = list[Target] | None
@@ -79,7 +87,7 @@ Int32 = Annotated[StrictInt, Field(ge=INT32_MIN, le=INT32_MAX)]
 Duration = Annotated[StrictStr, AfterValidator(_check_duration)]
 DateTime = Annotated[StrictStr, AfterValidator(_check_datetime)]
 Uri = Annotated[StrictStr, Field(min_length=2, max_length=8000), AfterValidator(_check_uri)]
-NullableName = Annotated[StrictStr | None, Field(min_length=1, max_length=128)]
+NullableName = Name | None
 
 
 class SpecModel(BaseModel):
@@ -109,11 +117,11 @@ def _optional_fields(model: type[BaseModel]) -> frozenset[str]:
 
 
 class Point(SpecModel):
-    x: float
-    y: float
+    x: Annotated[float, Field(allow_inf_nan=False)]
+    y: Annotated[float, Field(allow_inf_nan=False)]
 
 
-Value = StrictBool | StrictInt | StrictFloat | StrictStr | Point
+Value = StrictBool | StrictInt | Number | Text | Point
 
 
 class ValuesMap(SpecModel):
@@ -137,7 +145,7 @@ class EventPayloadDescriptor(SpecModel):
     objectType: Literal["EVENT_PAYLOAD_DESCRIPTOR"]
     payloadType: Name
     units: NullableName = None
-    currency: StrictStr | None = None
+    currency: Text | None = None
 
 
 class ReportPayloadDescriptor(SpecModel):
@@ -145,7 +153,7 @@ class ReportPayloadDescriptor(SpecModel):
     payloadType: Name
     readingType: NullableName = None
     units: NullableName = None
-    accuracy: float | None = None
+    accuracy: Annotated[float, Field(allow_inf_nan=False)] | None = None
     confidence: Annotated[StrictInt | None, Field(ge=0, le=100)] = None
 
 
@@ -183,7 +191,7 @@ class ProgramRequest(SpecModel):
 
 class EventRequest(SpecModel):
     programID: ObjectID
-    eventName: StrictStr | None = None
+    eventName: Text | None = None
     duration: Duration | None = None
     priority: Annotated[StrictInt | None, Field(ge=0)] = None
     targets: Targets = None
@@ -202,7 +210,7 @@ class ReportResource(SpecModel):
 class ReportRequest(SpecModel):
     eventID: ObjectID
     clientName: Name
-    reportName: StrictStr | None = None
+    reportName: Text | None = None
     payloadDescriptors: list[ReportPayloadDescriptor] | None = None
     resources: list[ReportResource]
 
@@ -211,7 +219,7 @@ class ObjectOperation(SpecModel):
     objects: list[ObjectType]
     operations: list[Operation]
     callbackUrl: Uri
-    bearerToken: StrictStr | None = None
+    bearerToken: Text | None = None
 
 
 class SubscriptionRequest(SpecModel):

@@ -3,6 +3,9 @@ clientID names the one VEN (besides BL) that may read or change them.
 
 A VEN's clientID always comes from its token, never from the body. Only BL writes
 targets on vens and resources, since those targets grant access to programs and events.
+A VEN holds at most `ctx.quotas` subscriptions, vens and resources, and ven names are
+unique per owner, so no client can take a name another needs, or learn which names
+others use.
 """
 
 from __future__ import annotations
@@ -10,10 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from surplus.openadr import broker_access, models, report_batch, repository
-from surplus.openadr.callbacks import CallbackCheck, check_callback
 from surplus.openadr.problems import OpenADRProblem
 from surplus.openadr.repository import Page
 from surplus.openadr.service import (
@@ -25,6 +27,16 @@ from surplus.openadr.service import (
     _update,
 )
 from surplus.store.openadr_tables import ReportRow, ResourceRow, SubscriptionRow, VenRow
+
+
+def _within_quota(ctx: Context, row: Any, what: str, limit: int) -> None:
+    """403 when a VEN already holds `limit` rows of this kind (BL has no quota: it
+    provisions every site's objects)."""
+    if ctx.caller.is_bl:
+        return
+    mine = select(func.count()).select_from(row).where(row.client_id == ctx.caller.client_id)
+    if (ctx.session.scalar(mine) or 0) >= limit:
+        raise OpenADRProblem(403, f"quota reached: a client may hold at most {limit} {what}")
 
 
 def _own_filter(ctx: Context, row: Any, *equal: tuple[Any, Any]) -> list[Any]:
@@ -85,11 +97,23 @@ def search_reports(
 # -- subscriptions ------------------------------------------------------------------------
 
 
-def _subscription_fields(
-    ctx: Context, request: models.SubscriptionRequest, check: CallbackCheck
-) -> dict[str, Any]:
-    for entry in request.objectOperations:
-        check_callback(entry.callbackUrl, check)
+def may_write_subscription(ctx: Context, subscription_id: str | None) -> None:
+    """Everything that would refuse a subscription write before its callbacks are called:
+    the scope, the quota (creating) or the ownership (updating). Ends its transaction, so
+    none is held while the callbacks are checked."""
+    try:
+        ctx.require("write_subscriptions")
+        if subscription_id is None:
+            limit = ctx.quotas.subscriptions
+            _within_quota(ctx, SubscriptionRow, "subscriptions", limit)
+        else:
+            _owned_row(ctx, "SUBSCRIPTION", subscription_id)
+    finally:
+        ctx.session.rollback()
+
+
+def _subscription_fields(ctx: Context, request: models.SubscriptionRequest) -> dict[str, Any]:
+    """The body to store; the callbacks were checked before (`surplus.openadr.callbacks`)."""
     if request.programID is not None:
         try:
             _targeted_row(ctx, "PROGRAM", request.programID)
@@ -98,11 +122,10 @@ def _subscription_fields(
     return request.to_json()
 
 
-def create_subscription(
-    ctx: Context, request: models.SubscriptionRequest, check: CallbackCheck
-) -> dict[str, Any]:
+def create_subscription(ctx: Context, request: models.SubscriptionRequest) -> dict[str, Any]:
     ctx.require("write_subscriptions")
-    body = {**_subscription_fields(ctx, request, check), "clientID": ctx.caller.client_id}
+    _within_quota(ctx, SubscriptionRow, "subscriptions", ctx.quotas.subscriptions)
+    body = {**_subscription_fields(ctx, request), "clientID": ctx.caller.client_id}
     row = SubscriptionRow(
         id=repository.new_id(),
         body=body,
@@ -120,11 +143,11 @@ def create_subscription(
 
 
 def update_subscription(
-    ctx: Context, subscription_id: str, request: models.SubscriptionRequest, check: CallbackCheck
+    ctx: Context, subscription_id: str, request: models.SubscriptionRequest
 ) -> dict[str, Any]:
     ctx.require("write_subscriptions")
     row = _owned_row(ctx, "SUBSCRIPTION", subscription_id)
-    body = {**_subscription_fields(ctx, request, check), "clientID": row.client_id}
+    body = {**_subscription_fields(ctx, request), "clientID": row.client_id}
     row.client_name, row.program_id = request.clientName, request.programID
     repository.set_subscription_objects(ctx.session, row.id, body)
     return _update(ctx, "SUBSCRIPTION", row, body, request.programID)
@@ -183,17 +206,22 @@ def _ven_body(
     return {"clientID": client_id, **granted, **body}
 
 
-def _ven_name_free(ctx: Context, name: str, own_id: str | None = None) -> None:
-    """venName is unique per VTN. POST /vens lists no 409, so a clash on create is a 400."""
-    found = ctx.session.scalar(select(VenRow.id).where(VenRow.ven_name == name))
+def _ven_name_free(ctx: Context, owner: str, name: str, own_id: str | None = None) -> None:
+    """venName is unique among the vens of one client (so the clash names only the
+    owner's own ven). POST /vens lists no 409, so a clash on create is a 400."""
+    found = ctx.session.scalar(
+        select(VenRow.id).where(VenRow.client_id == owner, VenRow.ven_name == name)
+    )
     if found is not None and found != own_id:
-        raise OpenADRProblem(409 if own_id else 400, f"a ven named {name!r} already exists")
+        whose = "you already have" if owner == ctx.caller.client_id else "that client has"
+        raise OpenADRProblem(409 if own_id else 400, f"{whose} a ven named {name!r}")
 
 
 def create_ven(ctx: Context, request: models.BlVenRequest | models.VenVenRequest) -> dict[str, Any]:
     ctx.require("write_vens")
     body = _ven_body(ctx, request, None)
-    _ven_name_free(ctx, request.venName)
+    _within_quota(ctx, VenRow, "vens", ctx.quotas.vens)
+    _ven_name_free(ctx, body["clientID"], request.venName)
     row = VenRow(
         id=repository.new_id(), body=body, client_id=body["clientID"], ven_name=request.venName
     )
@@ -208,7 +236,7 @@ def update_ven(
     ctx.require("write_vens")
     row = _owned_row(ctx, "VEN", ven_id)
     body = _ven_body(ctx, request, row.body)
-    _ven_name_free(ctx, request.venName, ven_id)
+    _ven_name_free(ctx, body["clientID"], request.venName, ven_id)
     owners = {row.client_id, body["clientID"]}
     row.client_id, row.ven_name = body["clientID"], request.venName
     for resource in ctx.session.scalars(select(ResourceRow).where(ResourceRow.ven_id == ven_id)):
@@ -284,6 +312,7 @@ def create_resource(
     ctx.require("write_vens")
     ven = _owned_row(ctx, "VEN", request.venID)
     body = _resource_body(ctx, request, ven, None)
+    _within_quota(ctx, ResourceRow, "resources", ctx.quotas.resources)
     _resource_name_free(ctx, ven.id, request.resourceName)
     row = ResourceRow(
         id=repository.new_id(),

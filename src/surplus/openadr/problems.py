@@ -45,9 +45,10 @@ def validation_detail(errors: list[Any]) -> str:
 def as_problem(request: Request, error: Exception) -> Response | None:
     """The problem response for an expected error, or None to let it propagate.
 
-    `instance` is the absolute request URL: the spec's problem schema wants a URI there.
+    `instance` is the request's path under SURPLUS_PUBLIC_URL (the spec's problem schema
+    wants a URI there), never built from the request's Host header.
     """
-    instance = str(request.url)
+    instance = request.app.state.settings.public_url + request.url.path
     if isinstance(error, OpenADRProblem):
         return problem(error.status, error.detail, headers=error.headers, instance=instance)
     if isinstance(error, RequestValidationError | ValidationError):

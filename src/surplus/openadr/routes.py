@@ -11,9 +11,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from surplus.api.routes import auth as auth_routes
-from surplus.openadr import models, notifiers, private, service
+from surplus.openadr import BASE_PATH, models, notifiers, private, service
+from surplus.openadr.callbacks import check_callback
 from surplus.openadr.deps import (
     RESOURCE_REQUEST,
     VEN_REQUEST,
@@ -31,12 +33,15 @@ from surplus.openadr.deps import (
     ok,
     report_queue,
     write_gate,
+    write_slot,
 )
 from surplus.openadr.lifespan import openadr_lifespan
-from surplus.openadr.problems import ProblemRoute
+from surplus.openadr.problems import OpenADRProblem, ProblemRoute
 from surplus.openadr.report_batch import ReportPost
 from surplus.openadr.repository import Page
 from surplus.openadr.service import require
+
+MAX_CALLBACKS = 10  # distinct callbackUrls in one subscription (each is checked by a call)
 
 router = APIRouter(
     route_class=ProblemRoute,
@@ -173,10 +178,30 @@ def search_subscriptions(
     return ok(private.search_subscriptions(ctx, programID, clientName, objects, page))
 
 
+async def _callbacks_checked(
+    request: Request,
+    ctx: Ctx,
+    subscription: models.SubscriptionRequest,
+    subscription_id: str | None = None,
+) -> None:
+    """Refuse what would be refused anyway first, then check each callback URL: on the
+    event loop, holding no write slot and no transaction, however slow the callback."""
+    urls = list(dict.fromkeys(entry.callbackUrl for entry in subscription.objectOperations))
+    if len(urls) > MAX_CALLBACKS:
+        raise OpenADRProblem(400, f"a subscription may name at most {MAX_CALLBACKS} callbackUrls")
+    await run_in_threadpool(private.may_write_subscription, ctx, subscription_id)
+    check = callback_check(request)
+    for url in urls:
+        await check_callback(url, check)
+
+
 @router.post("/subscriptions", operation_id="createSubscription", status_code=201)
-def create_subscription(request: Request, ctx: Ctx, body: Body) -> JSONResponse:
+async def create_subscription(request: Request, ctx: Ctx, body: Body) -> JSONResponse:
     subscription = models.SubscriptionRequest.model_validate_json(body)
-    return ok(private.create_subscription(ctx, subscription, callback_check(request)), 201)
+    await _callbacks_checked(request, ctx, subscription)
+    async with write_slot():
+        created = await run_in_threadpool(private.create_subscription, ctx, subscription)
+    return ok(created, 201)
 
 
 @router.get("/subscriptions/{subscriptionID}", operation_id="searchSubscriptionByID")
@@ -185,12 +210,16 @@ def get_subscription(ctx: Ctx, subscriptionID: ObjectIdPath) -> JSONResponse:
 
 
 @router.put("/subscriptions/{subscriptionID}", operation_id="updateSubscription")
-def update_subscription(
+async def update_subscription(
     request: Request, ctx: Ctx, subscriptionID: ObjectIdPath, body: Body
 ) -> JSONResponse:
     subscription = models.SubscriptionRequest.model_validate_json(body)
-    check = callback_check(request)
-    return ok(private.update_subscription(ctx, subscriptionID, subscription, check))
+    await _callbacks_checked(request, ctx, subscription, subscriptionID)
+    async with write_slot():
+        updated = await run_in_threadpool(
+            private.update_subscription, ctx, subscriptionID, subscription
+        )
+    return ok(updated)
 
 
 @router.delete("/subscriptions/{subscriptionID}", operation_id="deleteSubscription")
@@ -273,7 +302,9 @@ def delete_resource(ctx: Ctx, resourceID: ObjectIdPath) -> JSONResponse:
 
 @router.get("/auth/server", operation_id="getAuthServerInfo")
 def auth_server(request: Request) -> JSONResponse:
-    return ok({"tokenURL": str(request.url_for("fetchToken"))})
+    """The token URL under SURPLUS_PUBLIC_URL: never built from the request's Host header,
+    which a client (or anyone in between) can set to send VENs' credentials elsewhere."""
+    return ok({"tokenURL": request.app.state.settings.public_url + BASE_PATH + "/auth/token"})
 
 
 # One implementation of the grant serves this path and /api/v1/auth/token.

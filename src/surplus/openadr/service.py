@@ -39,11 +39,21 @@ def require(caller: Caller, scope: str) -> None:
         raise OpenADRProblem(403, f"this operation needs scope {scope}")
 
 
+@dataclass(frozen=True)
+class Quotas:
+    """How many of each VEN-private object one VEN client may hold (BL has no quota)."""
+
+    subscriptions: int = 50
+    vens: int = 10
+    resources: int = 200
+
+
 @dataclass
 class Context:
     session: Session
     caller: Caller
     mqtt_enabled: bool = False
+    quotas: Quotas = field(default_factory=Quotas)
     now: datetime = field(default_factory=utc_now)
     after_commit: Callable[[], None] | None = None
     notifications: int = 0
@@ -79,8 +89,30 @@ def _record(
     change = notify.Change(object_type, operation, obj, program_id, program_targets)
     ctx.notifications += notify.enqueue(ctx.session, change, ctx.now, ctx.mqtt_enabled)
     action = f"openadr.{operation.lower()}"
-    audit.record(ctx.session, ctx.caller.actor, action, object_type.lower(), row.id, obj)
+    entry = as_audited(object_type, obj)
+    audit.record(ctx.session, ctx.caller.actor, action, object_type.lower(), row.id, entry)
     return obj
+
+
+REDACTED = "[redacted]"
+
+
+def as_audited(object_type: str, obj: dict[str, Any]) -> dict[str, Any]:
+    """The object as the audit log keeps it: a subscription's callback bearer tokens are
+    left out (the log can never be edited later, so it must not hold a credential).
+
+    >>> op = {"objects": ["EVENT"], "operations": ["CREATE"], "callbackUrl": "https://v.pk",
+    ...       "bearerToken": "s3cret"}
+    >>> as_audited("SUBSCRIPTION", {"objectOperations": [op]})["objectOperations"][0]["bearerToken"]
+    '[redacted]'
+    """
+    if object_type != "SUBSCRIPTION" or not obj.get("objectOperations"):
+        return obj
+    operations = [
+        {**entry, "bearerToken": REDACTED} if entry.get("bearerToken") else entry
+        for entry in obj["objectOperations"]
+    ]
+    return {**obj, "objectOperations": operations}
 
 
 def commit(ctx: Context) -> None:

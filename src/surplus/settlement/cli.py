@@ -29,13 +29,13 @@ Month = Annotated[str, typer.Option("--month", help="Local calendar month, YYYY-
 
 
 def _in_session(database_url: str | None, work: Callable[[Session], T]) -> T:
-    from surplus.settings import Settings
+    from surplus.settings import read_settings
     from surplus.store.base import make_engine, make_sessionmaker, session_scope
     from surplus.store.migrate import upgrade
 
     # The environment as it is now, not the service's cached settings: one process may
     # run several commands (tests, scripts) against different stores.
-    url = database_url or Settings().database_url
+    url = database_url or read_settings().database_url
     engine = make_engine(url)
     try:
         upgrade(engine)
@@ -139,7 +139,7 @@ def month_command(
     """Judge every order of the month against its baseline and contract, and issue each
     operator's statement (JSON and PDF); a statement that would change needs --reason."""
     from surplus.control.vtn import program_id
-    from surplus.settings import Settings
+    from surplus.settings import read_settings
     from surplus.settlement.month import MonthResult, settle_month
     from surplus.settlement.pdf import statement_pdf
     from surplus.settlement.statements import slug
@@ -147,7 +147,7 @@ def month_command(
     table = read_prices(prices) if prices is not None else None
 
     def work(session: Session) -> MonthResult:
-        program = program_id(session, Settings().control_program)
+        program = program_id(session, read_settings().control_program)
         return settle_month(session, month, ACTOR, table, reason, program)
 
     result = _in_session(database_url, work)

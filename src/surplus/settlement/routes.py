@@ -1,6 +1,7 @@
 """Settlement under /api/v1/settlement (business-logic role; every upload audited):
 meter file uploads, statements (JSON or PDF, every version), verdicts, and the month's
-public summary. A separate router, included by the app when this module exists."""
+public summary. Mounted by `surplus.server` under /api/v1, behind the protections of the
+rest of it."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from surplus.api.deps import get_session
 from surplus.api.ids import ROW_ID_MAX, ROW_ID_MIN
+from surplus.api.storable import storable
 from surplus.auth import Principal, require_role
 from surplus.settlement.pdf import statement_pdf
 from surplus.settlement.public import MonthSummary, month_summary
@@ -88,6 +90,11 @@ async def upload_meter_file(
     if len(content) > MAX_UPLOAD_BYTES:
         raise HTTPException(413, f"a meter file may hold at most {MAX_UPLOAD_BYTES} bytes")
     name = file.filename or "upload.csv"
+    for field, value in (("reason", reason), ("the file's name", name)):
+        try:
+            storable(value)
+        except ValueError as error:  # PostgreSQL cannot store it: a 500 deep in the write
+            raise HTTPException(422, f"{field} {error}") from None
     result = import_meter(session, content, name, who.actor, source="api", reason=reason)
     session.commit()
     return result.as_dict()

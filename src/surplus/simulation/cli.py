@@ -135,6 +135,7 @@ def simulate_command(
         out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as work, progress_bar("simulated seconds") as progress:
         world = World(scenario, feed, out if keep else Path(work))
+        console.print(world.security_note())
         outcome = asyncio.run(world.run(end, progress))
     if keep:
         from surplus.simulation.settlement_inputs import write_settlement_inputs

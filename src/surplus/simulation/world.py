@@ -6,6 +6,14 @@ report takes the real path (authentication, validation, group-committed reports,
 audit log); the VTN's outbox delivers events to the agents' webhook receivers the same
 way. Nothing waits for real time: the clock jumps tick by tick, and the controller runs
 every `cycle_s` while anything is curtailed and whenever the grid state changes.
+
+The service runs as hardened as `surplus serve`: a signing key made for the run (never
+one written down), a client registered for every agent before it asks for a token, and
+outbound requests default-deny. Every agent's webhook receiver is on this machine, at a
+loopback address of its own (`127.77.x.y`), so the simulation sets
+SURPLUS_OUTBOUND_ALLOW_NETWORKS to loopback only (`LOOPBACK_ONLY`), and says so when it
+starts; the in-process network enforces that policy on every delivery as the real one
+would.
 """
 
 from __future__ import annotations
@@ -25,7 +33,6 @@ from sqlalchemy import select
 from surplus.agent.simulated import SimulatedSite
 from surplus.agent.ven import AgentConfig, SiteAgent
 from surplus.agent.webhook import webhook_app
-from surplus.api.app import create_app
 from surplus.auth import create_client
 from surplus.control import vtn
 from surplus.control.controller import Controller, ControllerConfig
@@ -34,7 +41,9 @@ from surplus.control.feeds import GridFeed
 from surplus.control.grid import FrequencyReading, GridSnapshot
 from surplus.control.orders import OrderRules
 from surplus.control.registry import Placement, enrol_term_sheets
+from surplus.openadr.outbound import OutboundPolicy, OutboundRefused
 from surplus.openadr.outbox import OutboxWorker
+from surplus.server.app import create_app
 from surplus.settings import Settings
 from surplus.simulation.scenario import FrequencyDip, Scenario
 from surplus.store.base import make_engine, make_sessionmaker
@@ -43,6 +52,17 @@ from surplus.store.migrate import upgrade
 
 VTN_HOST = "http://vtn.sim"
 VTN_URL = VTN_HOST + "/openadr3/3.1.0"
+LOOPBACK_ONLY = ("127.0.0.0/8",)
+"""The one private network the simulation lets callbacks reach: this machine's loopback."""
+
+
+def callback_host(site_id: int) -> str:
+    """A loopback address of the site's own for its agent's webhook receiver.
+
+    >>> callback_host(1), callback_host(300)
+    ('127.77.0.1', '127.77.1.44')
+    """
+    return f"127.77.{site_id // 256 % 256}.{site_id % 256}"
 
 
 class WithDips:
@@ -81,15 +101,22 @@ class Network(httpx.AsyncBaseTransport):
 
 
 class _Router(httpx.AsyncBaseTransport):
-    """Routes the outbox's webhook posts to each agent's receiver by host name."""
+    """Routes the outbox's webhook posts to each agent's receiver by host, after the
+    check the real network layer makes (`surplus.openadr.outbound`): an address the
+    service's policy does not permit is never reached."""
 
-    def __init__(self, routes: dict[str, httpx.AsyncBaseTransport]) -> None:
+    def __init__(self, routes: dict[str, httpx.AsyncBaseTransport], policy: OutboundPolicy):
         self.routes = routes
+        self.policy = policy
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            await self.policy.addresses(request.url.host, request.url.port or 80)
+        except OutboundRefused as error:
+            raise httpx.ConnectError(str(error), request=request) from None
         transport = self.routes.get(request.url.host)
         if transport is None:
-            return httpx.Response(404)
+            raise httpx.ConnectError("nothing listens there (simulated)", request=request)
         return await transport.handle_async_request(request)
 
 
@@ -139,8 +166,10 @@ class World:
             Path(f"{workdir / 'simulation.db'}{suffix}").unlink(missing_ok=True)
         self.settings = Settings(
             database_url=url,
-            secret_key=secrets.token_urlsafe(32),
+            secret_key=secrets.token_urlsafe(32),  # made for this run, forgotten after it
             environment="development",
+            public_url=VTN_HOST,
+            outbound_allow_networks=list(LOOPBACK_ONLY),
             token_lifetime_s=86_400,
             revocation_refresh_s=300.0,
         )
@@ -154,6 +183,15 @@ class World:
         self.agent_options = agent_options or {}
         self.controller_options = controller_options or {}
         self.network = Network(httpx.ASGITransport(app=self.app))
+
+    def security_note(self) -> str:
+        """What the simulation opens that a default `surplus serve` keeps shut."""
+        networks = ", ".join(self.settings.outbound_allow_networks)
+        return (
+            f"Webhooks: the agents' receivers are on this machine, so this simulation sets "
+            f"SURPLUS_OUTBOUND_ALLOW_NETWORKS={networks} (loopback only; a default service "
+            f"calls public addresses only). Signing key: made for this run."
+        )
 
     # -- set-up -------------------------------------------------------------------------
 
@@ -201,7 +239,7 @@ class World:
                 lies=how.lies,
                 seed=site_id,
             )
-            host = f"site-{site_id}.agents.sim"
+            host = callback_host(site_id)
             token = secrets.token_urlsafe(16)
             options: dict[str, Any] = {
                 "sample_s": 2 * self.tick_s,
@@ -234,7 +272,8 @@ class World:
         """Register the programme, start the agents, the outbox worker and the controller."""
         self.program_id, credentials = self._register()
         routes = self._agents(credentials)
-        self._outbox_http = httpx.AsyncClient(transport=_Router(routes), timeout=10)
+        policy = OutboundPolicy.from_networks(self.settings.outbound_allow_networks)
+        self._outbox_http = httpx.AsyncClient(transport=_Router(routes, policy), timeout=10)
         self.worker = OutboxWorker(self.factory, self._outbox_http, None)
         self.app.state.openadr_worker = self.worker
         options: dict[str, Any] = {

@@ -98,9 +98,11 @@ class SubscriptionObjectRow(Base):
 
 class VenRow(_ObjectColumns, Base):
     __tablename__ = "openadr_vens"
+    # Names are unique per owner (migration 0007), so no client can take another's name.
+    __table_args__ = (UniqueConstraint("client_id", "ven_name"),)
 
     client_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
-    ven_name: Mapped[str] = mapped_column(String(ID_LENGTH), unique=True)
+    ven_name: Mapped[str] = mapped_column(String(ID_LENGTH))
 
 
 class ResourceRow(_ObjectColumns, Base):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from surplus.api.deps import get_session
 from surplus.api.pagination import Page, PageParams, fetch_page, page_params
+from surplus.api.storable import StorableFields
 from surplus.auth import Principal, require_role
 from surplus.store.audit import AuditEntry, verify
 
@@ -40,7 +41,7 @@ class ChainCheckOut(BaseModel):
     reason: str
 
 
-class AuditFilters(BaseModel):
+class AuditFilters(StorableFields):
     actor: str | None = None
     action: str | None = None
     object_type: str | None = None

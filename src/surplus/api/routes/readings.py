@@ -77,18 +77,25 @@ class HourlyOut(BaseModel):
     energy_mwh: float | None
 
 
-def _check_sites(session: Session, who: Principal, site_ids: set[int]) -> None:
-    """Every site must exist; a VEN may only write or read its own sites."""
+def _not_visible(session: Session, who: Principal, site_ids: set[int]) -> list[int]:
+    """The sites among `site_ids` the caller may not see: missing ones, and for a VEN
+    the sites of others too (a VEN cannot tell the two apart)."""
     found = dict(
         session.execute(select(Site.id, Site.ven_id).where(Site.id.in_(site_ids))).tuples().all()
     )
-    missing = sorted(site_ids - set(found))
-    if missing:
-        raise HTTPException(422, f"unknown site ids: {missing[:20]}")
     if who.role != "bl":
-        foreign = sorted(sid for sid, ven in found.items() if ven is None or ven != who.ven_id)
-        if foreign:
-            raise HTTPException(403, f"sites {foreign[:20]} do not belong to this VEN")
+        found = {sid: ven for sid, ven in found.items() if ven is not None and ven == who.ven_id}
+    return sorted(site_ids - set(found))
+
+
+def _check_sites(session: Session, who: Principal, site_ids: set[int]) -> None:
+    """Every site must exist; a VEN may only write its own sites, and is told the same
+    whether a site is someone else's or does not exist."""
+    hidden = _not_visible(session, who, site_ids)
+    if hidden and who.role == "bl":
+        raise HTTPException(422, f"unknown site ids: {hidden[:20]}")
+    if hidden:
+        raise HTTPException(403, f"sites {hidden[:20]} are not sites of this VEN")
 
 
 def _check_times(batch: ReadingBatch) -> None:
@@ -183,10 +190,10 @@ def get_readings(
     session: Annotated[Session, Depends(get_session)],
     who: Annotated[Principal, Depends(current_client)],
 ) -> Any:
-    """Readings of one site in [start, end), oldest first; `resolution=hour` reads the roll-up."""
-    if session.get(Site, site_id) is None:
-        raise HTTPException(404, f"site {site_id} does not exist")
-    _check_sites(session, who, {site_id})
+    """Readings of one site in [start, end), oldest first; `resolution=hour` reads the roll-up.
+    A site that does not exist and, for a VEN, another VEN's site are the same 404."""
+    if _not_visible(session, who, {site_id}):
+        raise HTTPException(404, f"no site {site_id} is visible to you")
     table = Reading if query.resolution == "minute" else ReadingHourly
     time_column = Reading.read_at if table is Reading else ReadingHourly.hour_start
     statement = (

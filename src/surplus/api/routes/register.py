@@ -7,10 +7,11 @@ import json
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, field_validator, model_validator
+from pydantic import ConfigDict, Field, FiniteFloat, field_validator, model_validator
 
 from surplus.api.ids import RowId
 from surplus.api.resource import Resource, resource_router
+from surplus.api.storable import StorableFields
 from surplus.contracts import PRICE_CAPPED_RULES
 from surplus.store.programme import Allocation, Application, Operator, Site
 
@@ -22,11 +23,11 @@ ApplicationStatus = Literal["submitted", "under_review", "approved", "rejected",
 AllocationStatus = Literal["proposed", "active", "suspended", "ended"]
 
 
-class Strict(BaseModel):
+class Strict(StorableFields):
     model_config = ConfigDict(extra="forbid")
 
 
-class Filters(BaseModel):
+class Filters(StorableFields):
     """Query filters; not strict, since limit and offset arrive in the same query string."""
 
 

@@ -5,6 +5,10 @@ be SQL conditions, so searches page in the database; both are back-filled from t
 stored bodies. `clients.revoked_at` marks a client whose access was withdrawn, and
 `clients.broker_password_expires_at` when its MQTT broker password (its last token) expires.
 
+The back-fill works out event ends with its own copy of the rules as they stood at this
+revision (`_end_instant` below): a migration must give the same result however the live
+code changes later, so it imports none.
+
 Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-23
@@ -12,14 +16,13 @@ Create Date: 2026-11-23
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
-
-from surplus.openadr.timing import end_instant
-from surplus.store.types import UtcDateTime
 
 revision = "0003"
 down_revision = "0002"
@@ -34,7 +37,7 @@ events = sa.table(
     "openadr_events",
     sa.column("id", sa.String()),
     sa.column("body", sa.JSON()),
-    sa.column("ends_at", UtcDateTime()),
+    sa.column("ends_at", sa.DateTime(timezone=True)),
 )
 subscriptions = sa.table(
     "openadr_subscriptions", sa.column("id", sa.String()), sa.column("body", sa.JSON())
@@ -102,8 +105,12 @@ def _backfill_event_ends() -> None:
         .where(events.c.id == sa.bindparam("event_id"))
         .values(ends_at=sa.bindparam("end"))
     )
+    naive = connection.dialect.name == "sqlite"  # SQLite keeps UTC without a zone
     for rows in _batches(events):
-        ends = [{"event_id": row.id, "end": end_instant(row.body or {})} for row in rows]
+        ends = [
+            {"event_id": row.id, "end": _stored(_end_instant(row.body or {}), naive)}
+            for row in rows
+        ]
         known = [values for values in ends if values["end"] is not None]
         if known:
             connection.execute(update, known)
@@ -119,6 +126,77 @@ def _backfill_subscription_objects() -> None:
         ]
         if found:
             connection.execute(subscription_objects.insert(), found)
+
+
+def _stored(end: datetime | None, naive: bool) -> datetime | None:
+    return end.replace(tzinfo=None) if end is not None and naive else end
+
+
+# -- event ends, frozen as surplus.openadr.timing stood at this revision -------------------
+
+_DURATION_RE = re.compile(
+    r"^(-?)P(?=\d|T\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)([DW]))?"
+    r"(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$"
+)
+_FOREVER = timedelta(days=9999 * 365)
+
+
+def _parse_duration(text: str) -> timedelta:
+    match = _DURATION_RE.match(text)
+    if match is None:
+        raise ValueError(f"not an ISO 8601 duration: {text!r}")
+    sign, years, months, days, unit, hours, minutes, seconds = match.groups()
+    if years and int(years) >= 9999:
+        return _FOREVER
+    day_count = int(years or 0) * 365 + int(months or 0) * 30
+    day_count += int(days or 0) * (7 if unit == "W" else 1)
+    span = timedelta(
+        days=day_count,
+        hours=int(hours or 0),
+        minutes=int(minutes or 0),
+        seconds=float(seconds or 0),
+    )
+    return -span if sign else span
+
+
+def _parse_time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("z", "Z").replace("t", "T"))
+
+
+def _event_end(event: dict[str, Any]) -> datetime | None:
+    period = event.get("intervalPeriod") or {}
+    default_start = period.get("start")
+    default_duration = _parse_duration(period.get("duration", "PT0S"))
+    ends: list[datetime] = []
+    for index, interval in enumerate(event.get("intervals") or []):
+        own = interval.get("intervalPeriod") or {}
+        start_text = own.get("start")
+        duration = _parse_duration(own["duration"]) if "duration" in own else default_duration
+        if start_text is None:
+            if default_start is None:
+                return None
+            start = _parse_time(default_start) + index * default_duration
+        else:
+            start = _parse_time(start_text)
+        if duration >= _FOREVER or start.year < 2:
+            return None
+        ends.append(start + duration)
+    if not ends:
+        if default_start is None or default_duration >= _FOREVER:
+            return None
+        start = _parse_time(default_start)
+        return None if start.year < 2 else start + default_duration
+    return max(ends)
+
+
+def _end_instant(event: dict[str, Any]) -> datetime | None:
+    try:
+        end = _event_end(event)
+        if end is None or end.tzinfo is None or end.utcoffset() is None:
+            return None
+        return end.astimezone(UTC)
+    except (ValueError, OverflowError, TypeError, KeyError):
+        return None
 
 
 def _object_types(body: dict[str, Any]) -> set[str]:
