@@ -22,10 +22,10 @@ import time
 import tracemalloc
 from collections.abc import Sequence
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 
+from machine import cpu_name  # bench/machine.py: scripts run with bench/ on sys.path
 from surplus.allocation import AllocationSettings, Application, Phase, allocate
 from surplus.allocation.grid import at_cost_spares, caps_of, grid_capacity, known_sites
 from surplus.dispatch import DispatchResult, FlexibleLoad, dispatch
@@ -67,16 +67,6 @@ def applications(count: int, sites: dict[str, str], seed: int) -> list[Applicati
             )
         )
     return out
-
-
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def main() -> None:

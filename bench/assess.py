@@ -20,8 +20,9 @@ import traceback
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
+
+from machine import cpu_name  # bench/machine.py: scripts run with bench/ on sys.path
 
 
 @dataclass(frozen=True)
@@ -73,16 +74,6 @@ def wrap(calls: list[Call]) -> Callable[..., Any]:
 
     package.dispatch = counted
     return real
-
-
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def main() -> None:

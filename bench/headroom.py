@@ -18,6 +18,7 @@ import platform
 import time
 from pathlib import Path
 
+from machine import cpu_name  # bench/machine.py: scripts run with bench/ on sys.path
 from surplus.headroom.assess import DEFAULT_BUDGETS
 from surplus.headroom.demand import demand_headroom
 from surplus.headroom.demand_file import read_demand_csv
@@ -37,16 +38,6 @@ def best_of(repeat: int, path: Path) -> tuple[float, float, int, int]:
         reads.append(middle - start)
         methods.append(end - middle)
     return min(reads), min(methods), demand.shape[0], len(result.table.items)
-
-
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def joint_timing() -> None:
