@@ -43,6 +43,16 @@ def here(spec_path: Path) -> dict[int, tuple[object, object]]:
     return {r.run_id: (r.figures, r.quotas) for r in records}
 
 
+@contextlib.contextmanager
+def dask_default_port_taken() -> Iterator[None]:
+    """Port 8787 (Dask's default HTTP port) held, as by another cluster on the machine."""
+    with socket.socket() as sock:
+        with contextlib.suppress(OSError):  # already held by something else: just as good
+            sock.bind(("127.0.0.1", 8787))
+            sock.listen()
+        yield
+
+
 def test_two_local_workers_give_the_same_numbers_and_a_rerun_resumes(
     spec_path: Path, here: dict[int, tuple[object, object]], tmp_path: Path
 ) -> None:
@@ -51,9 +61,10 @@ def test_two_local_workers_give_the_same_numbers_and_a_rerun_resumes(
     store.claim(out, spec_path)
     store.write(out, run_one(0, read_spec(spec_path)))
     before = store.run_path(out, 0).stat().st_mtime_ns
-    result = CliRunner().invoke(
-        app, ["scenarios", "run", str(spec_path), "--out", str(out), "--workers", "2"]
-    )
+    with dask_default_port_taken():
+        result = CliRunner().invoke(
+            app, ["scenarios", "run", str(spec_path), "--out", str(out), "--workers", "2"]
+        )
     assert result.exit_code == 0, result.output
     assert "1 already done, 1 finished now, 0 failed" in result.output
     assert store.run_path(out, 0).stat().st_mtime_ns == before  # not run again

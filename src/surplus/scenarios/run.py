@@ -111,6 +111,10 @@ def run_ensemble(
                 processes=True,
                 dashboard_address=None,
                 silence_logs=logging.ERROR,
+                # The scheduler serves HTTP (metrics, health) even without a dashboard, on
+                # 8787 by default: a port another cluster may hold. Loopback, any free port.
+                host="127.0.0.1",
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
             )
         try:
             client = Client(
