@@ -30,7 +30,11 @@ def assess(
         Path, typer.Option("--out", "-o", help="Folder for report.html and summary.json.")
     ] = Path("out"),
     economics: Annotated[
-        bool, typer.Option(help="Add the programme's tariffs and the subsidy test (3 dispatches).")
+        bool,
+        typer.Option(
+            help="Add the programme's tariffs and the subsidy test "
+            "(a dispatch of the year per tariff rule)."
+        ),
     ] = True,
     settings: Annotated[
         list[str] | None,
