@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import surplus.dispatch
-from surplus.dispatch import DispatchResult, dispatch
+from surplus.dispatch import DispatchResult, FlexibleLoad, dispatch
 from tests.dispatch.systems import make_dataset, synthetic_grid, two_zones_congested
 
 
@@ -19,7 +19,9 @@ def test_public_names_are_listed() -> None:
 
 
 def test_result_fields_are_the_agreed_ones() -> None:
-    names = {field.name for field in dataclasses.fields(DispatchResult)}
+    names = {field.name for field in dataclasses.fields(DispatchResult)} | {
+        name for name in dir(DispatchResult) if not name.startswith("_")
+    }
     assert names >= {
         "price_pkr_per_mwh",
         "unserved_mw",
@@ -30,7 +32,35 @@ def test_result_fields_are_the_agreed_ones() -> None:
         "reserve_mw",
         "flexible_served_mw",
         "objective_pkr",
+        "spare_at_cost_mw",
     }
+
+
+def test_spare_with_flexible_loads_is_measured_once_when_first_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import surplus.dispatch.run as run
+
+    calls: list[int] = []
+    measure = run.spare_mw
+
+    def counted(system, solution):  # type: ignore[no-untyped-def]
+        calls.append(len(solution.hours))
+        return measure(system, solution)
+
+    monkeypatch.setattr(run, "spare_mw", counted)
+    data = two_zones_congested()
+    base = dispatch(data)
+    measured_with_base = len(calls)
+    assert measured_with_base > 0  # without flexible loads: measured as months are solved
+    loads = [FlexibleLoad("miner", "south", 50.0)]
+    joint = dispatch(data, loads, base=base)
+    assert len(calls) == measured_with_base
+    first = joint.spare_mw
+    assert len(calls) == 2 * measured_with_base
+    assert joint.spare_at_cost_mw.shape == first.shape
+    assert len(calls) == 2 * measured_with_base
+    assert (first.to_numpy() <= base.spare_mw.to_numpy() + 1e-6).all()
 
 
 def test_frames_are_hours_by_names_on_the_utc_index() -> None:

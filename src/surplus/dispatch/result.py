@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -44,11 +46,14 @@ class DispatchResult:
     load that zone alone could take that hour, everything else as dispatched, and
     `spare_at_cost_mw` the part of it made at a marginal cost within the cost cap (see
     docs/dispatch.md). `reserve_mw` is the requirement; `reserve_held_mw` what was held.
+
+    Spare capacity is measured by `measure_spare`, at most once: a dispatch without flexible
+    loads measures it while the solver works, one with them only when it is first read (most
+    callers of such a dispatch want what the loads were served, not what is left after them).
     """
 
     price_pkr_per_mwh: pd.DataFrame
     unserved_mw: pd.DataFrame
-    spare_mw: pd.DataFrame
     generation_mw: pd.DataFrame
     flow_mw: pd.DataFrame
     congested: pd.DataFrame
@@ -62,7 +67,6 @@ class DispatchResult:
     """Capacity of each dispatched (operating) plant."""
     variable_cost_pkr_per_mwh: pd.Series
     timezone: str
-    spare_at_cost_mw: pd.DataFrame
     cost_cap_pkr_per_mwh: float
     spill_mw: pd.DataFrame
     """Must-run output spilled, hours × zones."""
@@ -74,6 +78,22 @@ class DispatchResult:
     positive from `from_zone`: room the corridor keeps free to deliver it."""
     events: pd.DataFrame
     """Penalised zone- and region-hours with their cause (`surplus.dispatch.diagnosis`)."""
+    measure_spare: Callable[[], tuple[pd.DataFrame, pd.DataFrame]] = field(
+        repr=False, compare=False
+    )
+    """Physical and at-cost spare MW, hours × zones."""
+
+    @functools.cached_property
+    def _spare_frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        return self.measure_spare()
+
+    @property
+    def spare_mw(self) -> pd.DataFrame:
+        return self._spare_frames[0]
+
+    @property
+    def spare_at_cost_mw(self) -> pd.DataFrame:
+        return self._spare_frames[1]
 
     def spare(self) -> SpareCapacity:
         """Spare capacity in its two kinds, for the headroom and allocation stages."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import queue
 import threading
 from collections import deque
@@ -49,10 +50,12 @@ def dispatch(
     """
     system = prepare(dataset, flexible_loads, cost_cap_pkr_per_mwh)
     caps = _base_caps(system, base) if base is not None and len(system.flexible) else None
+    measure_now = not len(system.flexible)
     blocks = system.blocks()
     todo = _Months(len(blocks))
     solved: queue.Queue[tuple[int, Solution | BaseException]] = queue.Queue()
-    months: dict[int, tuple[Solution, tuple[np.ndarray, np.ndarray]]] = {}
+    months: dict[int, Solution] = {}
+    spares: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     ends = ("first", "last")[: min(SOLVER_THREADS, len(blocks))]
     with ThreadPoolExecutor(max_workers=len(ends)) as threads:
         for end in ends:
@@ -61,14 +64,34 @@ def dispatch(
             position, month = solved.get()
             if isinstance(month, BaseException):
                 raise month
-            months[position] = (month, spare_mw(system, month))
+            months[position] = month
+            if measure_now:
+                spares[position] = spare_mw(system, month)
             if progress is not None:
                 progress(done, len(blocks))
     ordered = [months[i] for i in range(len(blocks))]
-    solution = Solution.join([month for month, _ in ordered])
-    physical = np.concatenate([spare[0] for _, spare in ordered])
-    at_cost = np.concatenate([spare[1] for _, spare in ordered])
-    return _result(dataset, system, solution, physical, at_cost)
+    if measure_now:
+        measured = [spares[i] for i in range(len(blocks))]
+        measure = functools.partial(_spare_frames, system, measured)
+    else:
+        measure = functools.partial(_measure_spare, system, ordered)
+    return _result(dataset, system, Solution.join(ordered), measure)
+
+
+def _measure_spare(system: System, months: list[Solution]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Spare capacity month by month (the water and fuel left are a month's figures)."""
+    return _spare_frames(system, [spare_mw(system, month) for month in months])
+
+
+def _spare_frames(
+    system: System, months: list[tuple[np.ndarray, np.ndarray]]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Physical and at-cost spare MW of each month, as hours × zones frames."""
+    physical, at_cost = (np.concatenate([month[kind] for month in months]) for kind in (0, 1))
+    return (
+        pd.DataFrame(physical, index=system.snapshots, columns=system.zones),
+        pd.DataFrame(at_cost, index=system.snapshots, columns=system.zones),
+    )
 
 
 class _Months:
@@ -124,8 +147,7 @@ def _result(
     dataset: Dataset,
     system: System,
     solution: Solution,
-    spare: np.ndarray,
-    spare_at_cost: np.ndarray,
+    measure_spare: Callable[[], tuple[pd.DataFrame, pd.DataFrame]],
 ) -> DispatchResult:
     index = system.snapshots
 
@@ -144,7 +166,6 @@ def _result(
     return DispatchResult(
         price_pkr_per_mwh=frame(solution.price_pkr_per_mwh, system.zones),
         unserved_mw=frame(solution.unserved_mw, system.zones),
-        spare_mw=frame(spare, system.zones),
         generation_mw=frame(generation, system.plants),
         flow_mw=frame(flow, system.corridors),
         congested=frame(congested, system.corridors),
@@ -158,7 +179,6 @@ def _result(
         capacity_mw=plants["capacity_mw"].astype(float),
         variable_cost_pkr_per_mwh=plants["variable_cost_pkr_per_mwh"].astype(float),
         timezone=dataset.info.timezone,
-        spare_at_cost_mw=frame(spare_at_cost, system.zones),
         cost_cap_pkr_per_mwh=system.cost_cap_pkr_per_mwh,
         spill_mw=frame(spill_by_zone_mw(system, solution), system.zones),
         region_reserve_mw=frame(system.reserve_mw, system.regions),
@@ -167,4 +187,5 @@ def _result(
             solution.transfer_mw, system.corridors[system.transfer_corridors]
         ),
         events=diagnose(system, solution),
+        measure_spare=measure_spare,
     )

@@ -195,24 +195,38 @@ def scale_demand(dataset: Dataset, targets: tuple[str, ...], value: Value) -> tu
 
 
 def _with_availability(
-    dataset: Dataset, plants: Sequence[str], transform: Callable[[np.ndarray], np.ndarray], tag: str
+    dataset: Dataset,
+    plants: Sequence[str],
+    transform: Callable[[str, np.ndarray], np.ndarray],
+    tag: str,
 ) -> Dataset:
-    """The dataset with each of `plants` on a profile of its own: its profile transformed.
-    Profiles are shared between plants, so the change never reaches a plant not named."""
+    """The dataset with each of `plants` on a profile of its own: its profile transformed
+    (`transform(plant, profile)`). Profiles are shared between plants, so the change never
+    reaches a plant not named."""
     table = dataset.plants.copy()
-    profiles = dataset.availability.copy()
+    profiles = dataset.availability
     ones = np.ones(len(profiles))
+    added: dict[str, np.ndarray] = {}
     for plant in plants:
         source = str(table.at[plant, "availability"] or "")
         base = profiles[source].to_numpy(dtype=float) if source else ones
         column = f"{source or 'always'}:{tag}:{plant}"
-        profiles[column] = np.clip(transform(base), 0.0, 1.0)
+        added[column] = np.clip(transform(plant, base), 0.0, 1.0)
         table.at[plant, "availability"] = column
-    return replace(dataset, plants=table, availability=profiles)
+    kept = profiles.drop(columns=[c for c in added if c in profiles.columns])
+    new = pd.DataFrame(added, index=profiles.index)
+    return replace(dataset, plants=table, availability=pd.concat([kept, new], axis=1))
 
 
 def _available_mwh(dataset: Dataset, plants: Sequence[str]) -> float:
-    return float(dataset.available_mw()[list(plants)].to_numpy().sum())
+    """The energy the named operating plants could make over the dataset's hours."""
+    table = dataset.operating_plants.loc[list(plants)]
+    hours = float(len(dataset.snapshots))
+    energy = [
+        float(dataset.availability[profile].sum()) if profile else hours
+        for profile in table["availability"]
+    ]
+    return float(np.dot(energy, table["capacity_mw"].to_numpy(float)))
 
 
 def scale_hydro(dataset: Dataset, targets: tuple[str, ...], value: Value) -> tuple[Dataset, str]:
@@ -235,7 +249,7 @@ def scale_hydro(dataset: Dataset, targets: tuple[str, ...], value: Value) -> tup
     changed = replace(dataset, hydro_budgets=budgets)
     if river:
         before_mwh = _available_mwh(changed, river)
-        changed = _with_availability(changed, river, lambda a: a * value.factor, "hydro")
+        changed = _with_availability(changed, river, lambda _p, a: a * value.factor, "hydro")
         parts.append(
             f"other hydro energy available {_gwh(before_mwh)} → "
             f"{_gwh(_available_mwh(changed, river))}"
@@ -256,7 +270,7 @@ def scale_weather(fuel: str) -> Apply:
         if not plants:
             return dataset, f"{fuel} at {describe_share(value)}: the dataset has no {fuel} plant"
         before = _available_mwh(dataset, plants)
-        changed = _with_availability(dataset, plants, lambda a: a * value.factor, fuel)
+        changed = _with_availability(dataset, plants, lambda _p, a: a * value.factor, fuel)
         after = _available_mwh(changed, plants)
         return changed, (
             f"{fuel} at {describe_share(value)}: energy available {_gwh(before)} → {_gwh(after)}"
@@ -303,11 +317,12 @@ def derate_plant(dataset: Dataset, targets: tuple[str, ...], value: Value) -> tu
     plants = list(targets)
     capacity = dataset.plants.loc[plants, "capacity_mw"].astype(float)
     before = _available_mwh(dataset, plants)
-    changed = dataset
-    for plant in plants:
-        changed = _with_availability(
-            changed, [plant], _derating(value, float(capacity[plant])), "derated"
-        )
+    changed = _with_availability(
+        dataset,
+        plants,
+        lambda plant, profile: _derating(value, float(capacity[plant]))(profile),
+        "derated",
+    )
     if isinstance(value, Word):
         how = "out all year"
     elif isinstance(value, Share):
