@@ -109,6 +109,16 @@ def test_a_plant_out_derated_or_capped() -> None:
     assert capped.available_mw()["dam"].tolist() == base.available_mw()["dam"].tolist()
 
 
+def test_several_plants_capped_at_once_each_by_its_own_capacity() -> None:
+    base = hydro_system()
+    capped, _ = changed(base, "plant.*=100")
+    available = capped.available_mw()
+    assert available["dam"].tolist() == [100.0, 100.0, 100.0, 100.0]  # 200 MW × flow
+    assert available["river"].tolist() == [25.0, 25.0, 50.0, 50.0]  # never above 100 MW
+    assert available["coal"].tolist() == [100.0, 100.0, 100.0, 100.0]
+    assert list(base.availability.columns) == ["flow"]
+
+
 def test_changes_apply_in_order_and_a_later_setting_of_the_same_key_wins() -> None:
     base = two_zones_congested()
     settings = [parse_setting(t) for t in ("demand=+10%", "corridor.ns=50%", "demand=200%")]

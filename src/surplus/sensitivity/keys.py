@@ -209,7 +209,10 @@ def _with_availability(
     added: dict[str, np.ndarray] = {}
     for plant in plants:
         source = str(table.at[plant, "availability"] or "")
-        base = profiles[source].to_numpy(dtype=float) if source else ones
+        if source in added:  # named twice: transformed again
+            base = added[source]
+        else:
+            base = profiles[source].to_numpy(dtype=float) if source else ones
         column = f"{source or 'always'}:{tag}:{plant}"
         added[column] = np.clip(transform(plant, base), 0.0, 1.0)
         table.at[plant, "availability"] = column
