@@ -142,6 +142,12 @@ class Settings(BaseSettings):
         default=4, ge=1, le=64, description="Client secrets checked at once per process (scrypt)."
     )
     max_request_bytes: int = Field(default=1_000_000, ge=1_000)
+    max_upload_bytes: int = Field(
+        default=32 * 1024 * 1024,
+        ge=1_000,
+        description="Largest meter file POST /api/v1/settlement/meter-files takes (a month of "
+        "a site's minute readings is a few MB); every other body is held to max_request_bytes.",
+    )
     raw_retention_months: int = Field(
         default=13, ge=1, description="Months of minute readings kept; hourly roll-ups stay."
     )

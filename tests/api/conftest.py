@@ -31,6 +31,7 @@ def make_settings(engine: Engine, **overrides: object) -> Settings:
         "secret_key": SECRET,
         "environment": "test",
         "max_request_bytes": 200_000,
+        "max_upload_bytes": 400_000,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -110,7 +110,7 @@ def test_settlement_sits_behind_the_services_protections(
     client: TestClient, app: FastAPI, token_for: Callable[..., dict[str, str]], session: Session
 ) -> None:
     """Mounted by `surplus.server`, settlement gets what every route gets: a token of a
-    client the service does not know is refused, bodies over the service's limit are a
+    client the service does not know is refused, a meter file over the upload limit is a
     413 before any reading, and answers carry the security headers."""
     settings = app.state.settings
     unknown = grant_for("nobody", "bl", None, SCOPES_BY_ROLE["bl"], settings)
@@ -119,10 +119,31 @@ def test_settlement_sits_behind_the_services_protections(
     assert listed.status_code == 401
     assert listed.headers["x-content-type-options"] == "nosniff"
     before = session.scalars(select(AuditEntry.object_type)).all().count("meter_batch")
-    big = meter_csv([10.0] * 3) + b"#" * settings.max_request_bytes
+    big = meter_csv([10.0] * 3) + b"#" * settings.max_upload_bytes
     files = {"file": ("big.csv", big, "text/csv")}
     refused = client.post(URL, files=files, headers=token_for())
     assert refused.status_code == 413, refused.text
     assert refused.headers["x-frame-options"] == "DENY"
     after = session.scalars(select(AuditEntry.object_type)).all().count("meter_batch")
     assert after == before
+
+
+def test_a_meter_file_may_be_larger_than_other_bodies_up_to_the_upload_limit(
+    client: TestClient, app: FastAPI, token_for: Callable[..., dict[str, str]], session: Session
+) -> None:
+    """A month of a site's minute readings is megabytes: the meter-file route takes bodies
+    up to `max_upload_bytes`; every other route still stops at `max_request_bytes`."""
+    settings = app.state.settings
+    enrol_term_sheets(session, [sheet(1, 10.0, tariff=fixed(20_000.0, 0.0, 0.0))],
+                      [Placement(30.0, 70.0, 1)])  # fmt: skip
+    session.commit()
+    rows = settings.max_request_bytes // 30
+    csv = meter_csv([10.0] * rows)
+    assert settings.max_request_bytes < len(csv) < settings.max_upload_bytes
+    files = {"file": ("month.csv", csv, "text/csv")}
+    stored = client.post(URL, files=files, headers=token_for())
+    assert stored.status_code == 201, stored.text
+    assert stored.json()["rows"] == rows
+    elsewhere = client.post("/api/v1/readings", content=csv, headers=token_for())
+    assert elsewhere.status_code == 413
+    assert str(settings.max_request_bytes) in elsewhere.json()["detail"]

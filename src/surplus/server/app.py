@@ -28,6 +28,7 @@ from surplus.dashboard import router as dashboard_router
 from surplus.openadr import BASE_PATH as OPENADR_PREFIX
 from surplus.openadr.routes import router as openadr_router
 from surplus.settings import Settings, get_settings
+from surplus.settlement.routes import METER_FILES
 from surplus.settlement.routes import router as settlement_router
 from surplus.store.base import make_engine, make_sessionmaker
 
@@ -68,7 +69,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     install_problem_handlers(app)
-    app.add_middleware(RequestSizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(
+        RequestSizeLimit,
+        max_bytes=settings.max_request_bytes,
+        larger={API_PREFIX + settlement_router.prefix + METER_FILES: settings.max_upload_bytes},
+    )
     if settings.production:
         app.add_middleware(HostCheck, allowed=[settings.public_host, *settings.allowed_hosts])
     app.add_middleware(SecurityHeaders, hsts=settings.production)

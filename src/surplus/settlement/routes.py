@@ -8,7 +8,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Query, UploadFile
+from fastapi import (
+    APIRouter,
+    Depends,
+    File,
+    Form,
+    HTTPException,
+    Path,
+    Query,
+    Request,
+    UploadFile,
+)
 from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -25,8 +35,10 @@ from surplus.settlement.statements import Statement
 from surplus.store.settlement_tables import SettlementStatement, SettlementVerdict
 
 router = APIRouter(prefix="/settlement", tags=["settlement"])
+METER_FILES = "/meter-files"
+"""Where meter files are posted, under the router's prefix: the one route whose bodies may
+reach `settings.max_upload_bytes`."""
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
-MAX_UPLOAD_BYTES = 32 * 1024 * 1024
 BusinessLogic = Annotated[Principal, Depends(require_role("bl"))]
 
 
@@ -74,8 +86,9 @@ class VerdictOut(BaseModel):
     penalty_pkr: str
 
 
-@router.post("/meter-files", status_code=201, response_model=ImportOut)
+@router.post(METER_FILES, status_code=201, response_model=ImportOut)
 async def upload_meter_file(
+    request: Request,
     file: Annotated[UploadFile, File(description="Meter CSV (docs/settlement.md)")],
     session: Annotated[Session, Depends(get_session)],
     who: BusinessLogic,
@@ -86,9 +99,10 @@ async def upload_meter_file(
     """Store a meter file: kept whole, readings added (or, with `reason`, a correction as a
     new version), every flag recorded; a file with a bad cell is refused whole (422 naming
     row and field) and changes nothing."""
-    content = await file.read(MAX_UPLOAD_BYTES + 1)
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise HTTPException(413, f"a meter file may hold at most {MAX_UPLOAD_BYTES} bytes")
+    limit = request.app.state.settings.max_upload_bytes
+    content = await file.read(limit + 1)
+    if len(content) > limit:
+        raise HTTPException(413, f"a meter file may hold at most {limit} bytes")
     name = file.filename or "upload.csv"
     for field, value in (("reason", reason), ("the file's name", name)):
         try:
