@@ -147,3 +147,10 @@ def test_a_meter_file_may_be_larger_than_other_bodies_up_to_the_upload_limit(
     elsewhere = client.post("/api/v1/readings", content=csv, headers=token_for())
     assert elsewhere.status_code == 413
     assert str(settings.max_request_bytes) in elsewhere.json()["detail"]
+    # Only a caller who may upload gets the larger limit: nobody else makes the service
+    # read a large body before the route refuses it.
+    ven = token_for("ven", "ven-client", "ven-1")
+    for headers in ({}, ven, {"Authorization": "Bearer forged"}):
+        refused = client.post(URL, files=files, headers=headers)
+        assert refused.status_code == 413, refused.text
+        assert str(settings.max_request_bytes) in refused.json()["detail"]

@@ -1,11 +1,13 @@
 """Refuse request bodies larger than `settings.max_request_bytes` with 413, before any
 handler reads them, whether the client sent Content-Length or streamed chunks. A route
-that takes files names its own, larger limit (`larger`, by exact path)."""
+that takes files names its own, larger limit (`larger`, by exact path), which a request gets
+only when `entitled(scope)` says its caller may use that route: nobody else can make the
+service read a large body before the route refuses it."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -22,17 +24,24 @@ class BodyTooLarge(HTTPException):
 
 class RequestSizeLimit:
     def __init__(
-        self, app: ASGIApp, max_bytes: int, larger: Mapping[str, int] | None = None
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        larger: Mapping[str, int] | None = None,
+        entitled: Callable[[Scope], bool] | None = None,
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.larger = dict(larger or {})
+        self.entitled = entitled or (lambda _scope: False)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.larger.get(scope.get("path", ""), self.max_bytes)
+        limit = self.max_bytes
+        if scope.get("path", "") in self.larger and self.entitled(scope):
+            limit = self.larger[scope["path"]]
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await self._refuse(scope, send, limit)

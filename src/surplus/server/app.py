@@ -17,12 +17,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.types import Scope
 
 from surplus.api.app import API_PREFIX, api_router
 from surplus.api.headers import HostCheck, SecurityHeaders
 from surplus.api.limits import RequestSizeLimit
 from surplus.api.problems import install_problem_handlers
 from surplus.auth.keys import keyring
+from surplus.auth.principal import AuthError
+from surplus.auth.tokens import verify_token
 from surplus.control.routes import router as control_router
 from surplus.dashboard import router as dashboard_router
 from surplus.openadr import BASE_PATH as OPENADR_PREFIX
@@ -73,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         RequestSizeLimit,
         max_bytes=settings.max_request_bytes,
         larger={API_PREFIX + settlement_router.prefix + METER_FILES: settings.max_upload_bytes},
+        entitled=lambda scope: bearer_role(scope, settings) == "bl",
     )
     if settings.production:
         app.add_middleware(HostCheck, allowed=[settings.public_host, *settings.allowed_hosts])
@@ -85,3 +89,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(settlement_router, prefix=API_PREFIX)  # meter files, statements
     app.include_router(dashboard_router)  # the public dashboard: /, /ur/, /operator/
     return app
+
+
+def bearer_role(scope: Scope, settings: Settings) -> str | None:
+    """The role of the request's bearer token when it verifies, else None: enough to decide
+    how large a body to read (the route still checks the token fully, revocation included)."""
+    header = dict(scope.get("headers", [])).get(b"authorization", b"").decode("latin-1")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    try:
+        return verify_token(token.strip(), settings).role
+    except AuthError:
+        return None
