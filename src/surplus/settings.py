@@ -145,8 +145,9 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(
         default=32 * 1024 * 1024,
         ge=1_000,
-        description="Largest meter file POST /api/v1/settlement/meter-files takes (a month of "
-        "a site's minute readings is a few MB); every other body is held to max_request_bytes.",
+        description="Largest meter file POST /api/v1/settlement/meter-files takes, for a "
+        "business-logic token only (a month of one site's minute readings is about 1.5 MB); "
+        "every other body is held to max_request_bytes.",
     )
     raw_retention_months: int = Field(
         default=13, ge=1, description="Months of minute readings kept; hourly roll-ups stay."
